@@ -1,0 +1,88 @@
+//! One trait for every difficulty algorithm the simulator can run. The
+//! block loop reports each block and asks for the next block's bits; it
+//! never knows which rule is behind the trait.
+//!
+//! ```
+//! use hashflight::consensus::{DifficultyAlgorithm, DifficultyAlgorithmKind};
+//! let mut daa = DifficultyAlgorithmKind::Bitcoin.build(0, 0x1d00ffff);
+//! let mut bits = 0x1d00ffff;
+//! for h in 0..2016u64 {
+//!     // Blocks every 300 s: twice too fast, so difficulty doubles.
+//!     bits = daa.on_block(h, h as i64 * 300, bits);
+//! }
+//! assert_eq!(bits, 0x1c7fff80);
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use super::bitcoin::{self, EPOCH_BLOCKS};
+
+/// Which difficulty algorithm a scenario runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum DifficultyAlgorithmKind {
+    /// Bitcoin Core's 2016-block retarget (the default).
+    #[default]
+    Bitcoin,
+    /// No adjustment at all: a control for counterfactuals.
+    Fixed,
+}
+
+impl DifficultyAlgorithmKind {
+    /// An algorithm ready to receive blocks from `start_height` on, the
+    /// first of which is mined at `start_bits`.
+    pub fn build(self, start_height: u64, start_bits: u32) -> Box<dyn DifficultyAlgorithm> {
+        match self {
+            Self::Bitcoin => Box::new(BitcoinRetarget::new(start_height, start_bits)),
+            Self::Fixed => Box::new(Fixed),
+        }
+    }
+}
+
+/// A difficulty rule fed one block at a time.
+pub trait DifficultyAlgorithm: Send + Sync {
+    /// Records the block at `height` with header time `time` mined at
+    /// `bits`, and returns the bits required of block `height + 1`.
+    fn on_block(&mut self, height: u64, time: i64, bits: u32) -> u32;
+}
+
+/// Bitcoin's rule: bits change only at heights that are multiples of 2016,
+/// from the first and last block times of the ending epoch.
+#[derive(Clone, Debug)]
+pub struct BitcoinRetarget {
+    epoch_first_time: Option<i64>,
+}
+
+impl BitcoinRetarget {
+    /// Starts at `start_height`; a run that starts mid-epoch would lack the
+    /// epoch's first block time, so scenario validation requires an epoch
+    /// boundary.
+    pub fn new(start_height: u64, _start_bits: u32) -> Self {
+        debug_assert_eq!(start_height % EPOCH_BLOCKS, 0);
+        Self {
+            epoch_first_time: None,
+        }
+    }
+}
+
+impl DifficultyAlgorithm for BitcoinRetarget {
+    fn on_block(&mut self, height: u64, time: i64, bits: u32) -> u32 {
+        let pos = height % EPOCH_BLOCKS;
+        if pos == 0 {
+            self.epoch_first_time = Some(time);
+        }
+        match (pos == EPOCH_BLOCKS - 1, self.epoch_first_time) {
+            (true, Some(first)) => bitcoin::next_bits(bits, first, time),
+            _ => bits,
+        }
+    }
+}
+
+/// Difficulty never changes.
+#[derive(Clone, Copy, Debug)]
+pub struct Fixed;
+
+impl DifficultyAlgorithm for Fixed {
+    fn on_block(&mut self, _height: u64, _time: i64, bits: u32) -> u32 {
+        bits
+    }
+}

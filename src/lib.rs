@@ -1,0 +1,21 @@
+//! hashflight: an agent-based simulator of Bitcoin mining as miners move
+//! their power to AI and HPC data centers. It measures how far hashrate
+//! falls, how concentrated mining becomes, and what that does to the
+//! chain's security.
+//!
+//! The layers, from the bottom: [`consensus`] (exact integer rules),
+//! [`market`] (prices and fees), [`agents`] (miners, sites, fleets, pools
+//! and their decisions), [`sim`] (the world, the clock and the block loop),
+//! [`metrics`] (what a run measures), [`scenario`] (the RON input),
+//! [`output`] (run directories) and [`cli`].
+//!
+//! ```no_run
+//! use hashflight::{scenario::Scenario, sim::Simulation};
+//! let scenario = Scenario::load("baseline", &[]).unwrap();
+//! let run = Simulation::new(&scenario).run_to_memory().unwrap();
+//! println!("{} blocks", run.summary.blocks);
+//! ```
+#![deny(missing_docs)]
+
+pub mod consensus;
+pub mod scenario;

@@ -1,0 +1,244 @@
+//! Reading scenario text, applying `--set PATH=VALUE` overrides, and turning
+//! the result into a validated [`Scenario`].
+//!
+//! An override replaces one value of the fully resolved scenario: the
+//! scenario is written out as RON, the value at the dotted path is replaced
+//! by the override's text, and the whole is parsed again against the
+//! schema. So any field can be set, with its real type (enums included),
+//! and a path that does not exist is an error with a suggestion.
+//!
+//! ```
+//! use hashflight::scenario::{Override, Scenario};
+//! let src = r#"(name: "demo", duration_days: 30)"#;
+//! let overrides = [Override::parse("btc_price.initial_usd=60000").unwrap()];
+//! let s = Scenario::from_str(src, "demo.ron", &overrides).unwrap();
+//! assert_eq!(s.spec().btc_price.initial_usd, 60000.0);
+//! assert_eq!(s.spec().duration_days, 30);
+//! ```
+
+use std::path::Path;
+
+use ron::extensions::Extensions;
+use ron::ser::PrettyConfig;
+
+use super::error::{Problem, ScenarioError};
+use super::schema::ScenarioFile;
+use super::{Scenario, locate, shipped, validate};
+
+/// The RON dialect of scenario files: `Some` may be left out.
+pub fn ron_options() -> ron::Options {
+    ron::Options::default()
+        .with_default_extension(Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(64)
+}
+
+/// One `--set PATH=VALUE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Override {
+    /// Dotted path, e.g. `btc_price.initial_usd` or `miners.0.cash_usd`.
+    pub path: String,
+    /// The value in RON syntax.
+    pub value: String,
+}
+
+impl Override {
+    /// Parses `PATH=VALUE`.
+    pub fn parse(arg: &str) -> Result<Self, ScenarioError> {
+        match arg.split_once('=') {
+            Some((path, value)) if !path.trim().is_empty() && !value.trim().is_empty() => {
+                Ok(Self {
+                    path: path.trim().to_string(),
+                    value: value.trim().to_string(),
+                })
+            }
+            _ => Err(ScenarioError::BadOverride {
+                arg: arg.to_string(),
+            }),
+        }
+    }
+
+    fn origin(&self) -> String {
+        format!("--set {}={}", self.path, self.value)
+    }
+}
+
+/// Parses scenario text without validating it; errors carry positions.
+pub fn parse_str(src: &str, origin: &str) -> Result<ScenarioFile, ScenarioError> {
+    let problem = |err: ron::error::SpannedError, field: String| Problem {
+        origin: origin.to_string(),
+        position: Some((err.span.start.line, err.span.start.col)),
+        field,
+        message: err.code.to_string(),
+    };
+    let mut de = ron::Deserializer::from_str_with_options(src, &ron_options())
+        .map_err(|e| ScenarioError::Invalid(vec![problem(e, String::new())]))?;
+    let file = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let field = path_string(e.path());
+        let spanned = de.span_error(e.into_inner());
+        ScenarioError::Invalid(vec![problem(spanned, field)])
+    })?;
+    de.end()
+        .map_err(|e| ScenarioError::Invalid(vec![problem(de.span_error(e), String::new())]))?;
+    Ok(file)
+}
+
+fn path_string(path: &serde_path_to_error::Path) -> String {
+    let s = path.to_string();
+    // serde_path_to_error writes list indices as `[3]`; ours are `.3`.
+    let s = s.replace('[', ".").replace(']', "");
+    if s == "." { String::new() } else { s }
+}
+
+/// The canonical RON text of a scenario (as written to `scenario.ron`).
+pub fn to_ron(file: &ScenarioFile) -> String {
+    let config = PrettyConfig::new()
+        .depth_limit(6)
+        .indentor("    ".to_string())
+        .separate_tuple_members(false);
+    ron_options()
+        .to_string_pretty(file, config)
+        .expect("scenario types always serialize")
+}
+
+/// Applies overrides in order to a parsed scenario.
+pub fn apply_overrides(
+    mut file: ScenarioFile,
+    overrides: &[Override],
+) -> Result<ScenarioFile, ScenarioError> {
+    for o in overrides {
+        let text = to_ron(&file);
+        let segments: Vec<&str> = o.path.split('.').collect();
+        let span = locate::find(&text, &segments).map_err(|miss| {
+            let at = segments[..miss.matched].join(".");
+            let wrong = segments.get(miss.matched).copied().unwrap_or("");
+            let mut message = if at.is_empty() {
+                format!("unknown field `{wrong}`")
+            } else {
+                format!("`{at}` has no field `{wrong}`")
+            };
+            if miss.available.is_empty() {
+                message.push_str(&format!(" (`{at}` is a single value)"));
+            } else {
+                if let Some(best) = did_you_mean(wrong, &miss.available) {
+                    message.push_str(&format!("; did you mean `{best}`?"));
+                }
+                message.push_str(&format!(" (allowed: {})", miss.available.join(", ")));
+            }
+            ScenarioError::Invalid(vec![Problem {
+                origin: o.origin(),
+                position: None,
+                field: o.path.clone(),
+                message,
+            }])
+        })?;
+        let replaced = format!("{}{}{}", &text[..span.start], o.value, &text[span.end..]);
+        file = parse_str(&replaced, "").map_err(|e| {
+            let problems = e
+                .problems()
+                .iter()
+                .map(|p| Problem {
+                    origin: o.origin(),
+                    position: None,
+                    field: o.path.clone(),
+                    message: p.message.clone(),
+                })
+                .collect();
+            ScenarioError::Invalid(problems)
+        })?;
+    }
+    Ok(file)
+}
+
+/// The closest of `options` to `word`, if any is close.
+pub fn did_you_mean<'a>(word: &str, options: &'a [String]) -> Option<&'a str> {
+    options
+        .iter()
+        .map(|o| (strsim::jaro_winkler(word, o), o))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, o)| o.as_str())
+}
+
+impl Scenario {
+    /// Parses, overrides and validates scenario text. `origin` names the
+    /// text in error messages (usually the file path).
+    pub fn from_str(src: &str, origin: &str, overrides: &[Override]) -> Result<Self, ScenarioError> {
+        let parsed = parse_str(src, origin)?;
+        let file = apply_overrides(parsed, overrides)?;
+        validate::validate(file).map_err(|problems| {
+            ScenarioError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|(field, message)| locate_problem(src, origin, overrides, field, message))
+                    .collect(),
+            )
+        })
+    }
+
+    /// Loads a scenario file.
+    pub fn from_path(path: &Path, overrides: &[Override]) -> Result<Self, ScenarioError> {
+        let src = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_str(&src, &path.display().to_string(), overrides)
+    }
+
+    /// Loads a file if `name_or_path` names one (or ends in `.ron`),
+    /// otherwise the shipped scenario of that name.
+    pub fn load(name_or_path: &str, overrides: &[Override]) -> Result<Self, ScenarioError> {
+        let path = Path::new(name_or_path);
+        if path.exists() || name_or_path.ends_with(".ron") || name_or_path.contains('/') {
+            return Self::from_path(path, overrides);
+        }
+        match shipped::find(name_or_path) {
+            Some(s) => Self::from_str(s.source, s.path, overrides),
+            None => Err(ScenarioError::UnknownScenario {
+                name: name_or_path.to_string(),
+                available: shipped::SHIPPED
+                    .iter()
+                    .map(|s| s.name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
+    }
+}
+
+fn locate_problem(
+    src: &str,
+    origin: &str,
+    overrides: &[Override],
+    field: String,
+    message: String,
+) -> Problem {
+    // A field set on the command line is reported there.
+    if let Some(o) = overrides
+        .iter()
+        .rev()
+        .find(|o| field == o.path || field.starts_with(&format!("{}.", o.path)))
+    {
+        return Problem {
+            origin: o.origin(),
+            position: None,
+            field,
+            message,
+        };
+    }
+    let segments: Vec<&str> = field.split('.').filter(|s| !s.is_empty()).collect();
+    let (offset, message) = match locate::find(src, &segments) {
+        Ok(span) => (Some(span.start), message),
+        // Not in the file: it came from the baseline's defaults.
+        Err(miss) if miss.matched > 0 => (
+            Some(miss.span.start),
+            format!("{message} (the value is the baseline's default)"),
+        ),
+        Err(_) => (None, format!("{message} (the value is the baseline's default)")),
+    };
+    Problem {
+        origin: origin.to_string(),
+        position: offset.map(|o| locate::line_col(src, o)),
+        field,
+        message,
+    }
+}

@@ -1,0 +1,159 @@
+//! Scenarios: the RON schema users write ([`schema`]), the shipped
+//! scenarios ([`shipped`]), loading with `--set` overrides ([`load`]) and
+//! validation into a [`Scenario`] that cannot be invalid ([`validate`]).
+//!
+//! ```
+//! use hashflight::scenario::Scenario;
+//! // A file that sets only its name runs the baseline.
+//! let s = Scenario::from_str(r#"(name: "mine")"#, "mine.ron", &[]).unwrap();
+//! assert_eq!(s.spec().chain.start_height, 929_376);
+//! let err = Scenario::from_str("(name: \"x\", duration_dayz: 3)", "x.ron", &[]).unwrap_err();
+//! assert!(err.to_string().starts_with("x.ron:1:"));
+//! ```
+
+pub mod error;
+pub mod load;
+pub mod locate;
+pub mod schema;
+pub mod shipped;
+pub mod validate;
+
+pub use error::{Problem, ScenarioError};
+pub use load::Override;
+pub use schema::ScenarioFile;
+
+/// A validated scenario: every bound holds and every name it refers to
+/// exists. Built only by [`Scenario::from_str`], [`Scenario::load`] and
+/// friends.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    spec: ScenarioFile,
+}
+
+impl Scenario {
+    pub(crate) fn new_unchecked(spec: ScenarioFile) -> Self {
+        Self { spec }
+    }
+
+    /// The resolved scenario.
+    pub fn spec(&self) -> &ScenarioFile {
+        &self.spec
+    }
+
+    /// The same scenario with another seed.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.spec.seed = seed;
+        self
+    }
+
+    /// The fully resolved scenario as RON: running it reproduces the run.
+    pub fn to_ron(&self) -> String {
+        load::to_ron(&self.spec)
+    }
+
+    /// Index of a pool by name (names are validated to exist).
+    pub fn pool_index(&self, name: &str) -> usize {
+        self.spec
+            .pools
+            .iter()
+            .position(|p| p.name == name)
+            .expect("validated pool name")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_baseline_is_valid_and_states_every_field() {
+        let b = shipped::baseline();
+        let s = Scenario::load("baseline", &[]).unwrap();
+        assert_eq!(s.spec(), b);
+        // Re-reading the resolved form gives the same scenario.
+        let again = Scenario::from_str(&s.to_ron(), "resolved", &[]).unwrap();
+        assert_eq!(again, s);
+    }
+
+    #[test]
+    fn name_only_means_baseline() {
+        let s = Scenario::from_str(r#"(name: "baseline")"#, "x", &[]).unwrap();
+        let mut b = shipped::baseline().clone();
+        b.description = String::new();
+        assert_eq!(s.spec(), &b);
+    }
+
+    #[test]
+    fn partial_sections_take_baseline_fields() {
+        let s = Scenario::from_str(r#"(name: "p", btc_price: (initial_usd: 1.0))"#, "x", &[]).unwrap();
+        assert_eq!(s.spec().btc_price.initial_usd, 1.0);
+        assert_eq!(s.spec().btc_price.model, shipped::baseline().btc_price.model);
+    }
+
+    #[test]
+    fn overrides_reach_enums_lists_and_nested_fields() {
+        let o = |s: &str| Override::parse(s).unwrap();
+        let s = Scenario::from_str(
+            r#"(name: "o")"#,
+            "x",
+            &[
+                o("btc_price.model=Gbm(drift_per_year: 0.1, volatility_per_year: 0.6)"),
+                o("miners.1.sites.0.power_price_usd_per_mwh=55"),
+                o("chain.difficulty_algorithm=Fixed"),
+                o("duration_days=365"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            s.spec().btc_price.model,
+            schema::PriceModel::Gbm { drift_per_year: 0.1, volatility_per_year: 0.6 }
+        );
+        assert_eq!(s.spec().miners[1].sites[0].power_price_usd_per_mwh, 55.0);
+        assert_eq!(s.spec().duration_days, 365);
+    }
+
+    #[test]
+    fn unknown_override_paths_suggest_the_right_one() {
+        let err = Scenario::from_str(
+            r#"(name: "o")"#,
+            "x",
+            &[Override::parse("btc_price.inital_usd=5").unwrap()],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("did you mean `initial_usd`"), "{err}");
+        assert!(err.starts_with("--set btc_price.inital_usd=5"), "{err}");
+    }
+
+    #[test]
+    fn wrong_override_types_are_errors() {
+        let err = Scenario::from_str(
+            r#"(name: "o")"#,
+            "x",
+            &[Override::parse("duration_days=\"long\"").unwrap()],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("field `duration_days`"), "{err}");
+    }
+
+    #[test]
+    fn validation_errors_name_line_column_and_field() {
+        let src = "(\n  name: \"v\",\n  miners: [(name: \"m\", pool: \"Nope\", sites: [\n    (name: \"s\", region: \"US\", power_mw: -5.0, power_price_usd_per_mwh: 40.0, fleets: [])])],\n)";
+        let err = Scenario::from_str(src, "v.ron", &[]).unwrap_err();
+        let problems = err.problems();
+        let pool = problems.iter().find(|p| p.field == "miners.0.pool").unwrap();
+        assert_eq!(pool.position, Some((3, 30)));
+        let mw = problems.iter().find(|p| p.field == "miners.0.sites.0.power_mw").unwrap();
+        assert_eq!(mw.position, Some((4, 41)));
+        assert!(mw.message.contains("must be > 0"));
+    }
+
+    #[test]
+    fn parse_errors_name_the_field() {
+        let err = Scenario::from_str("(name: \"v\",\n chain: (start_bits: \"x\"))", "v.ron", &[]).unwrap_err();
+        let p = &err.problems()[0];
+        assert_eq!(p.field, "chain.start_bits");
+        assert_eq!(p.position.unwrap().0, 2);
+    }
+}

@@ -1,0 +1,277 @@
+//! Checks that turn a [`ScenarioFile`] into a [`Scenario`]: every bound,
+//! every cross-reference, every share that must sum to one. All problems
+//! are reported at once, each with the dotted path of its field.
+
+use std::collections::HashSet;
+
+use crate::consensus::bitcoin::{EPOCH_BLOCKS, pow_limit};
+use crate::consensus::compact::from_compact;
+use crate::consensus::DifficultyAlgorithmKind;
+
+use super::schema::*;
+use super::Scenario;
+
+/// Most miner agents a scenario may ask for (named plus generated).
+pub const MAX_AGENTS: u64 = 5_000_000;
+/// Longest run, in days (200 years).
+pub const MAX_DURATION_DAYS: u32 = 73_050;
+/// Tolerance on shares that must sum to one.
+pub const SHARE_TOLERANCE: f64 = 1e-6;
+
+type Problems = Vec<(String, String)>;
+
+struct Checker {
+    problems: Problems,
+}
+
+impl Checker {
+    fn fail(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.problems.push((field.into(), message.into()));
+    }
+
+    fn finite(&mut self, field: &str, v: f64) -> bool {
+        if v.is_finite() {
+            true
+        } else {
+            self.fail(field, format!("must be a finite number, got {v}"));
+            false
+        }
+    }
+
+    fn positive(&mut self, field: &str, v: f64) {
+        if self.finite(field, v) && v <= 0.0 {
+            self.fail(field, format!("must be > 0, got {v}"));
+        }
+    }
+
+    fn non_negative(&mut self, field: &str, v: f64) {
+        if self.finite(field, v) && v < 0.0 {
+            self.fail(field, format!("must be ≥ 0, got {v}"));
+        }
+    }
+
+    fn within(&mut self, field: &str, v: f64, lo: f64, hi: f64) {
+        if self.finite(field, v) && !(lo..=hi).contains(&v) {
+            self.fail(field, format!("must be between {lo} and {hi}, got {v}"));
+        }
+    }
+
+    fn shares(&mut self, field: &str, shares: impl Iterator<Item = f64>) {
+        let mut sum = 0.0;
+        for (i, s) in shares.enumerate() {
+            let f = format!("{field}.{i}.share");
+            self.within(&f, s, 0.0, 1.0);
+            sum += s;
+        }
+        if (sum - 1.0).abs() > SHARE_TOLERANCE {
+            self.fail(field, format!("shares must sum to 1, they sum to {sum}"));
+        }
+    }
+
+    fn unique<'a>(&mut self, field: &str, names: impl Iterator<Item = &'a str>) {
+        let mut seen = HashSet::new();
+        for (i, n) in names.enumerate() {
+            if n.trim().is_empty() {
+                self.fail(format!("{field}.{i}.name"), "must not be empty");
+            } else if !seen.insert(n) {
+                self.fail(format!("{field}.{i}.name"), format!("`{n}` is used twice"));
+            }
+        }
+    }
+}
+
+/// Validates a scenario, or lists every problem as (field, message).
+pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
+    let mut c = Checker {
+        problems: Vec::new(),
+    };
+    if file.name.is_empty()
+        || !file
+            .name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch))
+        || file.name.starts_with('.')
+    {
+        c.fail(
+            "name",
+            format!(
+                "`{}` is not usable as a directory name: use letters, digits, `-`, `_` and `.`",
+                file.name
+            ),
+        );
+    }
+    if file.duration_days == 0 || file.duration_days > MAX_DURATION_DAYS {
+        c.fail(
+            "duration_days",
+            format!("must be between 1 and {MAX_DURATION_DAYS}, got {}", file.duration_days),
+        );
+    }
+
+    // Chain.
+    let chain = &file.chain;
+    let decoded = from_compact(chain.start_bits);
+    if decoded.negative || decoded.overflow || decoded.target.is_zero() || decoded.target > pow_limit() {
+        c.fail(
+            "chain.start_bits",
+            format!(
+                "{:#010x} is not a valid mainnet target (it must decode to a positive target at most the proof-of-work limit 0x1d00ffff)",
+                chain.start_bits
+            ),
+        );
+    }
+    if chain.difficulty_algorithm == DifficultyAlgorithmKind::Bitcoin
+        && chain.start_height % EPOCH_BLOCKS != 0
+    {
+        c.fail(
+            "chain.start_height",
+            format!(
+                "{} is not the first block of an epoch: under the bitcoin rule it must be a multiple of 2016 (e.g. {})",
+                chain.start_height,
+                chain.start_height / EPOCH_BLOCKS * EPOCH_BLOCKS
+            ),
+        );
+    }
+    if chain.start_height > 1 << 40 {
+        c.fail("chain.start_height", "must be at most 2^40");
+    }
+    if !(0..=1 << 40).contains(&chain.start_time_unix_s) {
+        c.fail("chain.start_time_unix_s", "must be between 0 and 2^40 s");
+    }
+
+    // Markets.
+    let price = &file.btc_price;
+    c.positive("btc_price.initial_usd", price.initial_usd);
+    if let PriceModel::Gbm {
+        drift_per_year,
+        volatility_per_year,
+    } = price.model
+    {
+        c.within("btc_price.model.drift_per_year", drift_per_year, -5.0, 5.0);
+        c.within("btc_price.model.volatility_per_year", volatility_per_year, 0.0, 5.0);
+    }
+    for (i, s) in price.shocks.iter().enumerate() {
+        c.positive(&format!("btc_price.shocks.{i}.multiply_by"), s.multiply_by);
+        if s.day >= file.duration_days {
+            c.fail(
+                format!("btc_price.shocks.{i}.day"),
+                format!("day {} is past the end of the run (days 0..{})", s.day, file.duration_days),
+            );
+        }
+    }
+    c.non_negative("fees.per_block_btc", file.fees.per_block_btc);
+
+    // Pools and miners.
+    c.unique("pools", file.pools.iter().map(|p| p.name.as_str()));
+    for (i, p) in file.pools.iter().enumerate() {
+        if c.finite(&format!("pools.{i}.fee_pct"), p.fee_pct) && !(0.0..100.0).contains(&p.fee_pct) {
+            c.fail(format!("pools.{i}.fee_pct"), format!("must be in [0, 100), got {}", p.fee_pct));
+        }
+    }
+    let pool_names: Vec<String> = file.pools.iter().map(|p| p.name.clone()).collect();
+    let check_pool = |c: &mut Checker, field: String, name: &str| {
+        if !pool_names.iter().any(|p| p == name) {
+            let hint = crate::scenario::load::did_you_mean(name, &pool_names)
+                .map(|b| format!("; did you mean `{b}`?"))
+                .unwrap_or_default();
+            c.fail(
+                field,
+                format!("no pool named `{name}`{hint} (pools: {})", pool_names.join(", ")),
+            );
+        }
+    };
+    c.unique("miners", file.miners.iter().map(|m| m.name.as_str()));
+    let mut agents = file.miners.len() as u64;
+    for (i, m) in file.miners.iter().enumerate() {
+        let at = format!("miners.{i}");
+        check_pool(&mut c, format!("{at}.pool"), &m.pool);
+        c.finite(&format!("{at}.cash_usd"), m.cash_usd);
+        c.non_negative(&format!("{at}.debt_usd"), m.debt_usd);
+        if m.sites.is_empty() {
+            c.fail(format!("{at}.sites"), "a miner needs at least one site");
+        }
+        c.unique(&format!("{at}.sites"), m.sites.iter().map(|s| s.name.as_str()));
+        for (j, s) in m.sites.iter().enumerate() {
+            let at = format!("{at}.sites.{j}");
+            c.positive(&format!("{at}.power_mw"), s.power_mw);
+            c.non_negative(&format!("{at}.power_price_usd_per_mwh"), s.power_price_usd_per_mwh);
+            let mut fleet_mw = 0.0;
+            for (k, f) in s.fleets.iter().enumerate() {
+                c.positive(&format!("{at}.fleets.{k}.hashrate_ehs"), f.hashrate_ehs);
+                c.positive(&format!("{at}.fleets.{k}.efficiency_j_per_th"), f.efficiency_j_per_th);
+                fleet_mw += f.hashrate_ehs * f.efficiency_j_per_th; // EH/s · J/TH = MW
+            }
+            if fleet_mw.is_finite() && s.power_mw.is_finite() && fleet_mw > s.power_mw * (1.0 + 1e-9) {
+                c.fail(
+                    format!("{at}.fleets"),
+                    format!(
+                        "the fleets draw {fleet_mw:.1} MW (EH/s × J/TH) but the site has {} MW",
+                        s.power_mw
+                    ),
+                );
+            }
+        }
+    }
+
+    // Population.
+    let p = &file.population;
+    agents += p.miners as u64;
+    if agents > MAX_AGENTS {
+        c.fail(
+            "population.miners",
+            format!("{agents} miner agents in all; at most {MAX_AGENTS} are allowed"),
+        );
+    }
+    if p.miners > 0 {
+        c.positive("population.hashrate_ehs", p.hashrate_ehs);
+        c.within("population.size_sigma", p.size_sigma, 0.0, 5.0);
+        c.positive("population.power_price_median_usd_per_mwh", p.power_price_median_usd_per_mwh);
+        c.within("population.power_price_sigma", p.power_price_sigma, 0.0, 5.0);
+        c.within("population.power_headroom", p.power_headroom, 1.0, 10.0);
+        c.within("population.ai_eligible_share", p.ai_eligible_share, 0.0, 1.0);
+        c.shares("population.fleet_mix", p.fleet_mix.iter().map(|f| f.share));
+        for (i, f) in p.fleet_mix.iter().enumerate() {
+            c.positive(&format!("population.fleet_mix.{i}.efficiency_j_per_th"), f.efficiency_j_per_th);
+            if let Some(m) = f.power_price_median_usd_per_mwh {
+                c.positive(&format!("population.fleet_mix.{i}.power_price_median_usd_per_mwh"), m);
+            }
+        }
+        c.shares("population.pools", p.pools.iter().map(|s| s.share));
+        for (i, s) in p.pools.iter().enumerate() {
+            check_pool(&mut c, format!("population.pools.{i}.pool"), &s.pool);
+        }
+        c.shares("population.regions", p.regions.iter().map(|s| s.share));
+    } else {
+        c.non_negative("population.hashrate_ehs", p.hashrate_ehs);
+    }
+
+    // Events.
+    let regions: HashSet<&str> = file
+        .miners
+        .iter()
+        .flat_map(|m| m.sites.iter().map(|s| s.region.as_str()))
+        .chain(if p.miners > 0 { p.regions.iter().map(|r| r.region.as_str()).collect() } else { vec![] })
+        .collect();
+    for (i, e) in file.events.iter().enumerate() {
+        if e.day >= file.duration_days {
+            c.fail(
+                format!("events.{i}.day"),
+                format!("day {} is past the end of the run (days 0..{})", e.day, file.duration_days),
+            );
+        }
+        let (Event::RegionOffline { region } | Event::RegionOnline { region }) = &e.event;
+        if !regions.contains(region.as_str()) {
+            let mut known: Vec<&str> = regions.iter().copied().collect();
+            known.sort();
+            c.fail(
+                format!("events.{i}.event.region"),
+                format!("no site is in region `{region}` (regions: {})", known.join(", ")),
+            );
+        }
+    }
+
+    if c.problems.is_empty() {
+        Ok(Scenario::new_unchecked(file))
+    } else {
+        Err(c.problems)
+    }
+}
