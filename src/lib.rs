@@ -17,5 +17,11 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod agents;
+pub mod cli;
 pub mod consensus;
+pub mod market;
+pub mod metrics;
+pub mod output;
 pub mod scenario;
+pub mod sim;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `hashflight` binary; everything lives in the library.
+
+fn main() -> std::process::ExitCode {
+    hashflight::cli::main()
+}

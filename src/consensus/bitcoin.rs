@@ -47,7 +47,11 @@ pub fn next_bits_with_limit(
     // Cannot overflow: pow_limit · 4T < 2^256 (Core asserts this for mainnet);
     // saturate anyway so hand-made bits above the limit cannot wrap.
     let scaled = target.saturating_mul(U256::from(timespan)) / U256::from(TARGET_TIMESPAN_S as u64);
-    let clamped = if scaled > *pow_limit { *pow_limit } else { scaled };
+    let clamped = if scaled > *pow_limit {
+        *pow_limit
+    } else {
+        scaled
+    };
     to_compact(clamped)
 }
 

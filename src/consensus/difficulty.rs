@@ -13,10 +13,9 @@ use super::compact::from_compact;
 
 /// A 256-bit integer as the nearest-below f64 (exact to 53 bits).
 pub fn u256_to_f64(v: &U256) -> f64 {
-    v.as_limbs()
-        .iter()
-        .rev()
-        .fold(0.0, |acc, &limb| acc * 18_446_744_073_709_551_616.0 + limb as f64)
+    v.as_limbs().iter().rev().fold(0.0, |acc, &limb| {
+        acc * 18_446_744_073_709_551_616.0 + limb as f64
+    })
 }
 
 /// Difficulty of compact bits: the difficulty-1 target over this target, as
@@ -24,7 +23,11 @@ pub fn u256_to_f64(v: &U256) -> f64 {
 pub fn difficulty(bits: u32) -> f64 {
     let one = u256_to_f64(&from_compact(POW_LIMIT_BITS).target);
     let target = u256_to_f64(&from_compact(bits).target);
-    if target == 0.0 { f64::INFINITY } else { one / target }
+    if target == 0.0 {
+        f64::INFINITY
+    } else {
+        one / target
+    }
 }
 
 /// Expected hashes to find a block at these bits: difficulty · 2^32.

@@ -162,7 +162,11 @@ pub fn did_you_mean<'a>(word: &str, options: &'a [String]) -> Option<&'a str> {
 impl Scenario {
     /// Parses, overrides and validates scenario text. `origin` names the
     /// text in error messages (usually the file path).
-    pub fn from_str(src: &str, origin: &str, overrides: &[Override]) -> Result<Self, ScenarioError> {
+    pub fn from_str(
+        src: &str,
+        origin: &str,
+        overrides: &[Override],
+    ) -> Result<Self, ScenarioError> {
         let parsed = parse_str(src, origin)?;
         let file = apply_overrides(parsed, overrides)?;
         validate::validate(file).map_err(|problems| {
@@ -233,7 +237,10 @@ fn locate_problem(
             Some(miss.span.start),
             format!("{message} (the value is the baseline's default)"),
         ),
-        Err(_) => (None, format!("{message} (the value is the baseline's default)")),
+        Err(_) => (
+            None,
+            format!("{message} (the value is the baseline's default)"),
+        ),
     };
     Problem {
         origin: origin.to_string(),

@@ -332,7 +332,17 @@ mod tests {
 
     #[test]
     fn garbage_never_loops_or_panics() {
-        for src in ["", "(", ")", "(a: ", "[[[", "\"unterminated", "r#\"x", "(a: b: c:)", ":::,,,"] {
+        for src in [
+            "",
+            "(",
+            ")",
+            "(a: ",
+            "[[[",
+            "\"unterminated",
+            "r#\"x",
+            "(a: b: c:)",
+            ":::,,,",
+        ] {
             let _ = find(src, &["a", "0"]);
         }
     }

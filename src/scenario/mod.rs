@@ -85,9 +85,13 @@ mod tests {
 
     #[test]
     fn partial_sections_take_baseline_fields() {
-        let s = Scenario::from_str(r#"(name: "p", btc_price: (initial_usd: 1.0))"#, "x", &[]).unwrap();
+        let s =
+            Scenario::from_str(r#"(name: "p", btc_price: (initial_usd: 1.0))"#, "x", &[]).unwrap();
         assert_eq!(s.spec().btc_price.initial_usd, 1.0);
-        assert_eq!(s.spec().btc_price.model, shipped::baseline().btc_price.model);
+        assert_eq!(
+            s.spec().btc_price.model,
+            shipped::baseline().btc_price.model
+        );
     }
 
     #[test]
@@ -106,7 +110,10 @@ mod tests {
         .unwrap();
         assert_eq!(
             s.spec().btc_price.model,
-            schema::PriceModel::Gbm { drift_per_year: 0.1, volatility_per_year: 0.6 }
+            schema::PriceModel::Gbm {
+                drift_per_year: 0.1,
+                volatility_per_year: 0.6
+            }
         );
         assert_eq!(s.spec().miners[1].sites[0].power_price_usd_per_mwh, 55.0);
         assert_eq!(s.spec().duration_days, 365);
@@ -142,16 +149,23 @@ mod tests {
         let src = "(\n  name: \"v\",\n  miners: [(name: \"m\", pool: \"Nope\", sites: [\n    (name: \"s\", region: \"US\", power_mw: -5.0, power_price_usd_per_mwh: 40.0, fleets: [])])],\n)";
         let err = Scenario::from_str(src, "v.ron", &[]).unwrap_err();
         let problems = err.problems();
-        let pool = problems.iter().find(|p| p.field == "miners.0.pool").unwrap();
+        let pool = problems
+            .iter()
+            .find(|p| p.field == "miners.0.pool")
+            .unwrap();
         assert_eq!(pool.position, Some((3, 30)));
-        let mw = problems.iter().find(|p| p.field == "miners.0.sites.0.power_mw").unwrap();
+        let mw = problems
+            .iter()
+            .find(|p| p.field == "miners.0.sites.0.power_mw")
+            .unwrap();
         assert_eq!(mw.position, Some((4, 41)));
         assert!(mw.message.contains("must be > 0"));
     }
 
     #[test]
     fn parse_errors_name_the_field() {
-        let err = Scenario::from_str("(name: \"v\",\n chain: (start_bits: \"x\"))", "v.ron", &[]).unwrap_err();
+        let err = Scenario::from_str("(name: \"v\",\n chain: (start_bits: \"x\"))", "v.ron", &[])
+            .unwrap_err();
         let p = &err.problems()[0];
         assert_eq!(p.field, "chain.start_bits");
         assert_eq!(p.position.unwrap().0, 2);

@@ -4,12 +4,12 @@
 
 use std::collections::HashSet;
 
+use crate::consensus::DifficultyAlgorithmKind;
 use crate::consensus::bitcoin::{EPOCH_BLOCKS, pow_limit};
 use crate::consensus::compact::from_compact;
-use crate::consensus::DifficultyAlgorithmKind;
 
-use super::schema::*;
 use super::Scenario;
+use super::schema::*;
 
 /// Most miner agents a scenario may ask for (named plus generated).
 pub const MAX_AGENTS: u64 = 5_000_000;
@@ -103,14 +103,21 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
     if file.duration_days == 0 || file.duration_days > MAX_DURATION_DAYS {
         c.fail(
             "duration_days",
-            format!("must be between 1 and {MAX_DURATION_DAYS}, got {}", file.duration_days),
+            format!(
+                "must be between 1 and {MAX_DURATION_DAYS}, got {}",
+                file.duration_days
+            ),
         );
     }
 
     // Chain.
     let chain = &file.chain;
     let decoded = from_compact(chain.start_bits);
-    if decoded.negative || decoded.overflow || decoded.target.is_zero() || decoded.target > pow_limit() {
+    if decoded.negative
+        || decoded.overflow
+        || decoded.target.is_zero()
+        || decoded.target > pow_limit()
+    {
         c.fail(
             "chain.start_bits",
             format!(
@@ -147,14 +154,22 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
     } = price.model
     {
         c.within("btc_price.model.drift_per_year", drift_per_year, -5.0, 5.0);
-        c.within("btc_price.model.volatility_per_year", volatility_per_year, 0.0, 5.0);
+        c.within(
+            "btc_price.model.volatility_per_year",
+            volatility_per_year,
+            0.0,
+            5.0,
+        );
     }
     for (i, s) in price.shocks.iter().enumerate() {
         c.positive(&format!("btc_price.shocks.{i}.multiply_by"), s.multiply_by);
         if s.day >= file.duration_days {
             c.fail(
                 format!("btc_price.shocks.{i}.day"),
-                format!("day {} is past the end of the run (days 0..{})", s.day, file.duration_days),
+                format!(
+                    "day {} is past the end of the run (days 0..{})",
+                    s.day, file.duration_days
+                ),
             );
         }
     }
@@ -163,8 +178,12 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
     // Pools and miners.
     c.unique("pools", file.pools.iter().map(|p| p.name.as_str()));
     for (i, p) in file.pools.iter().enumerate() {
-        if c.finite(&format!("pools.{i}.fee_pct"), p.fee_pct) && !(0.0..100.0).contains(&p.fee_pct) {
-            c.fail(format!("pools.{i}.fee_pct"), format!("must be in [0, 100), got {}", p.fee_pct));
+        if c.finite(&format!("pools.{i}.fee_pct"), p.fee_pct) && !(0.0..100.0).contains(&p.fee_pct)
+        {
+            c.fail(
+                format!("pools.{i}.fee_pct"),
+                format!("must be in [0, 100), got {}", p.fee_pct),
+            );
         }
     }
     let pool_names: Vec<String> = file.pools.iter().map(|p| p.name.clone()).collect();
@@ -175,7 +194,10 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
                 .unwrap_or_default();
             c.fail(
                 field,
-                format!("no pool named `{name}`{hint} (pools: {})", pool_names.join(", ")),
+                format!(
+                    "no pool named `{name}`{hint} (pools: {})",
+                    pool_names.join(", ")
+                ),
             );
         }
     };
@@ -189,18 +211,30 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
         if m.sites.is_empty() {
             c.fail(format!("{at}.sites"), "a miner needs at least one site");
         }
-        c.unique(&format!("{at}.sites"), m.sites.iter().map(|s| s.name.as_str()));
+        c.unique(
+            &format!("{at}.sites"),
+            m.sites.iter().map(|s| s.name.as_str()),
+        );
         for (j, s) in m.sites.iter().enumerate() {
             let at = format!("{at}.sites.{j}");
             c.positive(&format!("{at}.power_mw"), s.power_mw);
-            c.non_negative(&format!("{at}.power_price_usd_per_mwh"), s.power_price_usd_per_mwh);
+            c.non_negative(
+                &format!("{at}.power_price_usd_per_mwh"),
+                s.power_price_usd_per_mwh,
+            );
             let mut fleet_mw = 0.0;
             for (k, f) in s.fleets.iter().enumerate() {
                 c.positive(&format!("{at}.fleets.{k}.hashrate_ehs"), f.hashrate_ehs);
-                c.positive(&format!("{at}.fleets.{k}.efficiency_j_per_th"), f.efficiency_j_per_th);
+                c.positive(
+                    &format!("{at}.fleets.{k}.efficiency_j_per_th"),
+                    f.efficiency_j_per_th,
+                );
                 fleet_mw += f.hashrate_ehs * f.efficiency_j_per_th; // EH/s · J/TH = MW
             }
-            if fleet_mw.is_finite() && s.power_mw.is_finite() && fleet_mw > s.power_mw * (1.0 + 1e-9) {
+            if fleet_mw.is_finite()
+                && s.power_mw.is_finite()
+                && fleet_mw > s.power_mw * (1.0 + 1e-9)
+            {
                 c.fail(
                     format!("{at}.fleets"),
                     format!(
@@ -224,15 +258,34 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
     if p.miners > 0 {
         c.positive("population.hashrate_ehs", p.hashrate_ehs);
         c.within("population.size_sigma", p.size_sigma, 0.0, 5.0);
-        c.positive("population.power_price_median_usd_per_mwh", p.power_price_median_usd_per_mwh);
-        c.within("population.power_price_sigma", p.power_price_sigma, 0.0, 5.0);
+        c.positive(
+            "population.power_price_median_usd_per_mwh",
+            p.power_price_median_usd_per_mwh,
+        );
+        c.within(
+            "population.power_price_sigma",
+            p.power_price_sigma,
+            0.0,
+            5.0,
+        );
         c.within("population.power_headroom", p.power_headroom, 1.0, 10.0);
-        c.within("population.ai_eligible_share", p.ai_eligible_share, 0.0, 1.0);
+        c.within(
+            "population.ai_eligible_share",
+            p.ai_eligible_share,
+            0.0,
+            1.0,
+        );
         c.shares("population.fleet_mix", p.fleet_mix.iter().map(|f| f.share));
         for (i, f) in p.fleet_mix.iter().enumerate() {
-            c.positive(&format!("population.fleet_mix.{i}.efficiency_j_per_th"), f.efficiency_j_per_th);
+            c.positive(
+                &format!("population.fleet_mix.{i}.efficiency_j_per_th"),
+                f.efficiency_j_per_th,
+            );
             if let Some(m) = f.power_price_median_usd_per_mwh {
-                c.positive(&format!("population.fleet_mix.{i}.power_price_median_usd_per_mwh"), m);
+                c.positive(
+                    &format!("population.fleet_mix.{i}.power_price_median_usd_per_mwh"),
+                    m,
+                );
             }
         }
         c.shares("population.pools", p.pools.iter().map(|s| s.share));
@@ -249,13 +302,20 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
         .miners
         .iter()
         .flat_map(|m| m.sites.iter().map(|s| s.region.as_str()))
-        .chain(if p.miners > 0 { p.regions.iter().map(|r| r.region.as_str()).collect() } else { vec![] })
+        .chain(if p.miners > 0 {
+            p.regions.iter().map(|r| r.region.as_str()).collect()
+        } else {
+            vec![]
+        })
         .collect();
     for (i, e) in file.events.iter().enumerate() {
         if e.day >= file.duration_days {
             c.fail(
                 format!("events.{i}.day"),
-                format!("day {} is past the end of the run (days 0..{})", e.day, file.duration_days),
+                format!(
+                    "day {} is past the end of the run (days 0..{})",
+                    e.day, file.duration_days
+                ),
             );
         }
         let (Event::RegionOffline { region } | Event::RegionOnline { region }) = &e.event;
@@ -264,7 +324,10 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
             known.sort();
             c.fail(
                 format!("events.{i}.event.region"),
-                format!("no site is in region `{region}` (regions: {})", known.join(", ")),
+                format!(
+                    "no site is in region `{region}` (regions: {})",
+                    known.join(", ")
+                ),
             );
         }
     }

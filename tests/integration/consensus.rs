@@ -47,11 +47,7 @@ fn every_exactly_checkable_real_retarget_reproduces() {
         if &r[10] != "1" {
             continue;
         }
-        let got = bitcoin::next_bits(
-            hex_u32(&r[2]),
-            r[1].parse().unwrap(),
-            r[6].parse().unwrap(),
-        );
+        let got = bitcoin::next_bits(hex_u32(&r[2]), r[1].parse().unwrap(), r[6].parse().unwrap());
         assert_eq!(got, hex_u32(&r[8]), "epoch {} (height {})", &r[4], &r[0]);
         checked += 1;
     }
@@ -96,7 +92,11 @@ fn compact_vectors() {
 fn subsidy_vectors_and_total_supply() {
     for r in rows("btc_subsidy_vectors.csv") {
         let h: u64 = r[0].parse().unwrap();
-        assert_eq!(block_subsidy_sats(h), r[1].parse::<u64>().unwrap(), "height {h}");
+        assert_eq!(
+            block_subsidy_sats(h),
+            r[1].parse::<u64>().unwrap(),
+            "height {h}"
+        );
     }
     // Sum over every height, one halving era at a time.
     let total: u64 = (0..64)

@@ -1,0 +1,184 @@
+//! Builds the agents of a scenario: its pools, the miners it names, and the
+//! long tail generated from its distributions. Each generated miner draws
+//! from its own random stream, so adding miners never changes the others.
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand::distr::weighted::WeightedIndex;
+use rand_distr::LogNormal;
+
+use super::{Fleet, FleetState, Miner, Pool, PoolFees, Regions, Site};
+use crate::scenario::Scenario;
+use crate::sim::rng;
+
+/// TH/s per EH/s.
+pub const THS_PER_EHS: f64 = 1e6;
+
+/// How many agents a scenario put in the world.
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PopulationCounts {
+    /// Miners (firms).
+    pub miners: u32,
+    /// Sites.
+    pub sites: u32,
+    /// Fleets.
+    pub fleets: u32,
+}
+
+/// Spawns every pool and miner of the scenario into `world`.
+pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
+    let spec = scenario.spec();
+    let mut regions = Regions::default();
+    let mut counts = PopulationCounts::default();
+
+    for (i, p) in spec.pools.iter().enumerate() {
+        world.spawn((
+            Pool {
+                index: i as u16,
+                fee_pct: p.fee_pct,
+            },
+            Name::new(p.name.clone()),
+        ));
+    }
+    world.insert_resource(PoolFees(spec.pools.iter().map(|p| p.fee_pct).collect()));
+
+    for m in &spec.miners {
+        let miner = world
+            .spawn((
+                Miner {
+                    id: counts.miners,
+                    pool: scenario.pool_index(&m.pool) as u16,
+                    cash_usd: m.cash_usd,
+                    debt_usd: m.debt_usd,
+                },
+                Name::new(m.name.clone()),
+            ))
+            .id();
+        counts.miners += 1;
+        for s in &m.sites {
+            let site = world
+                .spawn(Site {
+                    miner,
+                    power_mw: s.power_mw,
+                    power_price_usd_per_mwh: s.power_price_usd_per_mwh,
+                    region: regions.intern(&s.region),
+                    ai_eligible: s.ai_eligible,
+                })
+                .id();
+            counts.sites += 1;
+            for f in &s.fleets {
+                world.spawn(Fleet {
+                    site,
+                    hashrate_ths: f.hashrate_ehs * THS_PER_EHS,
+                    efficiency_j_per_th: f.efficiency_j_per_th,
+                    state: FleetState::Mining,
+                });
+                counts.fleets += 1;
+            }
+        }
+    }
+
+    let pop = &spec.population;
+    if pop.miners > 0 {
+        let class_dist =
+            WeightedIndex::new(pop.fleet_mix.iter().map(|f| f.share)).expect("validated shares");
+        let pool_dist =
+            WeightedIndex::new(pop.pools.iter().map(|p| p.share)).expect("validated shares");
+        let region_dist =
+            WeightedIndex::new(pop.regions.iter().map(|r| r.share)).expect("validated shares");
+        let size_dist = LogNormal::new(0.0, pop.size_sigma).expect("validated sigma");
+        let region_ids: Vec<u16> = pop
+            .regions
+            .iter()
+            .map(|r| regions.intern(&r.region))
+            .collect();
+        let pool_ids: Vec<u16> = pop
+            .pools
+            .iter()
+            .map(|p| scenario.pool_index(&p.pool) as u16)
+            .collect();
+        let price_dists: Vec<LogNormal<f64>> = pop
+            .fleet_mix
+            .iter()
+            .map(|f| {
+                let median = f
+                    .power_price_median_usd_per_mwh
+                    .unwrap_or(pop.power_price_median_usd_per_mwh);
+                LogNormal::new(median.ln(), pop.power_price_sigma).expect("validated price")
+            })
+            .collect();
+
+        struct Draw {
+            class: usize,
+            size: f64,
+            pool: u16,
+            region: u16,
+            price: f64,
+            ai: bool,
+        }
+        let first_id = counts.miners;
+        let draws: Vec<Draw> = (0..pop.miners)
+            .map(|i| {
+                let mut r = rng::agent(spec.seed, first_id + i);
+                let class = r.sample(&class_dist);
+                Draw {
+                    class,
+                    size: r.sample(size_dist),
+                    pool: pool_ids[r.sample(&pool_dist)],
+                    region: region_ids[r.sample(&region_dist)],
+                    price: r.sample(price_dists[class]),
+                    ai: r.random_bool(pop.ai_eligible_share),
+                }
+            })
+            .collect();
+        // Scale sizes so each generation holds its share of the hashrate
+        // (spread over the generations that drew any miner at all).
+        let mut class_size = vec![0.0; pop.fleet_mix.len()];
+        for d in &draws {
+            class_size[d.class] += d.size;
+        }
+        let present_share: f64 = pop
+            .fleet_mix
+            .iter()
+            .zip(&class_size)
+            .filter(|(_, s)| **s > 0.0)
+            .map(|(f, _)| f.share)
+            .sum();
+        let total_ths = pop.hashrate_ehs * THS_PER_EHS;
+        for d in draws {
+            let class = &pop.fleet_mix[d.class];
+            let hashrate_ths =
+                total_ths * class.share / present_share * d.size / class_size[d.class];
+            let fleet = Fleet {
+                site: Entity::PLACEHOLDER,
+                hashrate_ths,
+                efficiency_j_per_th: class.efficiency_j_per_th,
+                state: FleetState::Mining,
+            };
+            let miner = world
+                .spawn(Miner {
+                    id: counts.miners,
+                    pool: d.pool,
+                    cash_usd: 0.0,
+                    debt_usd: 0.0,
+                })
+                .id();
+            let site = world
+                .spawn(Site {
+                    miner,
+                    power_mw: fleet.power_mw() * pop.power_headroom,
+                    power_price_usd_per_mwh: d.price,
+                    region: d.region,
+                    ai_eligible: d.ai,
+                })
+                .id();
+            world.spawn(Fleet { site, ..fleet });
+            counts.miners += 1;
+            counts.sites += 1;
+            counts.fleets += 1;
+        }
+    }
+    world.insert_resource(regions);
+    world.insert_resource(counts);
+    counts
+}

@@ -1,0 +1,147 @@
+//! Run directories. A run writes into `<out>/<scenario>/seed-<seed>/`:
+//! `scenario.ron` (the fully resolved scenario), `epochs.csv`, `days.csv`
+//! and `summary.json`. Everything is written into a hidden directory beside
+//! it and renamed into place when complete, so an interrupted run leaves no
+//! half directory and an earlier run of the same seed is replaced whole.
+//!
+//! ```no_run
+//! use hashflight::{output, scenario::Scenario};
+//! let s = Scenario::load("baseline", &[]).unwrap();
+//! let dir = output::write_run(&s, "output".as_ref(), |_| {}).unwrap();
+//! assert!(dir.join("summary.json").exists());
+//! ```
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::metrics::{DayRow, EpochRow, RecordSink, Summary};
+use crate::scenario::Scenario;
+use crate::sim::Simulation;
+
+/// Files every run directory holds.
+pub const RUN_FILES: &[&str] = &["scenario.ron", "epochs.csv", "days.csv", "summary.json"];
+
+/// Streams rows into `epochs.csv` and `days.csv`.
+pub struct CsvSink {
+    epochs: csv::Writer<BufWriter<File>>,
+    days: csv::Writer<BufWriter<File>>,
+}
+
+impl CsvSink {
+    /// Creates both files in `dir`.
+    pub fn create(dir: &Path) -> io::Result<Self> {
+        let open = |name: &str| -> io::Result<csv::Writer<BufWriter<File>>> {
+            Ok(csv::Writer::from_writer(BufWriter::new(File::create(
+                dir.join(name),
+            )?)))
+        };
+        Ok(Self {
+            epochs: open("epochs.csv")?,
+            days: open("days.csv")?,
+        })
+    }
+}
+
+fn csv_err(e: csv::Error) -> io::Error {
+    io::Error::other(e)
+}
+
+impl RecordSink for CsvSink {
+    fn epoch(&mut self, row: &EpochRow) -> io::Result<()> {
+        self.epochs.serialize(row).map_err(csv_err)
+    }
+    fn day(&mut self, row: &DayRow) -> io::Result<()> {
+        self.days.serialize(row).map_err(csv_err)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.epochs.flush()?;
+        self.days.flush()
+    }
+}
+
+/// A run directory being written.
+#[derive(Debug)]
+pub struct RunDir {
+    partial: PathBuf,
+    target: PathBuf,
+}
+
+impl RunDir {
+    /// Starts `<out>/<name>/seed-<seed>/`, writing into a hidden sibling.
+    pub fn create(out: &Path, name: &str, seed: u64) -> io::Result<Self> {
+        let parent = out.join(name);
+        fs::create_dir_all(&parent)?;
+        let partial = parent.join(format!(".seed-{seed}.partial-{}", std::process::id()));
+        if partial.exists() {
+            fs::remove_dir_all(&partial)?;
+        }
+        fs::create_dir(&partial)?;
+        Ok(Self {
+            partial,
+            target: parent.join(format!("seed-{seed}")),
+        })
+    }
+
+    /// Where files go while the run is written.
+    pub fn path(&self) -> &Path {
+        &self.partial
+    }
+
+    /// Moves the finished directory into place, replacing an older one
+    /// whole, and returns its path.
+    pub fn commit(self) -> io::Result<PathBuf> {
+        let old = self.target.with_file_name(format!(
+            ".{}.old-{}",
+            self.target
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("run"),
+            std::process::id()
+        ));
+        let had_old = self.target.exists();
+        if had_old {
+            fs::rename(&self.target, &old)?;
+        }
+        fs::rename(&self.partial, &self.target)?;
+        if had_old {
+            fs::remove_dir_all(&old)?;
+        }
+        Ok(self.target.clone())
+    }
+
+    /// Removes what was written (after an error).
+    pub fn abandon(self) {
+        let _ = fs::remove_dir_all(&self.partial);
+    }
+}
+
+/// Writes `value` as pretty JSON with a final newline.
+pub fn write_json(path: &Path, value: &impl serde::Serialize) -> io::Result<()> {
+    let mut f = BufWriter::new(File::create(path)?);
+    serde_json::to_writer_pretty(&mut f, value).map_err(io::Error::other)?;
+    f.write_all(b"\n")?;
+    f.flush()
+}
+
+/// Runs a scenario into its run directory under `out` and returns the
+/// directory; `on_day` is called after each simulated day.
+pub fn write_run(scenario: &Scenario, out: &Path, on_day: impl FnMut(u32)) -> io::Result<PathBuf> {
+    let spec = scenario.spec();
+    let dir = RunDir::create(out, &spec.name, spec.seed)?;
+    match fill(scenario, dir.path(), on_day) {
+        Ok(_) => dir.commit(),
+        Err(e) => {
+            dir.abandon();
+            Err(e)
+        }
+    }
+}
+
+fn fill(scenario: &Scenario, dir: &Path, on_day: impl FnMut(u32)) -> io::Result<Summary> {
+    fs::write(dir.join("scenario.ron"), scenario.to_ron())?;
+    let sink = CsvSink::create(dir)?;
+    let (summary, _) = Simulation::new(scenario).run(sink, on_day)?;
+    write_json(&dir.join("summary.json"), &summary)?;
+    Ok(summary)
+}
