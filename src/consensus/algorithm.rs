@@ -3,14 +3,15 @@
 //! never knows which rule is behind the trait.
 //!
 //! ```
-//! use hashflight::consensus::{DifficultyAlgorithm, DifficultyAlgorithmKind};
+//! use hashflight::consensus::{difficulty::difficulty, DifficultyAlgorithmKind};
 //! let mut daa = DifficultyAlgorithmKind::Bitcoin.build(0, 0x1d00ffff);
 //! let mut bits = 0x1d00ffff;
 //! for h in 0..2016u64 {
-//!     // Blocks every 300 s: twice too fast, so difficulty doubles.
+//!     // Blocks every 300 s: twice too fast, so difficulty doubles
+//!     // (2015 intervals against 2016 × 600 s: × 2.00099).
 //!     bits = daa.on_block(h, h as i64 * 300, bits);
 //! }
-//! assert_eq!(bits, 0x1c7fff80);
+//! assert!((difficulty(bits) - 1_209_600.0 / (2015.0 * 300.0)).abs() < 1e-4);
 //! ```
 
 use serde::{Deserialize, Serialize};

@@ -139,7 +139,11 @@ pub fn write_run(scenario: &Scenario, out: &Path, on_day: impl FnMut(u32)) -> io
 }
 
 fn fill(scenario: &Scenario, dir: &Path, on_day: impl FnMut(u32)) -> io::Result<Summary> {
-    fs::write(dir.join("scenario.ron"), scenario.to_ron())?;
+    let header = format!(
+        "// Resolved by hashflight {}: every field stated, seed included.\n// `hashflight run scenario.ron` reproduces this run exactly.\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    fs::write(dir.join("scenario.ron"), header + &scenario.to_ron())?;
     let sink = CsvSink::create(dir)?;
     let (summary, _) = Simulation::new(scenario).run(sink, on_day)?;
     write_json(&dir.join("summary.json"), &summary)?;

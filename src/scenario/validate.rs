@@ -127,7 +127,7 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
         );
     }
     if chain.difficulty_algorithm == DifficultyAlgorithmKind::Bitcoin
-        && chain.start_height % EPOCH_BLOCKS != 0
+        && !chain.start_height.is_multiple_of(EPOCH_BLOCKS)
     {
         c.fail(
             "chain.start_height",

@@ -1,4 +1,7 @@
 //! hashflight's integration tests: one binary (one link step), modules by
-//! area. Tests that run the simulator use the real binary in temp dirs.
+//! area. Tests of the command line run the real binary in temp dirs.
 
+mod cli;
 mod consensus;
+mod statistics;
+mod support;

@@ -1,0 +1,269 @@
+//! The binary as a user runs it: run, check, scenarios, overrides, run
+//! directories, determinism.
+
+use crate::support::*;
+
+const SHORT: &[&str] = &[
+    "--set",
+    "duration_days=45",
+    "--set",
+    "population.miners=200",
+    "-q",
+];
+
+fn run_baseline(dir: &std::path::Path, extra: &[&str]) -> String {
+    let mut args = vec!["run", "baseline", "--out", "out"];
+    args.extend_from_slice(SHORT);
+    args.extend_from_slice(extra);
+    ok(&run_in(dir, &args))
+}
+
+#[test]
+fn run_writes_a_complete_run_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let stdout = run_baseline(tmp.path(), &["--seed", "7"]);
+    let run = tmp.path().join("out/baseline/seed-7");
+    assert!(stdout.contains("out/baseline/seed-7"), "{stdout}");
+    for f in hashflight::output::RUN_FILES {
+        assert!(run.join(f).is_file(), "{f} missing");
+    }
+    let summary: serde_json::Value = serde_json::from_str(&read(run.join("summary.json"))).unwrap();
+    assert_eq!(summary["seed"], 7);
+    assert_eq!(summary["days"], 45);
+    assert!(summary["blocks"].as_u64().unwrap() > 45 * 120);
+    let days = read(run.join("days.csv"));
+    assert_eq!(days.lines().count(), 46, "header + 45 days");
+    let epochs = read(run.join("epochs.csv"));
+    let header = epochs.lines().next().unwrap();
+    for col in [
+        "epoch",
+        "start_height",
+        "start_time_s",
+        "end_time_s",
+        "duration_s",
+        "bits",
+        "difficulty",
+        "hashrate_ehs",
+        "mean_block_interval_s",
+        "max_block_interval_s",
+        "btc_price_usd",
+        "subsidy_btc",
+        "fees_btc",
+        "hashprice_usd_per_ph_day",
+        "mining_mw",
+        "curtailed_mw",
+        "active_miners",
+    ] {
+        assert!(
+            header.split(',').any(|c| c == col),
+            "epochs.csv lacks {col}"
+        );
+    }
+    // 45 days hold three full epochs and a partial fourth.
+    assert_eq!(epochs.lines().count(), 1 + 4);
+    // Nothing but the run directory is left behind.
+    let names: Vec<_> = std::fs::read_dir(tmp.path().join("out/baseline"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("seed-7")]);
+}
+
+#[test]
+fn same_seed_same_bytes_other_seed_other_results() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let b = tmp.path().join("b");
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    run_baseline(&a, &["--seed", "3"]);
+    run_baseline(&b, &["--seed", "3"]);
+    for f in ["scenario.ron", "epochs.csv", "days.csv"] {
+        assert_eq!(
+            read(a.join("out/baseline/seed-3").join(f)),
+            read(b.join("out/baseline/seed-3").join(f)),
+            "{f}"
+        );
+    }
+    let strip = |p: std::path::PathBuf| {
+        let mut v: serde_json::Value = serde_json::from_str(&read(p)).unwrap();
+        v.as_object_mut().unwrap().remove("wall_time_s");
+        v
+    };
+    assert_eq!(
+        strip(a.join("out/baseline/seed-3/summary.json")),
+        strip(b.join("out/baseline/seed-3/summary.json"))
+    );
+    run_baseline(&b, &["--seed", "4"]);
+    assert_ne!(
+        read(b.join("out/baseline/seed-3/epochs.csv")),
+        read(b.join("out/baseline/seed-4/epochs.csv"))
+    );
+}
+
+#[test]
+fn the_resolved_scenario_reproduces_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_baseline(
+        tmp.path(),
+        &["--seed", "11", "--set", "btc_price.initial_usd=70000"],
+    );
+    let first = tmp.path().join("out/baseline/seed-11");
+    let copy = tmp.path().join("again.ron");
+    std::fs::copy(first.join("scenario.ron"), &copy).unwrap();
+    ok(&run_in(
+        tmp.path(),
+        &["run", "again.ron", "--out", "second", "-q"],
+    ));
+    let second = tmp.path().join("second/baseline/seed-11");
+    for f in ["scenario.ron", "epochs.csv", "days.csv"] {
+        assert_eq!(read(first.join(f)), read(second.join(f)), "{f}");
+    }
+    assert!(read(first.join("days.csv")).contains(",70000.0,"));
+}
+
+#[test]
+fn a_rerun_replaces_the_directory_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_baseline(tmp.path(), &[]);
+    ok(&run_in(
+        tmp.path(),
+        &[
+            "run",
+            "baseline",
+            "--out",
+            "out",
+            "-q",
+            "--set",
+            "duration_days=5",
+            "--set",
+            "population.miners=20",
+        ],
+    ));
+    let days = read(tmp.path().join("out/baseline/seed-1/days.csv"));
+    assert_eq!(days.lines().count(), 6);
+    assert_eq!(
+        std::fs::read_dir(tmp.path().join("out/baseline"))
+            .unwrap()
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn overrides_set_any_field_by_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_baseline(
+        tmp.path(),
+        &[
+            "--set",
+            "btc_price.model=Gbm(drift_per_year: 0.0, volatility_per_year: 0.8)",
+            "--set",
+            "chain.difficulty_algorithm=Fixed",
+            "--set",
+            "miners.0.sites.0.power_price_usd_per_mwh=41.5",
+        ],
+    );
+    let resolved = read(tmp.path().join("out/baseline/seed-1/scenario.ron"));
+    assert!(
+        resolved.contains("model: Gbm(") && resolved.contains("volatility_per_year: 0.8,"),
+        "{resolved}"
+    );
+    assert!(resolved.contains("difficulty_algorithm: Fixed"));
+    assert!(resolved.contains("power_price_usd_per_mwh: 41.5"));
+    // Fixed difficulty: every epoch has the starting bits.
+    let epochs = read(tmp.path().join("out/baseline/seed-1/epochs.csv"));
+    assert!(
+        epochs.lines().skip(1).all(|l| l.contains(",0x1701e605,")),
+        "{epochs}"
+    );
+}
+
+#[test]
+fn bad_scenarios_are_located_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("bad.ron"),
+        "(\n  name: \"bad\",\n  chain: (start_height: 1000),\n  population: (pools: [(pool: \"Nobody\", share: 1.0)]),\n)\n",
+    )
+    .unwrap();
+    let out = run_in(tmp.path(), &["run", "bad.ron", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.ron:3:25: field `chain.start_height`"),
+        "{err}"
+    );
+    assert!(err.contains("multiple of 2016"), "{err}");
+    assert!(
+        err.contains("bad.ron:4:31: field `population.pools.0.pool`: no pool named `Nobody`"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("out").exists(), "nothing may be written");
+
+    std::fs::write(
+        tmp.path().join("typo.ron"),
+        "(name: \"t\",\n btc_price: (initial_usd: \"lots\"))",
+    )
+    .unwrap();
+    let out = run_in(tmp.path(), &["check", "typo.ron", "bad.ron"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("typo.ron:2:"), "{err}");
+    assert!(err.contains("field `btc_price.initial_usd`"), "{err}");
+    assert!(err.contains("2 of 2 scenario(s) invalid"), "{err}");
+
+    let out = run_in(
+        tmp.path(),
+        &["run", "baseline", "--set", "btc_price.initial_usdd=1"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `initial_usd`"));
+
+    let out = run_in(tmp.path(), &["run", "no-such-scenario"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shipped: baseline"));
+}
+
+#[test]
+fn check_and_scenarios_accept_what_ships() {
+    let tmp = tempfile::tempdir().unwrap();
+    let listed = ok(&run_in(tmp.path(), &["scenarios"]));
+    assert!(listed.starts_with("baseline "), "{listed}");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = ok(&run_in(
+        tmp.path(),
+        &[
+            "check",
+            &format!("{root}/scenarios/baseline.ron"),
+            "baseline",
+        ],
+    ));
+    assert_eq!(out.lines().count(), 2);
+    // A file that sets only its name is valid.
+    std::fs::write(tmp.path().join("min.ron"), "(name: \"min\")").unwrap();
+    ok(&run_in(tmp.path(), &["check", "min.ron"]));
+}
+
+#[test]
+fn golden_epochs_for_a_fixed_seed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = data("golden.ron");
+    ok(&run_in(
+        tmp.path(),
+        &["run", scenario.to_str().unwrap(), "--out", "out", "-q"],
+    ));
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    for f in ["epochs.csv", "days.csv"] {
+        let got = read(tmp.path().join("out/golden/seed-42").join(f));
+        let pinned = golden.join(format!("golden-{f}"));
+        if std::env::var_os("HASHFLIGHT_BLESS").is_some() {
+            std::fs::write(&pinned, &got).unwrap();
+        }
+        assert_eq!(
+            got,
+            read(&pinned),
+            "{f} changed: if intended, re-bless with HASHFLIGHT_BLESS=1"
+        );
+    }
+}
