@@ -23,5 +23,6 @@ pub mod consensus;
 pub mod market;
 pub mod metrics;
 pub mod output;
+pub mod plot;
 pub mod scenario;
 pub mod sim;

@@ -3,6 +3,7 @@
 //! - `hashflight run [SCENARIO] [--seed N] [--out DIR] [--set PATH=VALUE]... [--quiet]`
 //! - `hashflight check FILE... [--set PATH=VALUE]...`
 //! - `hashflight scenarios`
+//! - `hashflight compare RUN_DIR... [--out DIR] [--metrics a,b]`
 //!
 //! Errors go to stderr and exit with code 2.
 
@@ -59,6 +60,19 @@ pub enum Command {
     },
     /// List the shipped scenarios.
     Scenarios,
+    /// Overlay runs on shared axes; seeds of one scenario become a median
+    /// line with a 5–95 % band.
+    Compare {
+        /// Run directories (`<out>/<scenario>/seed-<seed>`).
+        #[arg(required = true)]
+        runs: Vec<PathBuf>,
+        /// Where compare.png, compare.svg and compare.csv go.
+        #[arg(long, default_value = "output/compare")]
+        out: PathBuf,
+        /// Columns to plot, comma-separated (from days.csv or epochs.csv).
+        #[arg(long, value_delimiter = ',')]
+        metrics: Vec<String>,
+    },
 }
 
 /// Parses arguments and runs; returns the process exit code.
@@ -143,6 +157,13 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 Ok(ExitCode::SUCCESS)
             }
+        }
+        Command::Compare { runs, out, metrics } => {
+            let written = crate::plot::compare::compare(&runs, &out, &metrics)?;
+            for w in written {
+                println!("{}", w.display());
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Scenarios => {
             for s in shipped::SHIPPED {

@@ -11,6 +11,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod concentration;
+pub mod stats;
+
 /// Seconds per day.
 pub const SECONDS_PER_DAY: f64 = 86_400.0;
 
@@ -66,6 +69,12 @@ pub struct EpochRow {
     pub offline_mw: f64,
     /// Miners with any fleet mining at its end.
     pub active_miners: u64,
+    /// HHI of pools' hashrate shares at its end (shares in %, 0–10,000).
+    pub pool_hhi: f64,
+    /// Fewest pools holding more than 50 % of the hashrate at its end.
+    pub pool_nakamoto: u64,
+    /// Largest pool's share of the hashrate at its end, %.
+    pub top_pool_share_pct: f64,
 }
 
 /// One day.
@@ -87,6 +96,11 @@ pub struct DayRow {
     pub btc_price_usd: f64,
     /// Hashprice at the end of the day, USD per PH/s per day.
     pub hashprice_usd_per_ph_day: f64,
+    /// Hashrate of the fleets curtailed by their owners at the end of the
+    /// day, EH/s.
+    pub curtailed_ehs: f64,
+    /// Hashrate of the fleets in offline regions at the end of the day, EH/s.
+    pub offline_ehs: f64,
     /// Power of the fleets mining, MW.
     pub mining_mw: f64,
     /// Power of the fleets curtailed by their owners, MW.

@@ -1,6 +1,6 @@
 //! Run directories. A run writes into `<out>/<scenario>/seed-<seed>/`:
-//! `scenario.ron` (the fully resolved scenario), `epochs.csv`, `days.csv`
-//! and `summary.json`. Everything is written into a hidden directory beside
+//! `scenario.ron` (the fully resolved scenario), `epochs.csv`, `days.csv`,
+//! `summary.json` and the dashboard (`dashboard.png`, `dashboard.svg`). Everything is written into a hidden directory beside
 //! it and renamed into place when complete, so an interrupted run leaves no
 //! half directory and an earlier run of the same seed is replaced whole.
 //!
@@ -20,7 +20,14 @@ use crate::scenario::Scenario;
 use crate::sim::Simulation;
 
 /// Files every run directory holds.
-pub const RUN_FILES: &[&str] = &["scenario.ron", "epochs.csv", "days.csv", "summary.json"];
+pub const RUN_FILES: &[&str] = &[
+    "scenario.ron",
+    "epochs.csv",
+    "days.csv",
+    "summary.json",
+    "dashboard.png",
+    "dashboard.svg",
+];
 
 /// Streams rows into `epochs.csv` and `days.csv`.
 pub struct CsvSink {
@@ -83,6 +90,21 @@ impl RunDir {
         })
     }
 
+    /// A hidden staging directory under `out` for files that are moved
+    /// into `out` one by one when complete ([`write_atomically`]).
+    pub fn staging(out: &Path, what: &str) -> io::Result<Self> {
+        fs::create_dir_all(out)?;
+        let partial = out.join(format!(".{what}.partial-{}", std::process::id()));
+        if partial.exists() {
+            fs::remove_dir_all(&partial)?;
+        }
+        fs::create_dir(&partial)?;
+        Ok(Self {
+            target: out.to_path_buf(),
+            partial,
+        })
+    }
+
     /// Where files go while the run is written.
     pub fn path(&self) -> &Path {
         &self.partial
@@ -116,6 +138,16 @@ impl RunDir {
     }
 }
 
+/// Moves finished files from a staging directory into `out` (each by an
+/// atomic rename) and removes the staging directory.
+pub fn write_atomically(staging: RunDir, out: &Path, names: &[&str]) -> io::Result<()> {
+    for n in names {
+        fs::rename(staging.path().join(n), out.join(n))?;
+    }
+    staging.abandon();
+    Ok(())
+}
+
 /// Writes `value` as pretty JSON with a final newline.
 pub fn write_json(path: &Path, value: &impl serde::Serialize) -> io::Result<()> {
     let mut f = BufWriter::new(File::create(path)?);
@@ -138,6 +170,15 @@ pub fn write_run(scenario: &Scenario, out: &Path, on_day: impl FnMut(u32)) -> io
     }
 }
 
+fn spec_title(scenario: &Scenario) -> String {
+    let s = scenario.spec();
+    if s.description.is_empty() {
+        s.name.clone()
+    } else {
+        format!("{}: {}", s.name, s.description)
+    }
+}
+
 fn fill(scenario: &Scenario, dir: &Path, on_day: impl FnMut(u32)) -> io::Result<Summary> {
     let header = format!(
         "// Resolved by hashflight {}: every field stated, seed included.\n// `hashflight run scenario.ron` reproduces this run exactly.\n",
@@ -147,5 +188,8 @@ fn fill(scenario: &Scenario, dir: &Path, on_day: impl FnMut(u32)) -> io::Result<
     let sink = CsvSink::create(dir)?;
     let (summary, _) = Simulation::new(scenario).run(sink, on_day)?;
     write_json(&dir.join("summary.json"), &summary)?;
+    let title = format!("{} — seed {}", spec_title(scenario), scenario.spec().seed);
+    crate::plot::dashboard::write(dir, &title, Some(scenario.spec().chain.start_time_unix_s))
+        .map_err(io::Error::other)?;
     Ok(summary)
 }

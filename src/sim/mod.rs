@@ -28,6 +28,7 @@ use crate::consensus::difficulty::{difficulty, expected_hashes_per_block};
 use crate::consensus::subsidy::{SATS_PER_BTC, block_subsidy_sats};
 use crate::market::fees::FeeMarket;
 use crate::market::price::BtcPrice;
+use crate::metrics::concentration;
 use crate::metrics::{
     DayRow, EpochRow, MemorySink, RecordSink, SECONDS_PER_DAY, Summary, hashprice_usd_per_ph_day,
 };
@@ -107,6 +108,10 @@ pub struct HashTable {
     pub curtailed_mw: f64,
     /// Power in offline regions, MW.
     pub offline_mw: f64,
+    /// Hashrate curtailed by owners, TH/s.
+    pub curtailed_ths: f64,
+    /// Hashrate in offline regions, TH/s.
+    pub offline_ths: f64,
     /// Miners with any fleet mining.
     pub active_miners: u64,
 }
@@ -540,6 +545,8 @@ pub fn aggregate_hashrate(
     table.mining_mw = 0.0;
     table.curtailed_mw = 0.0;
     table.offline_mw = 0.0;
+    table.curtailed_ths = 0.0;
+    table.offline_ths = 0.0;
     active.clear();
     active.resize(counts.miners as usize, false);
     for fleet in &fleets {
@@ -556,8 +563,14 @@ pub fn aggregate_hashrate(
                 table.mining_mw += mw;
                 active[miner.id as usize] = true;
             }
-            FleetState::Curtailed => table.curtailed_mw += mw,
-            FleetState::Offline => table.offline_mw += mw,
+            FleetState::Curtailed => {
+                table.curtailed_mw += mw;
+                table.curtailed_ths += fleet.hashrate_ths;
+            }
+            FleetState::Offline => {
+                table.offline_mw += mw;
+                table.offline_ths += fleet.hashrate_ths;
+            }
         }
     }
     let mut sum = 0.0;
@@ -605,6 +618,9 @@ fn record_epoch(
         curtailed_mw: table.curtailed_mw,
         offline_mw: table.offline_mw,
         active_miners: table.active_miners,
+        pool_hhi: concentration::hhi(&table.pool_ths),
+        pool_nakamoto: concentration::nakamoto(&table.pool_ths, 50.0) as u64,
+        top_pool_share_pct: concentration::top_share_pct(&table.pool_ths),
     };
     let r = recorder.sink.epoch(&row);
     recorder.keep(r);
@@ -632,6 +648,8 @@ fn record_day(
         difficulty: difficulty(chain.bits),
         btc_price_usd: economics.btc_price_usd,
         hashprice_usd_per_ph_day: economics.hashprice_usd_per_ph_day,
+        curtailed_ehs: table.curtailed_ths / 1e6,
+        offline_ehs: table.offline_ths / 1e6,
         mining_mw: table.mining_mw,
         curtailed_mw: table.curtailed_mw,
         offline_mw: table.offline_mw,

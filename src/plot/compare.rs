@@ -1,0 +1,317 @@
+//! `hashflight compare`: overlays runs on shared axes. Runs of one scenario
+//! that differ only in their seed form a group, drawn as a median line with
+//! a 5–95 % band over seeds. Writes `compare.png`, `compare.svg` and
+//! `compare.csv` (the summary figures side by side).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::table::Table;
+use super::{Line, Panel, XAxis, nth_color, render};
+use crate::metrics::stats::Spread;
+use crate::output::{RunDir, write_atomically};
+use crate::scenario::load::{parse_str, to_ron};
+
+/// Metrics drawn when none are asked for.
+pub const DEFAULT_METRICS: &[&str] = &[
+    "hashrate_ehs",
+    "difficulty",
+    "mean_block_interval_s",
+    "hashprice_usd_per_ph_day",
+    "btc_price_usd",
+    "pool_hhi",
+];
+
+/// Why runs cannot be compared.
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    /// A directory is not a run directory.
+    #[error(
+        "{0} is not a run directory: it has no {1} (a run directory holds scenario.ron, epochs.csv, days.csv and summary.json)"
+    )]
+    NotARun(PathBuf, &'static str),
+    /// A file in a run directory could not be read.
+    #[error("{0}: {1}")]
+    Unreadable(PathBuf, String),
+    /// The runs' time axes do not line up.
+    #[error("cannot align the runs' time axes: {0}")]
+    Unaligned(String),
+    /// A metric is not a column of the runs.
+    #[error("unknown metric `{0}` (columns of these runs: {1})")]
+    UnknownMetric(String, String),
+    /// Nothing to compare.
+    #[error("compare needs at least one run directory")]
+    Empty,
+    /// Writing failed.
+    #[error("writing the comparison: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+struct Run {
+    dir: PathBuf,
+    label: String,
+    group: String,
+    start_unix_s: i64,
+    days: Table,
+    epochs: Table,
+    summary: serde_json::Map<String, serde_json::Value>,
+}
+
+fn load(dir: &Path) -> Result<Run, CompareError> {
+    for f in ["scenario.ron", "days.csv", "epochs.csv", "summary.json"] {
+        if !dir.join(f).is_file() {
+            return Err(CompareError::NotARun(dir.to_path_buf(), f));
+        }
+    }
+    let bad = |f: &str, e: String| CompareError::Unreadable(dir.join(f), e);
+    let src = std::fs::read_to_string(dir.join("scenario.ron"))
+        .map_err(|e| bad("scenario.ron", e.to_string()))?;
+    let mut scenario =
+        parse_str(&src, "scenario.ron").map_err(|e| bad("scenario.ron", e.to_string()))?;
+    let summary: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join("summary.json")).map_err(|e| bad("summary.json", e.to_string()))?,
+    )
+    .map_err(|e| bad("summary.json", e.to_string()))?;
+    let summary = summary
+        .as_object()
+        .cloned()
+        .ok_or_else(|| bad("summary.json", "not an object".into()))?;
+    let days = Table::read(&dir.join("days.csv")).map_err(|e| bad("days.csv", e.to_string()))?;
+    let epochs =
+        Table::read(&dir.join("epochs.csv")).map_err(|e| bad("epochs.csv", e.to_string()))?;
+    let label = format!("{} seed {}", scenario.name, scenario.seed);
+    let start_unix_s = scenario.chain.start_time_unix_s;
+    // Runs that differ only in their seed belong together.
+    scenario.seed = 0;
+    let group = to_ron(&scenario);
+    Ok(Run {
+        dir: dir.to_path_buf(),
+        label,
+        group,
+        start_unix_s,
+        days,
+        epochs,
+        summary,
+    })
+}
+
+/// A run's series of `metric` on its day grid (epoch metrics held between
+/// epoch ends), or `None` if it has no such column.
+fn series(run: &Run, metric: &str) -> Option<Vec<f64>> {
+    let n = run.days.len();
+    if let Some(v) = run.days.get(metric) {
+        return Some(v.to_vec());
+    }
+    let v = run.epochs.get(metric)?;
+    let ends = run.epochs.get("end_time_s")?;
+    let times = run.days.get("time_s")?;
+    let mut out = Vec::with_capacity(n);
+    let mut k = 0;
+    for &t in times {
+        while k + 1 < ends.len() && ends[k + 1] <= t {
+            k += 1;
+        }
+        out.push(if ends.first().is_some_and(|&e| e <= t) {
+            v[k]
+        } else {
+            f64::NAN
+        });
+    }
+    Some(out)
+}
+
+/// Compares run directories into `out` and returns the files written.
+pub fn compare(
+    dirs: &[PathBuf],
+    out: &Path,
+    metrics: &[String],
+) -> Result<Vec<PathBuf>, CompareError> {
+    if dirs.is_empty() {
+        return Err(CompareError::Empty);
+    }
+    let runs = dirs
+        .iter()
+        .map(|d| load(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    for r in &runs {
+        let t = r.days.get("time_s").unwrap_or(&[]);
+        if t.is_empty() {
+            return Err(CompareError::Unaligned(format!(
+                "{} has no days",
+                r.dir.display()
+            )));
+        }
+        if t.iter()
+            .enumerate()
+            .any(|(i, &s)| (s - (i as f64 + 1.0) * 86_400.0).abs() > 1e-6)
+        {
+            return Err(CompareError::Unaligned(format!(
+                "{} is not on a daily grid",
+                r.dir.display()
+            )));
+        }
+    }
+    // Groups in order of first appearance.
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, r) in runs.iter().enumerate() {
+        match groups.iter_mut().find(|g| g.0 == r.group) {
+            Some(g) => g.1.push(i),
+            None => groups.push((r.group.clone(), vec![i])),
+        }
+    }
+    for (_, members) in &groups {
+        let n = runs[members[0]].days.len();
+        if let Some(&m) = members.iter().find(|&&m| runs[m].days.len() != n) {
+            return Err(CompareError::Unaligned(format!(
+                "{} and {} are seeds of one scenario but last {} and {} days",
+                runs[members[0]].dir.display(),
+                runs[m].dir.display(),
+                n,
+                runs[m].days.len()
+            )));
+        }
+    }
+    let metrics: Vec<String> = if metrics.is_empty() {
+        DEFAULT_METRICS.iter().map(|s| s.to_string()).collect()
+    } else {
+        metrics.to_vec()
+    };
+    for m in &metrics {
+        if runs.iter().all(|r| series(r, m).is_none()) {
+            let mut cols: Vec<&str> = runs[0]
+                .days
+                .names
+                .iter()
+                .chain(runs[0].epochs.names.iter())
+                .map(String::as_str)
+                .collect();
+            cols.sort();
+            cols.dedup();
+            return Err(CompareError::UnknownMetric(m.clone(), cols.join(", ")));
+        }
+    }
+    let same_start = runs.iter().all(|r| r.start_unix_s == runs[0].start_unix_s);
+    let x = XAxis {
+        start_unix_s: same_start.then_some(runs[0].start_unix_s),
+        label: (!same_start).then(|| "day of run (runs start on different dates)".to_string()),
+    };
+
+    let group_label = |g: &(String, Vec<usize>)| {
+        let r = &runs[g.1[0]];
+        if g.1.len() == 1 {
+            r.label.clone()
+        } else {
+            format!(
+                "{} ({} seeds)",
+                r.label
+                    .rsplit_once(" seed ")
+                    .map_or(r.label.as_str(), |p| p.0),
+                g.1.len()
+            )
+        }
+    };
+    let mut panels = Vec::new();
+    for m in &metrics {
+        let mut panel = Panel::new(m.replace('_', " "), unit_of(m));
+        for (gi, g) in groups.iter().enumerate() {
+            let all: Vec<Vec<f64>> = g.1.iter().filter_map(|&i| series(&runs[i], m)).collect();
+            if all.is_empty() {
+                continue;
+            }
+            let n = all[0].len();
+            let xs: Vec<f64> = (1..=n).map(|d| d as f64).collect();
+            let line = if all.len() == 1 {
+                Line::new(m, xs, all[0].clone())
+            } else {
+                let spreads: Vec<Spread> = (0..n)
+                    .map(|d| Spread::of(&all.iter().map(|s| s[d]).collect::<Vec<_>>()))
+                    .collect();
+                Line::new(m, xs, spreads.iter().map(|s| s.median).collect()).band(
+                    spreads.iter().map(|s| s.p05).collect(),
+                    spreads.iter().map(|s| s.p95).collect(),
+                )
+            };
+            panel = panel.line(line.label(group_label(g)).color(nth_color(gi)));
+        }
+        panels.push(panel);
+    }
+
+    // compare.csv: one row per summary figure, one column per run, then
+    // median and 5–95 % columns for each seed group.
+    let mut figures: Vec<String> = Vec::new();
+    for r in &runs {
+        for (k, v) in &r.summary {
+            if v.is_number() && !figures.contains(k) {
+                figures.push(k.clone());
+            }
+        }
+    }
+    let mut header = vec!["figure".to_string()];
+    header.extend(runs.iter().map(|r| r.dir.display().to_string()));
+    let multi: Vec<&(String, Vec<usize>)> = groups.iter().filter(|g| g.1.len() > 1).collect();
+    for g in &multi {
+        let l = group_label(g);
+        header.extend([
+            format!("{l} median"),
+            format!("{l} p05"),
+            format!("{l} p95"),
+        ]);
+    }
+    let mut rows: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (fi, f) in figures.iter().enumerate() {
+        let value = |r: &Run| {
+            r.summary
+                .get(f)
+                .and_then(|v| v.as_f64())
+                .unwrap_or(f64::NAN)
+        };
+        let mut row = vec![f.clone()];
+        row.extend(runs.iter().map(|r| value(r).to_string()));
+        for g in &multi {
+            let s = Spread::of(&g.1.iter().map(|&i| value(&runs[i])).collect::<Vec<_>>());
+            row.extend([s.median.to_string(), s.p05.to_string(), s.p95.to_string()]);
+        }
+        rows.insert(fi, row);
+    }
+
+    std::fs::create_dir_all(out)?;
+    let staging = RunDir::staging(out, "compare")?;
+    let mut w = csv::Writer::from_path(staging.path().join("compare.csv"))
+        .map_err(std::io::Error::other)?;
+    w.write_record(&header).map_err(std::io::Error::other)?;
+    for row in rows.values() {
+        w.write_record(row).map_err(std::io::Error::other)?;
+    }
+    w.flush()?;
+    drop(w);
+    let title = format!(
+        "Comparison of {} run(s) in {} group(s)",
+        runs.len(),
+        groups.len()
+    );
+    render(&staging.path().join("compare"), &title, &panels, &x).map_err(std::io::Error::other)?;
+    let names = ["compare.csv", "compare.png", "compare.svg"];
+    write_atomically(staging, out, &names)?;
+    Ok(names.iter().map(|n| out.join(n)).collect())
+}
+
+/// The unit of a column, from its name.
+pub fn unit_of(column: &str) -> &'static str {
+    let suffixes = [
+        ("_ehs", "EH/s"),
+        ("_s", "s"),
+        ("_usd_per_ph_day", "USD per PH/s per day"),
+        ("_usd", "USD"),
+        ("_mw", "MW"),
+        ("_btc", "BTC"),
+        ("_pct", "%"),
+        ("_hhi", "0–10,000"),
+    ];
+    if column == "difficulty" {
+        return "difficulty";
+    }
+    suffixes
+        .iter()
+        .find(|(s, _)| column.ends_with(s))
+        .map_or("", |(_, u)| u)
+}

@@ -1,0 +1,118 @@
+//! The dashboard of a run: one figure of aligned panels over time, drawn
+//! from the run directory's `days.csv` and `epochs.csv`. Panels whose
+//! columns a run lacks are left out.
+
+use std::path::Path;
+
+use super::table::Table;
+use super::{Line, Panel, PlotError, XAxis, render};
+
+/// The panels of a run's dashboard from its tables.
+pub fn panels(days: &Table, epochs: &Table) -> Vec<Panel> {
+    let day_x: Vec<f64> = match days.get("time_s") {
+        Some(t) => t.iter().map(|s| s / 86_400.0).collect(),
+        None => Vec::new(),
+    };
+    let epoch_x: Vec<f64> = match epochs.get("end_time_s") {
+        Some(t) => t.iter().map(|s| s / 86_400.0).collect(),
+        None => Vec::new(),
+    };
+    let day = |key: &str, scale: f64| {
+        days.get(key)
+            .map(|v| Line::new(key, day_x.clone(), v.iter().map(|y| y * scale).collect()))
+    };
+    let epoch = |key: &str| {
+        epochs
+            .get(key)
+            .map(|v| Line::new(key, epoch_x.clone(), v.to_vec()))
+    };
+    let with = |mut panel: Panel, lines: Vec<Option<Line>>| {
+        panel.lines = lines.into_iter().flatten().collect();
+        panel
+    };
+
+    let mut out = vec![
+        with(
+            Panel::new("Hashrate by state", "EH/s").stacked(),
+            vec![
+                day("hashrate_ehs", 1.0).map(|l| l.label("mining")),
+                day("curtailed_ehs", 1.0).map(|l| l.label("curtailed")),
+                day("offline_ehs", 1.0).map(|l| l.label("offline (region)")),
+            ],
+        ),
+        with(
+            Panel::new("AI / HPC capacity", "MW").stacked(),
+            vec![
+                day("ai_mw", 1.0).map(|l| l.label("AI leased")),
+                day("gpu_cloud_mw", 1.0).map(|l| l.label("own GPU cloud")),
+                day("converting_mw", 1.0).map(|l| l.label("converting")),
+            ],
+        ),
+        with(
+            Panel::new("Difficulty", "T"),
+            vec![day("difficulty", 1e-12).map(|l| l.label("difficulty"))],
+        ),
+        with(
+            Panel::new("Block interval per epoch", "s"),
+            vec![
+                epoch("mean_block_interval_s").map(|l| l.label("mean")),
+                epoch("max_block_interval_s").map(|l| l.label("max")),
+            ],
+        ),
+        with(
+            Panel::new("BTC price", "USD"),
+            vec![day("btc_price_usd", 1.0).map(|l| l.label("BTC price"))],
+        ),
+        with(
+            Panel::new("Hashprice", "USD per PH/s per day"),
+            vec![day("hashprice_usd_per_ph_day", 1.0).map(|l| l.label("hashprice"))],
+        ),
+    ];
+    // Fee share of miner revenue per epoch.
+    if let (Some(f), Some(s)) = (epochs.get("fees_btc"), epochs.get("subsidy_btc")) {
+        let share: Vec<f64> = f
+            .iter()
+            .zip(s)
+            .map(|(f, s)| {
+                if f + s > 0.0 {
+                    100.0 * f / (f + s)
+                } else {
+                    f64::NAN
+                }
+            })
+            .collect();
+        out.push(
+            Panel::new("Fee share of block reward", "%")
+                .line(Line::new("fee_share_pct", epoch_x.clone(), share).label("fees")),
+        );
+    }
+    out.push(with(
+        Panel::new("Pool concentration (HHI)", "0–10,000"),
+        vec![epoch("pool_hhi").map(|l| l.label("pool HHI"))],
+    ));
+    out.push(with(
+        Panel::new("Nakamoto coefficient", "pools above 50 %"),
+        vec![epoch("pool_nakamoto").map(|l| l.label("pools"))],
+    ));
+    out.push(with(
+        Panel::new(
+            "Double-spend success, largest pool, 6 confirmations",
+            "probability",
+        )
+        .log_y(true),
+        vec![epoch("double_spend_p_top_pool_z6").map(|l| l.label("P"))],
+    ));
+    out.into_iter().filter(|p| !p.lines.is_empty()).collect()
+}
+
+/// Draws `dashboard.png` and `dashboard.svg` in a run directory.
+pub fn write(dir: &Path, title: &str, start_unix_s: Option<i64>) -> Result<(), PlotError> {
+    let read = |f: &str| Table::read(&dir.join(f)).map_err(|e| PlotError(format!("{f}: {e}")));
+    let days = read("days.csv")?;
+    let epochs = read("epochs.csv")?;
+    let x = XAxis {
+        start_unix_s,
+        label: None,
+    };
+    render(&dir.join("dashboard"), title, &panels(&days, &epochs), &x)
+}
