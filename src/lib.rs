@@ -26,3 +26,4 @@ pub mod output;
 pub mod plot;
 pub mod scenario;
 pub mod sim;
+pub mod sweep;

@@ -3,6 +3,8 @@
 //! - `hashflight run [SCENARIO] [--seed N] [--out DIR] [--set PATH=VALUE]... [--quiet]`
 //! - `hashflight check FILE... [--set PATH=VALUE]...`
 //! - `hashflight scenarios`
+//! - `hashflight sweep FILE [--jobs N] [--out DIR] [--shard K/N] [--keep-runs]`
+//! - `hashflight merge DIR... [--out DIR]`
 //! - `hashflight compare RUN_DIR... [--out DIR] [--metrics a,b]`
 //!
 //! Errors go to stderr and exit with code 2.
@@ -60,6 +62,37 @@ pub enum Command {
     },
     /// List the shipped scenarios.
     Scenarios,
+    /// Run a parameter sweep (resumable: run the same command again to
+    /// finish an interrupted sweep).
+    Sweep {
+        /// The sweep file (RON).
+        file: PathBuf,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Output root: the sweep goes to `<out>/sweeps/<name>/`.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+        /// Run only shard K of N (K from 1 to N), into `shards/K-of-N/`.
+        #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+        shard: Option<(u32, u32)>,
+        /// Also keep every run's directory under `runs/<id>/`.
+        #[arg(long)]
+        keep_runs: bool,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Merge the shards of one sweep into runs.csv, points.csv and plots.
+    Merge {
+        /// Shard directories, or sweep directories holding `shards/`.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Where the merged files go (default: the sweep directory the
+        /// shards are in).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Overlay runs on shared axes; seeds of one scenario become a median
     /// line with a 5–95 % band.
     Compare {
@@ -91,6 +124,36 @@ fn overrides(set: &[String]) -> Result<Vec<Override>, ScenarioError> {
     set.iter().map(|s| Override::parse(s)).collect()
 }
 
+fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("`{s}`: expected K/N with 1 ≤ K ≤ N, e.g. 2/4");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (u32, u32) = (
+        k.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if n == 0 || k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+/// A progress bar on stderr, hidden when stdout is not a terminal or when
+/// asked to be quiet.
+pub fn progress(quiet: bool, len: u64, unit: &str) -> ProgressBar {
+    if quiet || !std::io::stdout().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{msg}} [{{bar:40}}] {{pos}}/{{len}} {unit} ({{per_sec}}, {{eta}} left)"
+        ))
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar
+}
+
 /// Runs a parsed command line.
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
@@ -106,26 +169,11 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 s = s.with_seed(seed);
             }
             let days = s.spec().duration_days;
-            let bar = if quiet || !std::io::stdout().is_terminal() {
-                ProgressBar::hidden()
-            } else {
-                let bar =
-                    ProgressBar::with_draw_target(Some(days as u64), ProgressDrawTarget::stderr());
-                bar.set_style(
-                    ProgressStyle::with_template(
-                        "{msg} [{bar:40}] day {pos}/{len} ({per_sec}, {eta} left)",
-                    )
-                    .expect("valid template")
-                    .progress_chars("=> "),
-                );
-                bar.set_message(format!("{} seed {}", s.spec().name, s.spec().seed));
-                bar
-            };
-            let dir = output::write_run(&s, &out, |_| bar.inc(1))
+            let bar = progress(quiet, days as u64, "days");
+            bar.set_message(format!("{} seed {}", s.spec().name, s.spec().seed));
+            let (dir, summary) = output::write_run(&s, &out, |_| bar.inc(1))
                 .with_context(|| format!("writing the run under {}", out.display()))?;
             bar.finish_and_clear();
-            let summary: crate::metrics::Summary =
-                serde_json::from_slice(&std::fs::read(dir.join("summary.json"))?)?;
             println!(
                 "{}: {} blocks in {} days; hashrate {:.1} → {:.1} EH/s ({:+.1} %); mean block interval {:.1} s; {:.2} s",
                 dir.display(),
@@ -157,6 +205,53 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 Ok(ExitCode::SUCCESS)
             }
+        }
+        Command::Sweep {
+            file,
+            jobs,
+            out,
+            shard,
+            keep_runs,
+            quiet,
+        } => {
+            let src = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read sweep {}", file.display()))?;
+            let dir = file.parent().unwrap_or(std::path::Path::new("."));
+            let plan = crate::sweep::spec::plan(&src, &file.display().to_string(), dir)?;
+            let jobs =
+                jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let total = match shard {
+                Some((k, n)) => (plan.runs.len() + n as usize - k as usize) / n as usize,
+                None => plan.runs.len(),
+            };
+            let bar = progress(quiet, total as u64, "runs");
+            bar.set_message(format!("sweep {}", plan.file.name));
+            let opts = crate::sweep::Options {
+                jobs,
+                out,
+                shard,
+                keep_runs,
+            };
+            let started = std::time::Instant::now();
+            let dir = crate::sweep::run(&plan, &opts, |_| bar.inc(1))?;
+            bar.finish_and_clear();
+            println!(
+                "{}: {} runs ({} points × {} seeds{}) in {:.1} s",
+                dir.display(),
+                total,
+                plan.points.len(),
+                plan.file.seeds,
+                shard
+                    .map(|(k, n)| format!(", shard {k} of {n}"))
+                    .unwrap_or_default(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Merge { dirs, out } => {
+            let dir = crate::sweep::merge(&dirs, out.as_deref())?;
+            println!("{}", dir.display());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Compare { runs, out, metrics } => {
             let written = crate::plot::compare::compare(&runs, &out, &metrics)?;

@@ -139,6 +139,46 @@ pub struct Summary {
     pub wall_time_s: f64,
 }
 
+impl Summary {
+    /// The run's figures that are the same for every run of a scenario and
+    /// seed (all numbers except `wall_time_s`), in a fixed order: the
+    /// columns sweeps record.
+    pub fn figures(&self) -> Vec<(&'static str, f64)> {
+        vec![
+            ("blocks", self.blocks as f64),
+            ("epochs", self.epochs as f64),
+            ("days", self.days as f64),
+            ("hashrate_start_ehs", self.hashrate_start_ehs),
+            ("hashrate_end_ehs", self.hashrate_end_ehs),
+            ("hashrate_min_ehs", self.hashrate_min_ehs),
+            ("hashrate_decline_pct", self.hashrate_decline_pct),
+            ("mean_block_interval_s", self.mean_block_interval_s),
+        ]
+    }
+
+    /// Names of [`Summary::figures`].
+    pub fn figure_names() -> Vec<&'static str> {
+        Summary {
+            scenario: String::new(),
+            seed: 0,
+            hashflight_version: String::new(),
+            blocks: 0,
+            epochs: 0,
+            days: 0,
+            hashrate_start_ehs: 0.0,
+            hashrate_end_ehs: 0.0,
+            hashrate_min_ehs: 0.0,
+            hashrate_decline_pct: 0.0,
+            mean_block_interval_s: 0.0,
+            wall_time_s: 0.0,
+        }
+        .figures()
+        .into_iter()
+        .map(|f| f.0)
+        .collect()
+    }
+}
+
 /// Where a run's rows go as they are produced.
 pub trait RecordSink: std::any::Any + Send + Sync {
     /// Receives a finished epoch.

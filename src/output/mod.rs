@@ -7,7 +7,7 @@
 //! ```no_run
 //! use hashflight::{output, scenario::Scenario};
 //! let s = Scenario::load("baseline", &[]).unwrap();
-//! let dir = output::write_run(&s, "output".as_ref(), |_| {}).unwrap();
+//! let (dir, summary) = output::write_run(&s, "output".as_ref(), |_| {}).unwrap();
 //! assert!(dir.join("summary.json").exists());
 //! ```
 
@@ -157,12 +157,16 @@ pub fn write_json(path: &Path, value: &impl serde::Serialize) -> io::Result<()> 
 }
 
 /// Runs a scenario into its run directory under `out` and returns the
-/// directory; `on_day` is called after each simulated day.
-pub fn write_run(scenario: &Scenario, out: &Path, on_day: impl FnMut(u32)) -> io::Result<PathBuf> {
+/// directory and the summary; `on_day` is called after each simulated day.
+pub fn write_run(
+    scenario: &Scenario,
+    out: &Path,
+    on_day: impl FnMut(u32),
+) -> io::Result<(PathBuf, Summary)> {
     let spec = scenario.spec();
     let dir = RunDir::create(out, &spec.name, spec.seed)?;
     match fill(scenario, dir.path(), on_day) {
-        Ok(_) => dir.commit(),
+        Ok(summary) => Ok((dir.commit()?, summary)),
         Err(e) => {
             dir.abandon();
             Err(e)

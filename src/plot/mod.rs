@@ -213,6 +213,9 @@ impl XAxis {
 /// A compact number: 1.2k, 3.4M, 0.05.
 pub fn short(v: f64) -> String {
     let a = v.abs();
+    if a < 1e-9 {
+        return "0".into();
+    }
     let (d, s) = if a >= 1e12 {
         (1e12, "T")
     } else if a >= 1e9 {
@@ -449,4 +452,119 @@ fn draw_panel<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     Ok(())
+}
+
+/// Draws a heatmap of `values[x][y]` (NaN cells left blank) with the
+/// viridis colour scale into `<stem>.png` and `<stem>.svg`.
+pub fn heatmap(
+    stem: &Path,
+    title: &str,
+    (x_name, x_labels): (&str, &[String]),
+    (y_name, y_labels): (&str, &[String]),
+    values: &[Vec<f64>],
+) -> Result<(), PlotError> {
+    use plotters::style::colors::colormaps::ViridisRGB;
+    init_fonts();
+    let (lo, hi) = bounds(values.iter().flatten().copied());
+    let size = (
+        (220 + 100 * x_labels.len() as u32).max(760),
+        (180 + 60 * y_labels.len() as u32).max(420),
+    );
+    fn draw_map<DB: DrawingBackend>(
+        root: DrawingArea<DB, plotters::coord::Shift>,
+        title: &str,
+        (x_name, x_labels): (&str, &[String]),
+        (y_name, y_labels): (&str, &[String]),
+        values: &[Vec<f64>],
+        (lo, hi): (f64, f64),
+    ) -> Result<(), PlotError> {
+        root.fill(&WHITE).map_err(err)?;
+        let caption = format!("{title} (colour scale {} … {})", short(lo), short(hi));
+        let mut chart = ChartBuilder::on(&root)
+            .caption(caption, ("sans-serif", 15))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(90)
+            .build_cartesian_2d(0f64..x_labels.len() as f64, 0f64..y_labels.len() as f64)
+            .map_err(err)?;
+        let xl = |v: &f64| {
+            x_labels
+                .get(v.floor() as usize)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let yl = |v: &f64| {
+            y_labels
+                .get(v.floor() as usize)
+                .cloned()
+                .unwrap_or_default()
+        };
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(x_labels.len() * 2 + 1)
+            .y_labels(y_labels.len() * 2 + 1)
+            .x_label_formatter(&|v| {
+                if v.fract() == 0.5 {
+                    xl(v)
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|v| {
+                if v.fract() == 0.5 {
+                    yl(v)
+                } else {
+                    String::new()
+                }
+            })
+            .x_desc(x_name)
+            .y_desc(y_name)
+            .label_style(("sans-serif", 13))
+            .draw()
+            .map_err(err)?;
+        for (i, col) in values.iter().enumerate() {
+            for (j, &v) in col.iter().enumerate() {
+                if !v.is_finite() {
+                    continue;
+                }
+                let f = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+                let c = ViridisRGB::get_color(f as f32);
+                let (x, y) = (i as f64, j as f64);
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x, y), (x + 1.0, y + 1.0)],
+                        c.filled(),
+                    )))
+                    .map_err(err)?;
+                let text_color = if f > 0.6 { BLACK } else { WHITE };
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        short(v),
+                        (x + 0.35, y + 0.55),
+                        ("sans-serif", 14).into_font().color(&text_color),
+                    )))
+                    .map_err(err)?;
+            }
+        }
+        root.present().map_err(err)
+    }
+    let png = stem.with_extension("png");
+    let svg = stem.with_extension("svg");
+    draw_map(
+        BitMapBackend::new(&png, size).into_drawing_area(),
+        title,
+        (x_name, x_labels),
+        (y_name, y_labels),
+        values,
+        (lo, hi),
+    )?;
+    draw_map(
+        SVGBackend::new(&svg, size).into_drawing_area(),
+        title,
+        (x_name, x_labels),
+        (y_name, y_labels),
+        values,
+        (lo, hi),
+    )
 }

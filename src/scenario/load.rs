@@ -64,6 +64,15 @@ impl Override {
 
 /// Parses scenario text without validating it; errors carry positions.
 pub fn parse_str(src: &str, origin: &str) -> Result<ScenarioFile, ScenarioError> {
+    parse_ron(src, origin)
+}
+
+/// Parses any RON input of hashflight's (scenarios, sweeps) into `T`;
+/// errors carry the origin, line, column and field path.
+pub fn parse_ron<T: serde::de::DeserializeOwned>(
+    src: &str,
+    origin: &str,
+) -> Result<T, ScenarioError> {
     let problem = |err: ron::error::SpannedError, field: String| Problem {
         origin: origin.to_string(),
         position: Some((err.span.start.line, err.span.start.col)),
@@ -72,14 +81,14 @@ pub fn parse_str(src: &str, origin: &str) -> Result<ScenarioFile, ScenarioError>
     };
     let mut de = ron::Deserializer::from_str_with_options(src, &ron_options())
         .map_err(|e| ScenarioError::Invalid(vec![problem(e, String::new())]))?;
-    let file = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let field = path_string(e.path());
         let spanned = de.span_error(e.into_inner());
         ScenarioError::Invalid(vec![problem(spanned, field)])
     })?;
     de.end()
         .map_err(|e| ScenarioError::Invalid(vec![problem(de.span_error(e), String::new())]))?;
-    Ok(file)
+    Ok(value)
 }
 
 fn path_string(path: &serde_path_to_error::Path) -> String {

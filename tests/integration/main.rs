@@ -5,3 +5,4 @@ mod cli;
 mod consensus;
 mod statistics;
 mod support;
+mod sweep;

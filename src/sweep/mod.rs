@@ -1,0 +1,656 @@
+//! Parameter sweeps: a base scenario, axes of values, a design and a number
+//! of seeds ([`spec`]), run in parallel with one world per thread.
+//!
+//! `runs.csv` is written as runs finish, in plan order (runs are executed in
+//! chunks and each chunk's rows are written in order), so the file is the
+//! same whatever `--jobs` is, and memory does not grow with the number of
+//! runs. Each row ends with a check of its own contents: re-running an
+//! interrupted sweep drops a torn last row and skips the rows already
+//! recorded. `--shard K/N` runs every N-th run starting at the K-th into its
+//! own directory; [`merge`] checks and joins the shards.
+//!
+//! ```no_run
+//! use hashflight::sweep::{self, Options};
+//! let src = std::fs::read_to_string("scenarios/sweeps/ci-smoke.ron").unwrap();
+//! let plan = sweep::spec::plan(&src, "ci-smoke.ron", "scenarios/sweeps".as_ref()).unwrap();
+//! let dir = sweep::run(&plan, &Options::default(), |_| {}).unwrap();
+//! ```
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::metrics::stats::Spread;
+use crate::metrics::{NullSink, Summary};
+use crate::output::{RunDir, write_atomically, write_json};
+use crate::plot::{Line, Panel, XAxis, render};
+use crate::sim::Simulation;
+
+pub mod spec;
+
+use spec::{Plan, PlannedRun};
+
+/// How a sweep runs.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Worker threads.
+    pub jobs: usize,
+    /// Output root: the sweep goes to `<out>/sweeps/<name>`.
+    pub out: PathBuf,
+    /// Run only shard K of N (1-based K).
+    pub shard: Option<(u32, u32)>,
+    /// Also write every run's directory under `runs/<id>/`.
+    pub keep_runs: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            jobs: 1,
+            out: PathBuf::from("output"),
+            shard: None,
+            keep_runs: false,
+        }
+    }
+}
+
+/// Why a sweep failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// The sweep directory belongs to another sweep or shard.
+    #[error(
+        "{0} holds another sweep (its manifest.json differs): choose another --out or remove it"
+    )]
+    Foreign(PathBuf),
+    /// A run's scenario is invalid.
+    #[error("run {0}: {1}")]
+    Scenario(String, crate::scenario::ScenarioError),
+    /// A recorded file is damaged beyond a torn last row.
+    #[error("{0}: {1}")]
+    Corrupt(PathBuf, String),
+    /// Shards do not make up one sweep.
+    #[error("cannot merge: {0}")]
+    Merge(String),
+    /// Reading or writing failed.
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+/// The manifest of a sweep directory.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Identity of the sweep.
+    pub sweep_hash: String,
+    /// hashflight version that planned it.
+    pub hashflight_version: String,
+    /// The sweep as written.
+    pub sweep: spec::SweepFile,
+    /// The shard this directory holds (K, N), if any.
+    pub shard: Option<(u32, u32)>,
+    /// Columns of runs.csv.
+    pub columns: Vec<String>,
+    /// Every planned run of the whole sweep, in plan order.
+    pub runs: Vec<ManifestRun>,
+}
+
+/// A planned run as the manifest lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ManifestRun {
+    /// Run id.
+    pub id: String,
+    /// Point index.
+    pub point: usize,
+    /// Replicate.
+    pub replicate: u32,
+    /// Seed.
+    pub seed: u64,
+    /// The point's values, by axis path.
+    pub params: Vec<(String, String)>,
+}
+
+fn manifest(plan: &Plan, shard: Option<(u32, u32)>) -> Manifest {
+    Manifest {
+        sweep_hash: plan.sweep_hash.clone(),
+        hashflight_version: env!("CARGO_PKG_VERSION").to_string(),
+        sweep: plan.file.clone(),
+        shard,
+        columns: columns(plan),
+        runs: plan
+            .runs
+            .iter()
+            .map(|r| ManifestRun {
+                id: r.id.clone(),
+                point: r.point,
+                replicate: r.replicate,
+                seed: r.seed,
+                params: plan
+                    .file
+                    .axes
+                    .iter()
+                    .zip(&plan.points[r.point].values)
+                    .map(|(a, v)| (a.path.clone(), v.clone()))
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Columns of runs.csv.
+pub fn columns(plan: &Plan) -> Vec<String> {
+    let mut c: Vec<String> = ["id", "point", "replicate", "seed"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    c.extend(plan.file.axes.iter().map(|a| a.path.clone()));
+    c.extend(Summary::figure_names().into_iter().map(String::from));
+    c.push("row_check".into());
+    c
+}
+
+/// The directory of a sweep (or of one of its shards).
+pub fn directory(plan: &Plan, out: &Path, shard: Option<(u32, u32)>) -> PathBuf {
+    let base = out.join("sweeps").join(&plan.file.name);
+    match shard {
+        Some((k, n)) => base.join("shards").join(format!("{k}-of-{n}")),
+        None => base,
+    }
+}
+
+fn row_check(fields: &[String]) -> String {
+    let joined = fields.join("\u{1f}");
+    format!(
+        "{:016x}",
+        siphasher::sip::SipHasher13::new_with_keys(0, 0).hash(joined.as_bytes())
+    )
+}
+
+fn csv_line(fields: &[String]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    w.write_record(fields).expect("writing to memory");
+    w.into_inner().expect("writing to memory")
+}
+
+fn row(plan: &Plan, run: &PlannedRun, summary: &Summary) -> Vec<u8> {
+    let mut f = vec![
+        run.id.clone(),
+        run.point.to_string(),
+        run.replicate.to_string(),
+        run.seed.to_string(),
+    ];
+    f.extend(plan.points[run.point].values.iter().cloned());
+    f.extend(summary.figures().into_iter().map(|(_, v)| v.to_string()));
+    let check = row_check(&f);
+    f.push(check);
+    csv_line(&f)
+}
+
+/// Reads the complete, checked rows of a runs.csv: returns them and the
+/// byte length they occupy (anything after is a torn or damaged tail).
+fn read_rows(
+    path: &Path,
+    expected_header: &[String],
+) -> Result<(Vec<csv::StringRecord>, u64), SweepError> {
+    let bytes = fs::read(path)?;
+    let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[..complete]);
+    let mut rows = Vec::new();
+    let mut good_len = 0u64;
+    let mut header_seen = false;
+    for rec in r.records() {
+        let Ok(rec) = rec else { break };
+        let end = rec.position().map_or(0, |p| p.byte()) as usize;
+        if !header_seen {
+            if rec.iter().collect::<Vec<_>>()
+                != expected_header
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+            {
+                return Err(SweepError::Corrupt(
+                    path.to_path_buf(),
+                    "its header is not this sweep's".into(),
+                ));
+            }
+            header_seen = true;
+            good_len = line_end(&bytes, end);
+            continue;
+        }
+        let fields: Vec<String> = rec.iter().map(String::from).collect();
+        if fields.len() != expected_header.len()
+            || row_check(&fields[..fields.len() - 1]) != fields[fields.len() - 1]
+        {
+            break;
+        }
+        good_len = line_end(&bytes, end);
+        rows.push(rec);
+    }
+    Ok((rows, good_len))
+}
+
+fn line_end(bytes: &[u8], start: usize) -> u64 {
+    bytes[start..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| start + i + 1) as u64
+}
+
+/// Runs a sweep (or one shard of it) and returns its directory. Already
+/// recorded runs are skipped; `on_run` is called as each run finishes.
+pub fn run(
+    plan: &Plan,
+    opts: &Options,
+    on_run: impl Fn(&PlannedRun) + Sync,
+) -> Result<PathBuf, SweepError> {
+    let dir = directory(plan, &opts.out, opts.shard);
+    let m = manifest(plan, opts.shard);
+    let manifest_path = dir.join("manifest.json");
+    if manifest_path.exists() {
+        let old: Result<Manifest, _> = serde_json::from_slice(&fs::read(&manifest_path)?);
+        match old {
+            Ok(old)
+                if old.sweep_hash == m.sweep_hash && old.shard == m.shard && old.runs == m.runs => {
+            }
+            _ => return Err(SweepError::Foreign(dir)),
+        }
+    } else {
+        fs::create_dir_all(&dir)?;
+        let tmp = dir.join(".manifest.json.partial");
+        write_json(&tmp, &m)?;
+        fs::rename(&tmp, &manifest_path)?;
+    }
+    let mine: Vec<&PlannedRun> = match opts.shard {
+        Some((k, n)) => plan
+            .runs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % n as usize == (k - 1) as usize)
+            .map(|x| x.1)
+            .collect(),
+        None => plan.runs.iter().collect(),
+    };
+    let runs_path = dir.join("runs.csv");
+    let header = columns(plan);
+    let done = if runs_path.exists() {
+        let (rows, good_len) = read_rows(&runs_path, &header)?;
+        for (rec, planned) in rows.iter().zip(&mine) {
+            if &rec[0] != planned.id.as_str() {
+                return Err(SweepError::Corrupt(
+                    runs_path,
+                    format!(
+                        "row for run {} where run {} was planned",
+                        &rec[0], planned.id
+                    ),
+                ));
+            }
+        }
+        if rows.len() > mine.len() {
+            return Err(SweepError::Corrupt(
+                runs_path,
+                "more rows than planned runs".into(),
+            ));
+        }
+        // Drop a torn or damaged tail: those runs are done again.
+        OpenOptions::new()
+            .write(true)
+            .open(&runs_path)?
+            .set_len(good_len)?;
+        rows.len()
+    } else {
+        fs::write(&runs_path, csv_line(&header))?;
+        0
+    };
+    for r in &mine[..done] {
+        on_run(r);
+    }
+    let mut file = OpenOptions::new().append(true).open(&runs_path)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .build()
+        .map_err(io::Error::other)?;
+    let chunk = (opts.jobs.max(1) * 8).max(8);
+    for batch in mine[done..].chunks(chunk) {
+        let rows: Vec<Result<Vec<u8>, SweepError>> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|r| {
+                    let s = plan
+                        .scenario(r)
+                        .map_err(|e| SweepError::Scenario(r.id.clone(), e))?;
+                    let summary = if opts.keep_runs {
+                        crate::output::write_run(&s, &dir.join("runs").join(&r.id), |_| {})?.1
+                    } else {
+                        Simulation::new(&s).run(NullSink, |_| {})?.0
+                    };
+                    on_run(r);
+                    Ok(row(plan, r, &summary))
+                })
+                .collect()
+        });
+        for r in rows {
+            file.write_all(&r?)?;
+        }
+        file.flush()?;
+        file.sync_data()?;
+    }
+    if opts.shard.is_none() {
+        finish(plan, &dir)?;
+    }
+    Ok(dir)
+}
+
+/// Writes points.csv and the plots of a complete sweep directory.
+pub fn finish(plan: &Plan, dir: &Path) -> Result<(), SweepError> {
+    let runs_path = dir.join("runs.csv");
+    let header = columns(plan);
+    let (rows, _) = read_rows(&runs_path, &header)?;
+    if rows.len() != plan.runs.len() {
+        return Err(SweepError::Corrupt(
+            runs_path,
+            format!("{} of {} runs recorded", rows.len(), plan.runs.len()),
+        ));
+    }
+    let figures = Summary::figure_names();
+    let first_figure = 4 + plan.file.axes.len();
+    let staging = RunDir::staging(dir, "finish")?;
+    let mut w =
+        csv::Writer::from_path(staging.path().join("points.csv")).map_err(io::Error::other)?;
+    let mut head: Vec<String> = vec!["point".into()];
+    head.extend(plan.file.axes.iter().map(|a| a.path.clone()));
+    head.push("runs".into());
+    for f in &figures {
+        for s in ["mean", "median", "p05", "p95"] {
+            head.push(format!("{f}_{s}"));
+        }
+    }
+    w.write_record(&head).map_err(io::Error::other)?;
+    // Rows are in plan order, so each point's runs are together.
+    let mut point_stats: Vec<(usize, Vec<Spread>)> = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let point: usize = rows[i][1]
+            .parse()
+            .map_err(|_| SweepError::Corrupt(runs_path.clone(), "bad point index".into()))?;
+        let mut j = i;
+        while j < rows.len() && rows[j][1] == rows[i][1] {
+            j += 1;
+        }
+        let spreads: Vec<Spread> = (0..figures.len())
+            .map(|k| {
+                Spread::of(
+                    &rows[i..j]
+                        .iter()
+                        .map(|r| r[first_figure + k].parse().unwrap_or(f64::NAN))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        let mut rec = vec![point.to_string()];
+        rec.extend(plan.points[point].values.iter().cloned());
+        rec.push((j - i).to_string());
+        for s in &spreads {
+            rec.extend(
+                [s.mean, s.median, s.p05, s.p95]
+                    .iter()
+                    .map(|v| v.to_string()),
+            );
+        }
+        w.write_record(&rec).map_err(io::Error::other)?;
+        point_stats.push((point, spreads));
+        i = j;
+    }
+    w.flush()?;
+    drop(w);
+    let mut names = vec!["points.csv".to_string()];
+    names.extend(plots(plan, &point_stats, staging.path())?);
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    write_atomically(staging, dir, &refs)?;
+    Ok(())
+}
+
+/// Summary figures plotted by default.
+pub const DEFAULT_METRICS: &[&str] = &[
+    "hashrate_decline_pct",
+    "hashrate_end_ehs",
+    "mean_block_interval_s",
+];
+
+fn plots(
+    plan: &Plan,
+    stats: &[(usize, Vec<Spread>)],
+    dir: &Path,
+) -> Result<Vec<String>, SweepError> {
+    let names = Summary::figure_names();
+    let metrics: Vec<String> = if plan.file.metrics.is_empty() {
+        DEFAULT_METRICS.iter().map(|s| s.to_string()).collect()
+    } else {
+        plan.file.metrics.clone()
+    };
+    let metric_index: Vec<(String, usize)> = metrics
+        .iter()
+        .filter_map(|m| names.iter().position(|n| n == m).map(|i| (m.clone(), i)))
+        .collect();
+    let numeric = |s: &str| s.parse::<f64>().ok();
+    let mut written = Vec::new();
+    // Each metric against each axis, median with a 5–95 % band over seeds
+    // (and over the other axes' values when there are several).
+    for (a, axis) in plan.file.axes.iter().enumerate() {
+        let mut panels = Vec::new();
+        for (m, k) in &metric_index {
+            let mut pts: Vec<(f64, Spread)> = stats
+                .iter()
+                .map(|(p, s)| {
+                    (
+                        numeric(&plan.points[*p].values[a]).unwrap_or(*p as f64),
+                        s[*k],
+                    )
+                })
+                .collect();
+            pts.sort_by(|x, y| x.0.total_cmp(&y.0));
+            let xs: Vec<f64> = pts.iter().map(|p| p.0).collect();
+            let line = Line::new(m, xs, pts.iter().map(|p| p.1.median).collect())
+                .band(
+                    pts.iter().map(|p| p.1.p05).collect(),
+                    pts.iter().map(|p| p.1.p95).collect(),
+                )
+                .label("median, 5–95 % over seeds");
+            panels
+                .push(Panel::new(m.replace('_', " "), crate::plot::compare::unit_of(m)).line(line));
+        }
+        let stem = format!("sweep-{}", axis.path.replace('.', "_"));
+        let x = XAxis {
+            start_unix_s: None,
+            label: Some(axis.path.clone()),
+        };
+        render(
+            &dir.join(&stem),
+            &format!("{}: against {}", plan.file.name, axis.path),
+            &panels,
+            &x,
+        )
+        .map_err(io::Error::other)?;
+        written.extend([format!("{stem}.png"), format!("{stem}.svg")]);
+    }
+    // Two axes on a grid: a heatmap of the median per metric.
+    if plan.file.axes.len() == 2 && plan.file.design == spec::Design::Grid {
+        let distinct = |a: usize| {
+            let mut v: Vec<String> = Vec::new();
+            for p in &plan.points {
+                if !v.contains(&p.values[a]) {
+                    v.push(p.values[a].clone());
+                }
+            }
+            v
+        };
+        let (xv, yv) = (distinct(0), distinct(1));
+        for (m, k) in &metric_index {
+            let mut grid = vec![vec![f64::NAN; yv.len()]; xv.len()];
+            for (p, s) in stats {
+                let pt = &plan.points[*p];
+                let xi = xv
+                    .iter()
+                    .position(|v| *v == pt.values[0])
+                    .expect("value of the grid");
+                let yi = yv
+                    .iter()
+                    .position(|v| *v == pt.values[1])
+                    .expect("value of the grid");
+                grid[xi][yi] = s[*k].median;
+            }
+            let stem = format!("heatmap-{m}");
+            crate::plot::heatmap(
+                &dir.join(&stem),
+                &format!("{}: median {} over seeds", plan.file.name, m),
+                (&plan.file.axes[0].path, &xv),
+                (&plan.file.axes[1].path, &yv),
+                &grid,
+            )
+            .map_err(io::Error::other)?;
+            written.extend([format!("{stem}.png"), format!("{stem}.svg")]);
+        }
+    }
+    Ok(written)
+}
+
+/// Merges shard directories (or sweep directories holding `shards/`) into
+/// `out`: checks they are shards of one sweep with every run present once,
+/// then writes runs.csv in plan order, manifest.json, points.csv and plots.
+pub fn merge(dirs: &[PathBuf], out: Option<&Path>) -> Result<PathBuf, SweepError> {
+    let mut shard_dirs = Vec::new();
+    for d in dirs {
+        if d.join("manifest.json").is_file() && d.join("runs.csv").is_file() {
+            shard_dirs.push(d.clone());
+        } else if d.join("shards").is_dir() {
+            let mut inner: Vec<PathBuf> = fs::read_dir(d.join("shards"))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.join("manifest.json").is_file())
+                .collect();
+            inner.sort();
+            shard_dirs.extend(inner);
+        } else {
+            return Err(SweepError::Merge(format!(
+                "{} is neither a shard directory (manifest.json, runs.csv) nor a sweep directory with shards/",
+                d.display()
+            )));
+        }
+    }
+    if shard_dirs.is_empty() {
+        return Err(SweepError::Merge("no shard directories given".into()));
+    }
+    let read_manifest = |d: &Path| -> Result<Manifest, SweepError> {
+        serde_json::from_slice(&fs::read(d.join("manifest.json"))?)
+            .map_err(|e| SweepError::Corrupt(d.join("manifest.json"), e.to_string()))
+    };
+    let first = read_manifest(&shard_dirs[0])?;
+    let mut by_id: std::collections::HashMap<String, csv::StringRecord> =
+        std::collections::HashMap::new();
+    for d in &shard_dirs {
+        let m = read_manifest(d)?;
+        if m.sweep_hash != first.sweep_hash || m.runs != first.runs {
+            return Err(SweepError::Merge(format!(
+                "{} is a shard of another sweep ({}) than {} ({})",
+                d.display(),
+                m.sweep_hash,
+                shard_dirs[0].display(),
+                first.sweep_hash
+            )));
+        }
+        let (rows, _) = read_rows(&d.join("runs.csv"), &first.columns)?;
+        for r in rows {
+            if by_id.insert(r[0].to_string(), r.clone()).is_some() {
+                return Err(SweepError::Merge(format!(
+                    "run {} is recorded twice (again in {})",
+                    &r[0],
+                    d.display()
+                )));
+            }
+        }
+    }
+    let missing: Vec<&str> = first
+        .runs
+        .iter()
+        .filter(|r| !by_id.contains_key(&r.id))
+        .map(|r| r.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(SweepError::Merge(format!(
+            "{} of {} runs are missing (e.g. {}): run the missing shards, or resume them, first",
+            missing.len(),
+            first.runs.len(),
+            missing
+                .iter()
+                .take(3)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    if by_id.len() != first.runs.len() {
+        return Err(SweepError::Merge(
+            "shards hold runs that the sweep does not plan".into(),
+        ));
+    }
+    let out = match out {
+        Some(o) => o.to_path_buf(),
+        None => shard_dirs[0]
+            .parent()
+            .filter(|p| p.file_name().is_some_and(|n| n == "shards"))
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .ok_or_else(|| {
+                SweepError::Merge("give --out: the shards are not under <sweep>/shards/".into())
+            })?,
+    };
+    fs::create_dir_all(&out)?;
+    let plan = plan_from_manifest(&first)?;
+    let staging = RunDir::staging(&out, "merge")?;
+    {
+        let mut f = File::create(staging.path().join("runs.csv"))?;
+        f.write_all(&csv_line(&first.columns))?;
+        for r in &first.runs {
+            let rec = &by_id[&r.id];
+            f.write_all(&csv_line(&rec.iter().map(String::from).collect::<Vec<_>>()))?;
+        }
+        f.sync_all()?;
+    }
+    let mut merged = first.clone();
+    merged.shard = None;
+    write_json(&staging.path().join("manifest.json"), &merged)?;
+    write_atomically(staging, &out, &["runs.csv", "manifest.json"])?;
+    finish(&plan, &out)?;
+    Ok(out)
+}
+
+fn plan_from_manifest(m: &Manifest) -> Result<Plan, SweepError> {
+    let mut points: Vec<spec::Point> = Vec::new();
+    for r in &m.runs {
+        if points.len() <= r.point {
+            points.push(spec::Point {
+                index: r.point,
+                values: r.params.iter().map(|p| p.1.clone()).collect(),
+                hash: u64::from_str_radix(r.id.split('-').next().unwrap_or("0"), 16).unwrap_or(0),
+            });
+        }
+    }
+    Ok(Plan {
+        file: m.sweep.clone(),
+        base: m.sweep.base.clone(),
+        set: Vec::new(),
+        points,
+        runs: m
+            .runs
+            .iter()
+            .map(|r| PlannedRun {
+                id: r.id.clone(),
+                point: r.point,
+                replicate: r.replicate,
+                seed: r.seed,
+            })
+            .collect(),
+        sweep_hash: m.sweep_hash.clone(),
+    })
+}

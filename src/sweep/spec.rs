@@ -1,0 +1,450 @@
+//! The sweep file (RON) and its expansion into a plan of runs.
+
+use serde::{Deserialize, Serialize};
+use siphasher::sip::SipHasher13;
+
+use rand::RngExt;
+use rand::seq::SliceRandom;
+
+use crate::scenario::error::{Problem, ScenarioError};
+use crate::scenario::{Override, Scenario, locate};
+
+/// A sweep as written in a `.ron` file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepFile {
+    /// Names the sweep's directory (`<out>/sweeps/<name>`).
+    pub name: String,
+    /// The base scenario: a shipped name, or a path relative to the sweep file.
+    pub base: String,
+    /// Overrides applied to every run, `PATH=VALUE` as with `--set`.
+    #[serde(default)]
+    pub set: Vec<String>,
+    /// The parameters varied.
+    pub axes: Vec<Axis>,
+    /// How axes combine into points.
+    #[serde(default)]
+    pub design: Design,
+    /// Monte Carlo replicates per point.
+    #[serde(default = "one")]
+    pub seeds: u32,
+    /// Seed from which every run's seed is derived.
+    #[serde(default)]
+    pub seed: u64,
+    /// Summary figures to plot (default: hashrate decline, end hashrate,
+    /// mean block interval).
+    #[serde(default)]
+    pub metrics: Vec<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// One varied parameter: a list of values or a range.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Axis {
+    /// Dotted scenario path, as `--set` takes.
+    pub path: String,
+    /// Values: numbers, or strings holding RON text (`"Fixed"`, `"\"Foundry\""`).
+    #[serde(default)]
+    pub values: Vec<AxisValue>,
+    /// A range instead of values.
+    #[serde(default)]
+    pub range: Option<AxisRange>,
+}
+
+/// A value on an axis.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AxisValue {
+    /// A number.
+    Number(f64),
+    /// RON text, for any other type.
+    Text(String),
+}
+
+impl AxisValue {
+    /// The value as RON text.
+    pub fn ron(&self) -> String {
+        match self {
+            Self::Number(x) => format_number(*x),
+            Self::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// A number as RON: integral values without a fraction (so they fit
+/// integer fields), others in shortest round-trip form.
+pub fn format_number(x: f64) -> String {
+    // Twelve significant digits hide the rounding of log-spaced steps.
+    let x: f64 = format!("{x:.11e}").parse().unwrap_or(x);
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Evenly spaced values.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AxisRange {
+    /// First value.
+    pub start: f64,
+    /// Last value.
+    pub end: f64,
+    /// Number of values (≥ 1; 1 gives `start`).
+    pub steps: u32,
+    /// Linear or logarithmic spacing.
+    #[serde(default)]
+    pub scale: Scale,
+}
+
+/// Spacing of a range.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Scale {
+    /// Equal differences.
+    #[default]
+    Linear,
+    /// Equal ratios (start and end > 0).
+    Log,
+}
+
+impl AxisRange {
+    /// The value at fraction `f` ∈ [0, 1] of the range.
+    pub fn at(&self, f: f64) -> f64 {
+        match self.scale {
+            Scale::Linear => self.start + f * (self.end - self.start),
+            Scale::Log => (self.start.ln() + f * (self.end.ln() - self.start.ln())).exp(),
+        }
+    }
+
+    /// The range's values.
+    pub fn values(&self) -> Vec<f64> {
+        if self.steps <= 1 {
+            return vec![self.start];
+        }
+        (0..self.steps)
+            .map(|i| self.at(i as f64 / (self.steps - 1) as f64))
+            .collect()
+    }
+}
+
+/// How axes combine.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Design {
+    /// Every combination (the first axis varies slowest).
+    #[default]
+    Grid,
+    /// Axes of equal length stepped together.
+    Zip,
+    /// `points` points, each axis split into `points` strata, one draw per
+    /// stratum, strata shuffled per axis (seeded by the sweep's seed).
+    LatinHypercube {
+        /// Number of points.
+        points: u32,
+    },
+}
+
+/// One point of the sweep: a value per axis.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// Index in plan order.
+    pub index: usize,
+    /// RON text of each axis' value, in axis order.
+    pub values: Vec<String>,
+    /// Stable hash of the point's assignments (its identity).
+    pub hash: u64,
+}
+
+/// One run of the plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlannedRun {
+    /// Stable id: the point's hash and the replicate.
+    pub id: String,
+    /// Index of its point.
+    pub point: usize,
+    /// Replicate number, from 0.
+    pub replicate: u32,
+    /// The run's seed, derived from the sweep seed, the point and the
+    /// replicate only: adding points or reordering never changes it.
+    pub seed: u64,
+}
+
+/// Most runs a sweep may plan.
+pub const MAX_RUNS: u64 = 10_000_000;
+
+/// A checked sweep: its points and runs, and the base it builds on.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The sweep as written.
+    pub file: SweepFile,
+    /// Where the base scenario comes from (shipped name or resolved path).
+    pub base: String,
+    /// Fixed overrides.
+    pub set: Vec<Override>,
+    /// Points in plan order.
+    pub points: Vec<Point>,
+    /// Runs in plan order (points × replicates).
+    pub runs: Vec<PlannedRun>,
+    /// Identity of the sweep (hash of its canonical form).
+    pub sweep_hash: String,
+}
+
+fn sip(key: u64, bytes: &[u8]) -> u64 {
+    SipHasher13::new_with_keys(key, 0x6861_7368_666c_6967).hash(bytes)
+}
+
+impl Plan {
+    /// The overrides of one run: the fixed ones, then the point's values.
+    pub fn overrides(&self, point: &Point) -> Vec<Override> {
+        let mut o = self.set.clone();
+        for (axis, value) in self.file.axes.iter().zip(&point.values) {
+            o.push(Override {
+                path: axis.path.clone(),
+                value: value.clone(),
+            });
+        }
+        o
+    }
+
+    /// The validated scenario of a planned run.
+    pub fn scenario(&self, run: &PlannedRun) -> Result<Scenario, ScenarioError> {
+        Ok(
+            Scenario::load(&self.base, &self.overrides(&self.points[run.point]))?
+                .with_seed(run.seed),
+        )
+    }
+}
+
+/// Parses and checks a sweep file; `origin` names it in errors and `dir`
+/// resolves a relative `base`.
+pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, ScenarioError> {
+    let file: SweepFile = crate::scenario::load::parse_ron(src, origin)?;
+    let at = |field: String, message: String| {
+        let segments: Vec<&str> = field.split('.').collect();
+        let position = match locate::find(src, &segments) {
+            Ok(span) => Some(locate::line_col(src, span.start)),
+            Err(miss) => Some(locate::line_col(src, miss.span.start)),
+        };
+        ScenarioError::Invalid(vec![Problem {
+            origin: origin.to_string(),
+            position,
+            field,
+            message,
+        }])
+    };
+    if file.name.is_empty()
+        || !file
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        || file.name.starts_with('.')
+    {
+        return Err(at(
+            "name".into(),
+            format!(
+                "`{}` is not usable as a directory name: use letters, digits, `-`, `_` and `.`",
+                file.name
+            ),
+        ));
+    }
+    let base =
+        if crate::scenario::shipped::find(&file.base).is_some() && !dir.join(&file.base).exists() {
+            file.base.clone()
+        } else {
+            dir.join(&file.base).display().to_string()
+        };
+    let set = file
+        .set
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Override::parse(s).map_err(|e| at(format!("set.{i}"), e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    // The base with the fixed overrides must be valid on its own.
+    Scenario::load(&base, &set).map_err(|e| {
+        at(
+            "base".into(),
+            format!("the base scenario with `set` is invalid:\n{e}"),
+        )
+    })?;
+    if file.axes.is_empty() {
+        return Err(at("axes".into(), "a sweep needs at least one axis".into()));
+    }
+    if file.seeds == 0 {
+        return Err(at("seeds".into(), "must be at least 1".into()));
+    }
+    // Each axis' values, each checked against the schema on its own.
+    let mut axis_values: Vec<Vec<String>> = Vec::new();
+    for (i, axis) in file.axes.iter().enumerate() {
+        let values: Vec<String> = match (&axis.range, axis.values.is_empty()) {
+            (Some(r), true) => {
+                if r.steps == 0 || !r.start.is_finite() || !r.end.is_finite() {
+                    return Err(at(
+                        format!("axes.{i}.range"),
+                        "an empty range: steps must be ≥ 1 and start, end finite".into(),
+                    ));
+                }
+                if r.scale == Scale::Log && (r.start <= 0.0 || r.end <= 0.0) {
+                    return Err(at(
+                        format!("axes.{i}.range"),
+                        "a log range needs start and end > 0".into(),
+                    ));
+                }
+                r.values().into_iter().map(format_number).collect()
+            }
+            (None, false) => axis.values.iter().map(AxisValue::ron).collect(),
+            (None, true) => {
+                return Err(at(
+                    format!("axes.{i}"),
+                    "give `values` or `range` (this axis has neither: it is empty)".into(),
+                ));
+            }
+            (Some(_), false) => {
+                return Err(at(
+                    format!("axes.{i}"),
+                    "give `values` or `range`, not both".into(),
+                ));
+            }
+        };
+        for (j, v) in values.iter().enumerate() {
+            let mut o = set.clone();
+            o.push(Override {
+                path: axis.path.clone(),
+                value: v.clone(),
+            });
+            if let Err(e) = Scenario::load(&base, &o) {
+                let field = if e.to_string().contains("has no field")
+                    || e.to_string().contains("unknown field")
+                {
+                    format!("axes.{i}.path")
+                } else if axis.range.is_some() {
+                    format!("axes.{i}.range")
+                } else {
+                    format!("axes.{i}.values.{j}")
+                };
+                let msg = e
+                    .problems()
+                    .first()
+                    .map_or(e.to_string(), |p| p.message.clone());
+                return Err(at(field, format!("`{} = {v}`: {msg}", axis.path)));
+            }
+        }
+        axis_values.push(values);
+    }
+    let points_values: Vec<Vec<String>> = match &file.design {
+        Design::Grid => {
+            let total: u64 = axis_values.iter().map(|v| v.len() as u64).product();
+            if total * file.seeds as u64 > MAX_RUNS {
+                return Err(at(
+                    "axes".into(),
+                    format!(
+                        "{total} points × {} seeds is more than {MAX_RUNS} runs",
+                        file.seeds
+                    ),
+                ));
+            }
+            let mut points = vec![Vec::new()];
+            for values in &axis_values {
+                points = points
+                    .into_iter()
+                    .flat_map(|p| {
+                        values
+                            .iter()
+                            .map(move |v| [p.clone(), vec![v.clone()]].concat())
+                    })
+                    .collect();
+            }
+            points
+        }
+        Design::Zip => {
+            let n = axis_values[0].len();
+            if let Some(i) = axis_values.iter().position(|v| v.len() != n) {
+                return Err(at(
+                    format!("axes.{i}"),
+                    format!(
+                        "zip needs axes of equal length: axis 0 has {n} values, axis {i} has {}",
+                        axis_values[i].len()
+                    ),
+                ));
+            }
+            (0..n)
+                .map(|k| axis_values.iter().map(|v| v[k].clone()).collect())
+                .collect()
+        }
+        Design::LatinHypercube { points } => {
+            let n = *points as usize;
+            if n == 0 || n as u64 * file.seeds as u64 > MAX_RUNS {
+                return Err(at(
+                    "design".into(),
+                    format!("points must be between 1 and {MAX_RUNS} / seeds"),
+                ));
+            }
+            let mut rng = crate::sim::rng::stream(file.seed, 0x4c48_5300);
+            let columns: Vec<Vec<String>> = file
+                .axes
+                .iter()
+                .zip(&axis_values)
+                .map(|(axis, values)| {
+                    let mut strata: Vec<usize> = (0..n).collect();
+                    strata.shuffle(&mut rng);
+                    strata
+                        .into_iter()
+                        .map(|s| {
+                            let f = (s as f64 + rng.random::<f64>()) / n as f64;
+                            match &axis.range {
+                                Some(r) => format_number(r.at(f)),
+                                None => values
+                                    [((f * values.len() as f64) as usize).min(values.len() - 1)]
+                                .clone(),
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            (0..n)
+                .map(|k| columns.iter().map(|c| c[k].clone()).collect())
+                .collect()
+        }
+    };
+    let points: Vec<Point> = points_values
+        .into_iter()
+        .enumerate()
+        .map(|(index, values)| {
+            let key: String = file
+                .axes
+                .iter()
+                .zip(&values)
+                .map(|(a, v)| format!("{}={v}\n", a.path))
+                .collect();
+            Point {
+                index,
+                hash: sip(file.seed, key.as_bytes()),
+                values,
+            }
+        })
+        .collect();
+    let runs = points
+        .iter()
+        .flat_map(|p| {
+            (0..file.seeds).map(move |r| PlannedRun {
+                id: format!("{:016x}-{r}", p.hash),
+                point: p.index,
+                replicate: r,
+                seed: sip(p.hash, &r.to_le_bytes()),
+            })
+        })
+        .collect();
+    let canonical = serde_json::to_string(&file).expect("sweeps serialize");
+    Ok(Plan {
+        sweep_hash: format!("{:016x}", sip(0, canonical.as_bytes())),
+        file,
+        base,
+        set,
+        points,
+        runs,
+    })
+}

@@ -1,0 +1,338 @@
+//! Sweeps as a user runs them: outputs, determinism across --jobs, resume
+//! after interruption, shards and merge, bad input.
+
+use std::path::Path;
+
+use crate::support::*;
+
+fn sweep_file(dir: &Path, name: &str, days: u32, seeds: u32) -> String {
+    let src = format!(
+        r#"(
+    name: "{name}",
+    base: "baseline",
+    set: ["duration_days={days}", "population.miners=100"],
+    axes: [
+        (path: "btc_price.initial_usd", values: [50000, 90000, 130000]),
+        (path: "population.power_price_median_usd_per_mwh", range: (start: 35.0, end: 55.0, steps: 3)),
+    ],
+    seeds: {seeds},
+    seed: 5,
+)"#
+    );
+    let path = dir.join(format!("{name}.ron"));
+    std::fs::write(&path, src).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn sweep_dir(root: &Path, name: &str) -> std::path::PathBuf {
+    root.join("sweeps").join(name)
+}
+
+#[test]
+fn a_sweep_writes_runs_points_manifest_and_plots() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "s", 30, 2);
+    let out = ok(&run_in(
+        tmp.path(),
+        &["sweep", &f, "--out", "o", "--jobs", "2", "-q"],
+    ));
+    assert!(out.contains("18 runs (9 points × 2 seeds)"), "{out}");
+    let d = sweep_dir(&tmp.path().join("o"), "s");
+    let runs = read(d.join("runs.csv"));
+    assert_eq!(runs.lines().count(), 1 + 18);
+    let header = runs.lines().next().unwrap();
+    assert!(header.starts_with("id,point,replicate,seed,btc_price.initial_usd,population.power_price_median_usd_per_mwh,blocks,"));
+    assert!(header.ends_with(",row_check"));
+    assert!(
+        !header.contains("wall_time"),
+        "runs.csv must not depend on timing"
+    );
+    let points = read(d.join("points.csv"));
+    assert_eq!(points.lines().count(), 1 + 9);
+    assert!(
+        points
+            .lines()
+            .next()
+            .unwrap()
+            .contains("hashrate_decline_pct_median")
+    );
+    let manifest: serde_json::Value = serde_json::from_str(&read(d.join("manifest.json"))).unwrap();
+    assert_eq!(manifest["runs"].as_array().unwrap().len(), 18);
+    assert_eq!(manifest["hashflight_version"], env!("CARGO_PKG_VERSION"));
+    for f in [
+        "sweep-btc_price_initial_usd.png",
+        "sweep-population_power_price_median_usd_per_mwh.svg",
+        "heatmap-hashrate_decline_pct.png",
+        "heatmap-hashrate_decline_pct.svg",
+    ] {
+        assert!(d.join(f).is_file(), "{f}");
+    }
+    // Seeds depend on the point, not on its position: a sweep with one
+    // more value gives the same row for every old point.
+    let bigger = std::fs::read_to_string(&f)
+        .unwrap()
+        .replace("[50000, 90000, 130000]", "[40000, 50000, 90000, 130000]");
+    std::fs::write(tmp.path().join("s.ron"), bigger).unwrap();
+    ok(&run_in(tmp.path(), &["sweep", &f, "--out", "o2", "-q"]));
+    let runs2 = read(sweep_dir(&tmp.path().join("o2"), "s").join("runs.csv"));
+    // Compare all but the point index (its position) and the row check.
+    let key = |l: &str| {
+        let f: Vec<&str> = l.split(',').collect();
+        format!("{},{}", f[0], f[2..f.len() - 1].join(","))
+    };
+    let new_rows: Vec<String> = runs2.lines().skip(1).map(key).collect();
+    for line in runs.lines().skip(1) {
+        assert!(new_rows.contains(&key(line)), "row changed: {line}");
+    }
+}
+
+#[test]
+fn jobs_never_change_the_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "j", 40, 2);
+    ok(&run_in(
+        tmp.path(),
+        &["sweep", &f, "--out", "one", "--jobs", "1", "-q"],
+    ));
+    ok(&run_in(
+        tmp.path(),
+        &["sweep", &f, "--out", "two", "--jobs", "2", "-q"],
+    ));
+    for file in ["runs.csv", "points.csv", "manifest.json"] {
+        assert_eq!(
+            read(sweep_dir(&tmp.path().join("one"), "j").join(file)),
+            read(sweep_dir(&tmp.path().join("two"), "j").join(file)),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn a_torn_last_row_is_redone_and_finished_rows_are_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "t", 30, 1);
+    ok(&run_in(tmp.path(), &["sweep", &f, "--out", "o", "-q"]));
+    let d = sweep_dir(&tmp.path().join("o"), "t");
+    let full = read(d.join("runs.csv"));
+    // Cut the file in the middle of its 6th row, as a kill during a write
+    // would, and flip a digit in the row before it.
+    let cut = full.match_indices('\n').nth(6).unwrap().0 - 10;
+    let mut torn = full[..cut].to_string();
+    let fifth = torn.match_indices('\n').nth(4).unwrap().0 + 30;
+    let digit = torn.as_bytes()[fifth];
+    torn.replace_range(fifth..fifth + 1, if digit == b'1' { "2" } else { "1" });
+    std::fs::write(d.join("runs.csv"), torn).unwrap();
+    std::fs::remove_file(d.join("points.csv")).unwrap();
+    ok(&run_in(tmp.path(), &["sweep", &f, "--out", "o", "-q"]));
+    assert_eq!(
+        read(d.join("runs.csv")),
+        full,
+        "the damaged rows are redone, nothing duplicated"
+    );
+    assert!(d.join("points.csv").is_file());
+}
+
+#[test]
+fn a_killed_sweep_resumes_to_the_same_result() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = sweep_file(tmp.path(), "k", 3000, 8);
+    // The uninterrupted reference.
+    ok(&run_in(
+        tmp.path(),
+        &["sweep", &src, "--out", "ref", "--jobs", "2", "-q"],
+    ));
+    let reference = read(sweep_dir(&tmp.path().join("ref"), "k").join("runs.csv"));
+    let mut child = bin()
+        .args(["sweep", &src, "--out", "o", "--jobs", "2", "-q"])
+        .current_dir(tmp.path())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let d = sweep_dir(&tmp.path().join("o"), "k");
+    let partial = std::fs::read_to_string(d.join("runs.csv")).unwrap_or_default();
+    assert!(
+        partial.lines().count() < 1 + 72,
+        "the kill came after the sweep finished: make it longer"
+    );
+    ok(&run_in(
+        tmp.path(),
+        &["sweep", &src, "--out", "o", "--jobs", "2", "-q"],
+    ));
+    assert_eq!(
+        read(d.join("runs.csv")),
+        reference,
+        "resumed from {} rows",
+        partial.lines().count()
+    );
+}
+
+#[test]
+fn shards_run_apart_and_merge_into_the_single_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "m", 30, 2);
+    ok(&run_in(tmp.path(), &["sweep", &f, "--out", "single", "-q"]));
+    // Three shards as separate processes, as three machines would.
+    let children: Vec<_> = (1..=3)
+        .map(|k| {
+            bin()
+                .args([
+                    "sweep",
+                    &f,
+                    "--out",
+                    "sharded",
+                    "--shard",
+                    &format!("{k}/3"),
+                    "-q",
+                ])
+                .current_dir(tmp.path())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let d = sweep_dir(&tmp.path().join("sharded"), "m");
+    // Two of three shards: refused, nothing merged.
+    let out = run_in(
+        tmp.path(),
+        &[
+            "merge",
+            d.join("shards/1-of-3").to_str().unwrap(),
+            d.join("shards/2-of-3").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("runs are missing"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!d.join("runs.csv").exists());
+    // The same shard twice: a duplicate.
+    let s1 = d.join("shards/1-of-3");
+    let out = run_in(
+        tmp.path(),
+        &[
+            "merge",
+            s1.to_str().unwrap(),
+            s1.to_str().unwrap(),
+            "--out",
+            "dup",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("recorded twice"));
+    ok(&run_in(tmp.path(), &["merge", d.to_str().unwrap()]));
+    let single = sweep_dir(&tmp.path().join("single"), "m");
+    for file in ["runs.csv", "points.csv"] {
+        assert_eq!(read(d.join(file)), read(single.join(file)), "{file}");
+    }
+    // A shard of another sweep is refused.
+    let g = sweep_file(tmp.path(), "other", 31, 2).replace("other.ron", "other.ron");
+    std::fs::write(
+        &g,
+        std::fs::read_to_string(&g)
+            .unwrap()
+            .replace("\"other\"", "\"m\""),
+    )
+    .unwrap();
+    ok(&run_in(
+        tmp.path(),
+        &["sweep", &g, "--out", "foreign", "--shard", "1/3", "-q"],
+    ));
+    let foreign = sweep_dir(&tmp.path().join("foreign"), "m").join("shards/1-of-3");
+    let out = run_in(
+        tmp.path(),
+        &[
+            "merge",
+            d.join("shards/2-of-3").to_str().unwrap(),
+            foreign.to_str().unwrap(),
+            "--out",
+            "x",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shard of another sweep"));
+}
+
+#[test]
+fn bad_sweeps_are_located_and_write_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, body: &str| {
+        std::fs::write(tmp.path().join(name), body).unwrap();
+        name.to_string()
+    };
+    let cases = [
+        (
+            write(
+                "path.ron",
+                "(name: \"b\", base: \"baseline\",\n axes: [(path: \"btc_price.initial_us\", values: [1.0])])",
+            ),
+            vec![
+                "path.ron:2:",
+                "field `axes.0.path`",
+                "did you mean `initial_usd`",
+            ],
+        ),
+        (
+            write(
+                "type.ron",
+                "(name: \"b\", base: \"baseline\",\n axes: [(path: \"duration_days\", values: [\"\\\"long\\\"\"])])",
+            ),
+            vec!["type.ron:2:", "field `axes.0.values.0`"],
+        ),
+        (
+            write(
+                "empty.ron",
+                "(name: \"b\", base: \"baseline\",\n axes: [(path: \"duration_days\", range: (start: 1.0, end: 5.0, steps: 0))])",
+            ),
+            vec!["empty.ron:2:", "field `axes.0.range`", "empty range"],
+        ),
+        (
+            write(
+                "zip.ron",
+                "(name: \"b\", base: \"baseline\", design: Zip,\n axes: [(path: \"duration_days\", values: [1, 2]), (path: \"seed\", values: [1])])",
+            ),
+            vec!["zip needs axes of equal length"],
+        ),
+    ];
+    for (file, expect) in cases {
+        let out = run_in(tmp.path(), &["sweep", &file, "--out", "o"]);
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        for e in expect {
+            assert!(err.contains(e), "{file}: {err}");
+        }
+    }
+    let f = sweep_file(tmp.path(), "s", 10, 1);
+    let out = run_in(tmp.path(), &["sweep", &f, "--shard", "4/3", "--out", "o"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 ≤ K ≤ N"));
+    assert!(!tmp.path().join("o").exists(), "nothing may be written");
+}
+
+#[test]
+fn latin_hypercube_covers_every_stratum_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = r#"(name: "lhs", base: "baseline", set: ["duration_days=5", "population.miners=20"],
+        design: LatinHypercube(points: 8),
+        axes: [(path: "btc_price.initial_usd", range: (start: 10000.0, end: 90000.0, steps: 2)),
+               (path: "fees.per_block_btc", range: (start: 0.0, end: 0.8, steps: 2))])"#;
+    std::fs::write(tmp.path().join("lhs.ron"), src).unwrap();
+    ok(&run_in(
+        tmp.path(),
+        &["sweep", "lhs.ron", "--out", "o", "-q"],
+    ));
+    let runs = read(sweep_dir(&tmp.path().join("o"), "lhs").join("runs.csv"));
+    let mut strata = [vec![false; 8], vec![false; 8]];
+    for line in runs.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let price: f64 = f[4].parse().unwrap();
+        let fee: f64 = f[5].parse().unwrap();
+        strata[0][((price - 10000.0) / 10000.0) as usize] = true;
+        strata[1][(fee / 0.1) as usize] = true;
+    }
+    assert!(strata.iter().all(|s| s.iter().all(|x| *x)), "{strata:?}");
+}
