@@ -267,3 +267,110 @@ fn golden_epochs_for_a_fixed_seed() {
         );
     }
 }
+
+#[test]
+fn every_run_draws_a_dashboard_without_empty_panels() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_baseline(tmp.path(), &[]);
+    let run = tmp.path().join("out/baseline/seed-1");
+    let png = std::fs::read(run.join("dashboard.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(
+        png.len() > 50_000,
+        "a dashboard with text and lines, got {} bytes",
+        png.len()
+    );
+    let svg = read(run.join("dashboard.svg"));
+    for title in [
+        "Hashrate by state",
+        "Difficulty",
+        "Block interval per epoch",
+        "Hashprice",
+        "Pool concentration (HHI)",
+    ] {
+        assert!(svg.contains(title), "panel {title} missing");
+    }
+    // This run has no AI columns: that panel is left out, not drawn empty.
+    assert!(!svg.contains("AI / HPC capacity"));
+}
+
+#[test]
+fn compare_overlays_runs_and_seed_groups() {
+    let tmp = tempfile::tempdir().unwrap();
+    for seed in ["1", "2", "3"] {
+        run_baseline(tmp.path(), &["--seed", seed]);
+    }
+    run_baseline(
+        tmp.path(),
+        &[
+            "--set",
+            "name=\"expensive\"",
+            "--set",
+            "btc_price.initial_usd=150000",
+        ],
+    );
+    let out = ok(&run_in(
+        tmp.path(),
+        &[
+            "compare",
+            "out/baseline/seed-1",
+            "out/baseline/seed-2",
+            "out/baseline/seed-3",
+            "out/expensive/seed-1",
+            "--out",
+            "cmp",
+        ],
+    ));
+    assert_eq!(out.lines().count(), 3);
+    let csv = read(tmp.path().join("cmp/compare.csv"));
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.contains("baseline (3 seeds) median") && header.contains("baseline (3 seeds) p95"),
+        "{header}"
+    );
+    assert!(csv.lines().any(|l| l.starts_with("hashrate_decline_pct,")));
+    let svg = read(tmp.path().join("cmp/compare.svg"));
+    assert!(svg.contains("expensive seed 1") && svg.contains("baseline (3 seeds)"));
+    assert!(tmp.path().join("cmp/compare.png").is_file());
+
+    // Refusals.
+    let out = run_in(tmp.path(), &["compare", "out/baseline", "--out", "cmp2"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a run directory"));
+    // A run whose days are not on the daily grid (hand-edited, or not a
+    // hashflight run) cannot be put on the shared axis.
+    let bent = tmp.path().join("bent");
+    std::fs::create_dir_all(&bent).unwrap();
+    for f in ["scenario.ron", "epochs.csv", "summary.json"] {
+        std::fs::copy(tmp.path().join("out/baseline/seed-2").join(f), bent.join(f)).unwrap();
+    }
+    let days = read(tmp.path().join("out/baseline/seed-2/days.csv")).replacen(
+        ",172800.0,",
+        ",170000.0,",
+        1,
+    );
+    std::fs::write(bent.join("days.csv"), days).unwrap();
+    let out = run_in(
+        tmp.path(),
+        &["compare", "out/baseline/seed-1", "bent", "--out", "cmp3"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot align"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_in(
+        tmp.path(),
+        &[
+            "compare",
+            "out/baseline/seed-1",
+            "--metrics",
+            "hashrate_eh",
+            "--out",
+            "cmp4",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown metric `hashrate_eh`"));
+    assert!(!tmp.path().join("cmp2").exists() && !tmp.path().join("cmp3").exists());
+}
