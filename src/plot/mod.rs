@@ -466,9 +466,10 @@ pub fn heatmap(
     use plotters::style::colors::colormaps::ViridisRGB;
     init_fonts();
     let (lo, hi) = bounds(values.iter().flatten().copied());
+    // Bounded, so a sweep with many values still draws a normal image.
     let size = (
-        (220 + 100 * x_labels.len() as u32).max(760),
-        (180 + 60 * y_labels.len() as u32).max(420),
+        (220 + 100 * x_labels.len() as u32).clamp(760, 1800),
+        (180 + 60 * y_labels.len() as u32).clamp(420, 1400),
     );
     fn draw_map<DB: DrawingBackend>(
         root: DrawingArea<DB, plotters::coord::Shift>,
@@ -487,18 +488,20 @@ pub fn heatmap(
             .y_label_area_size(90)
             .build_cartesian_2d(0f64..x_labels.len() as f64, 0f64..y_labels.len() as f64)
             .map_err(err)?;
-        let xl = |v: &f64| {
-            x_labels
-                .get(v.floor() as usize)
-                .cloned()
-                .unwrap_or_default()
+        // Label every cell while they fit, then every k-th.
+        let every = |n: usize| n.div_ceil(16).max(1);
+        let (kx, ky) = (every(x_labels.len()), every(y_labels.len()));
+        let label = |labels: &[String], k: usize, v: f64| {
+            let i = v.floor() as usize;
+            if i.is_multiple_of(k) {
+                labels.get(i).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
         };
-        let yl = |v: &f64| {
-            y_labels
-                .get(v.floor() as usize)
-                .cloned()
-                .unwrap_or_default()
-        };
+        let xl = |v: &f64| label(x_labels, kx, *v);
+        let yl = |v: &f64| label(y_labels, ky, *v);
+        let annotate = x_labels.len() <= 16 && y_labels.len() <= 16;
         chart
             .configure_mesh()
             .disable_mesh()
@@ -537,6 +540,9 @@ pub fn heatmap(
                         c.filled(),
                     )))
                     .map_err(err)?;
+                if !annotate {
+                    continue;
+                }
                 let text_color = if f > 0.6 { BLACK } else { WHITE };
                 chart
                     .draw_series(std::iter::once(Text::new(

@@ -17,7 +17,7 @@
 //! ```
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -187,56 +187,66 @@ fn row(plan: &Plan, run: &PlannedRun, summary: &Summary) -> Vec<u8> {
     csv_line(&f)
 }
 
-/// Reads the complete, checked rows of a runs.csv: returns them and the
-/// byte length they occupy (anything after is a torn or damaged tail).
-fn read_rows(
+/// Streams the complete, checked rows of a runs.csv through `each`, and
+/// returns how many there are and the byte length they occupy (anything
+/// after is a torn or damaged tail). Rows are never all held in memory.
+fn scan_rows(
     path: &Path,
     expected_header: &[String],
-) -> Result<(Vec<csv::StringRecord>, u64), SweepError> {
-    let bytes = fs::read(path)?;
-    let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    mut each: impl FnMut(&csv::StringRecord) -> Result<(), SweepError>,
+) -> Result<(usize, u64), SweepError> {
+    let mut file = File::open(path)?;
+    let complete = end_of_last_line(&mut file)?;
+    file.seek(io::SeekFrom::Start(0))?;
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
-        .from_reader(&bytes[..complete]);
-    let mut rows = Vec::new();
-    let mut good_len = 0u64;
+        .from_reader(io::BufReader::new(file).take(complete));
+    let (mut count, mut good_len) = (0usize, 0u64);
     let mut header_seen = false;
-    for rec in r.records() {
-        let Ok(rec) = rec else { break };
-        let end = rec.position().map_or(0, |p| p.byte()) as usize;
+    let mut rec = csv::StringRecord::new();
+    while let Ok(true) = r.read_record(&mut rec) {
         if !header_seen {
-            if rec.iter().collect::<Vec<_>>()
-                != expected_header
-                    .iter()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>()
-            {
+            if !rec.iter().eq(expected_header.iter().map(String::as_str)) {
                 return Err(SweepError::Corrupt(
                     path.to_path_buf(),
                     "its header is not this sweep's".into(),
                 ));
             }
             header_seen = true;
-            good_len = line_end(&bytes, end);
+            good_len = r.position().byte();
             continue;
         }
-        let fields: Vec<String> = rec.iter().map(String::from).collect();
-        if fields.len() != expected_header.len()
-            || row_check(&fields[..fields.len() - 1]) != fields[fields.len() - 1]
-        {
+        let n = rec.len();
+        let fields: Vec<String> = rec
+            .iter()
+            .take(n.saturating_sub(1))
+            .map(String::from)
+            .collect();
+        if n != expected_header.len() || row_check(&fields) != rec[n - 1] {
             break;
         }
-        good_len = line_end(&bytes, end);
-        rows.push(rec);
+        each(&rec)?;
+        good_len = r.position().byte();
+        count += 1;
     }
-    Ok((rows, good_len))
+    Ok((count, good_len))
 }
 
-fn line_end(bytes: &[u8], start: usize) -> u64 {
-    bytes[start..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |i| start + i + 1) as u64
+/// Byte length of a file up to and including its last newline.
+fn end_of_last_line(file: &mut File) -> io::Result<u64> {
+    let mut end = file.metadata()?.len();
+    let mut buf = vec![0u8; 64 * 1024];
+    while end > 0 {
+        let start = end.saturating_sub(buf.len() as u64);
+        let chunk = &mut buf[..(end - start) as usize];
+        file.seek(io::SeekFrom::Start(start))?;
+        file.read_exact(chunk)?;
+        if let Some(i) = chunk.iter().rposition(|&b| b == b'\n') {
+            return Ok(start + i as u64 + 1);
+        }
+        end = start;
+    }
+    Ok(0)
 }
 
 /// Runs a sweep (or one shard of it) and returns its directory. Already
@@ -276,30 +286,35 @@ pub fn run(
     let runs_path = dir.join("runs.csv");
     let header = columns(plan);
     let done = if runs_path.exists() {
-        let (rows, good_len) = read_rows(&runs_path, &header)?;
-        for (rec, planned) in rows.iter().zip(&mine) {
-            if &rec[0] != planned.id.as_str() {
-                return Err(SweepError::Corrupt(
-                    runs_path,
-                    format!(
-                        "row for run {} where run {} was planned",
-                        &rec[0], planned.id
-                    ),
-                ));
+        let mut i = 0;
+        let (count, good_len) = scan_rows(&runs_path, &header, |rec| {
+            match mine.get(i) {
+                Some(planned) if planned.id == rec[0] => {}
+                Some(planned) => {
+                    return Err(SweepError::Corrupt(
+                        runs_path.clone(),
+                        format!(
+                            "row for run {} where run {} was planned",
+                            &rec[0], planned.id
+                        ),
+                    ));
+                }
+                None => {
+                    return Err(SweepError::Corrupt(
+                        runs_path.clone(),
+                        "more rows than planned runs".into(),
+                    ));
+                }
             }
-        }
-        if rows.len() > mine.len() {
-            return Err(SweepError::Corrupt(
-                runs_path,
-                "more rows than planned runs".into(),
-            ));
-        }
+            i += 1;
+            Ok(())
+        })?;
         // Drop a torn or damaged tail: those runs are done again.
         OpenOptions::new()
             .write(true)
             .open(&runs_path)?
             .set_len(good_len)?;
-        rows.len()
+        count
     } else {
         fs::write(&runs_path, csv_line(&header))?;
         0
@@ -347,13 +362,6 @@ pub fn run(
 pub fn finish(plan: &Plan, dir: &Path) -> Result<(), SweepError> {
     let runs_path = dir.join("runs.csv");
     let header = columns(plan);
-    let (rows, _) = read_rows(&runs_path, &header)?;
-    if rows.len() != plan.runs.len() {
-        return Err(SweepError::Corrupt(
-            runs_path,
-            format!("{} of {} runs recorded", rows.len(), plan.runs.len()),
-        ));
-    }
     let figures = Summary::figure_names();
     let first_figure = 4 + plan.file.axes.len();
     let staging = RunDir::staging(dir, "finish")?;
@@ -368,30 +376,18 @@ pub fn finish(plan: &Plan, dir: &Path) -> Result<(), SweepError> {
         }
     }
     w.write_record(&head).map_err(io::Error::other)?;
-    // Rows are in plan order, so each point's runs are together.
+    // Rows are in plan order, so each point's runs come together: one
+    // point's figures are held at a time.
     let mut point_stats: Vec<(usize, Vec<Spread>)> = Vec::new();
-    let mut i = 0;
-    while i < rows.len() {
-        let point: usize = rows[i][1]
-            .parse()
-            .map_err(|_| SweepError::Corrupt(runs_path.clone(), "bad point index".into()))?;
-        let mut j = i;
-        while j < rows.len() && rows[j][1] == rows[i][1] {
-            j += 1;
-        }
-        let spreads: Vec<Spread> = (0..figures.len())
-            .map(|k| {
-                Spread::of(
-                    &rows[i..j]
-                        .iter()
-                        .map(|r| r[first_figure + k].parse().unwrap_or(f64::NAN))
-                        .collect::<Vec<_>>(),
-                )
-            })
-            .collect();
+    let mut current: Option<(usize, Vec<Vec<f64>>)> = None;
+    let mut flush = |point: usize,
+                     values: Vec<Vec<f64>>,
+                     w: &mut csv::Writer<File>|
+     -> Result<(), SweepError> {
+        let spreads: Vec<Spread> = values.iter().map(|v| Spread::of(v)).collect();
         let mut rec = vec![point.to_string()];
         rec.extend(plan.points[point].values.iter().cloned());
-        rec.push((j - i).to_string());
+        rec.push(values.first().map_or(0, Vec::len).to_string());
         for s in &spreads {
             rec.extend(
                 [s.mean, s.median, s.p05, s.p95]
@@ -401,7 +397,35 @@ pub fn finish(plan: &Plan, dir: &Path) -> Result<(), SweepError> {
         }
         w.write_record(&rec).map_err(io::Error::other)?;
         point_stats.push((point, spreads));
-        i = j;
+        Ok(())
+    };
+    let (count, _) = scan_rows(&runs_path, &header, |rec| {
+        let point: usize = rec[1]
+            .parse()
+            .ok()
+            .filter(|p| *p < plan.points.len())
+            .ok_or_else(|| {
+                SweepError::Corrupt(runs_path.clone(), format!("bad point index `{}`", &rec[1]))
+            })?;
+        if current.as_ref().is_some_and(|c| c.0 != point) {
+            let (p, v) = current.take().expect("checked");
+            flush(p, v, &mut w)?;
+        }
+        let entry = current.get_or_insert_with(|| (point, vec![Vec::new(); figures.len()]));
+        for (k, v) in entry.1.iter_mut().enumerate() {
+            v.push(rec[first_figure + k].parse().unwrap_or(f64::NAN));
+        }
+        Ok(())
+    })?;
+    if let Some((p, v)) = current.take() {
+        flush(p, v, &mut w)?;
+    }
+    if count != plan.runs.len() {
+        staging.abandon();
+        return Err(SweepError::Corrupt(
+            runs_path,
+            format!("{count} of {} runs recorded", plan.runs.len()),
+        ));
     }
     w.flush()?;
     drop(w);
@@ -559,8 +583,7 @@ pub fn merge(dirs: &[PathBuf], out: Option<&Path>) -> Result<PathBuf, SweepError
                 first.sweep_hash
             )));
         }
-        let (rows, _) = read_rows(&d.join("runs.csv"), &first.columns)?;
-        for r in rows {
+        scan_rows(&d.join("runs.csv"), &first.columns, |r| {
             if by_id.insert(r[0].to_string(), r.clone()).is_some() {
                 return Err(SweepError::Merge(format!(
                     "run {} is recorded twice (again in {})",
@@ -568,7 +591,8 @@ pub fn merge(dirs: &[PathBuf], out: Option<&Path>) -> Result<PathBuf, SweepError
                     d.display()
                 )));
             }
-        }
+            Ok(())
+        })?;
     }
     let missing: Vec<&str> = first
         .runs
