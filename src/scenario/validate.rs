@@ -80,18 +80,22 @@ impl Checker {
     }
 }
 
+/// Whether `name` can name a run or sweep directory: letters, digits, `-`,
+/// `_` and `.`, not starting with `.`.
+pub fn is_directory_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch))
+}
+
 /// Validates a scenario, or lists every problem as (field, message).
 pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
     let mut c = Checker {
         problems: Vec::new(),
     };
-    if file.name.is_empty()
-        || !file
-            .name
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch))
-        || file.name.starts_with('.')
-    {
+    if !is_directory_name(&file.name) {
         c.fail(
             "name",
             format!(

@@ -237,13 +237,7 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
             message,
         }])
     };
-    if file.name.is_empty()
-        || !file
-            .name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-        || file.name.starts_with('.')
-    {
+    if !crate::scenario::validate::is_directory_name(&file.name) {
         return Err(at(
             "name".into(),
             format!(
