@@ -20,10 +20,24 @@ use super::bitcoin::{self, EPOCH_BLOCKS};
 
 /// Which difficulty algorithm a scenario runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub enum DifficultyAlgorithmKind {
     /// Bitcoin Core's 2016-block retarget (the default).
     #[default]
     Bitcoin,
+    /// aserti3-2d, anchored at the run's first block (its parent taken to
+    /// be one 600 s interval earlier, so the first block is on schedule).
+    Asert {
+        /// Half-life, s (Bitcoin Cash: 172,800).
+        half_life_s: i64,
+    },
+    /// Bitcoin Cash's 2017–2020 rule: chainwork over the last 144 blocks.
+    Cw144,
+    /// Linearly weighted moving average over `window` blocks.
+    Lwma {
+        /// Blocks in the window.
+        window: u32,
+    },
     /// No adjustment at all: a control for counterfactuals.
     Fixed,
 }
@@ -34,6 +48,14 @@ impl DifficultyAlgorithmKind {
     pub fn build(self, start_height: u64, start_bits: u32) -> Box<dyn DifficultyAlgorithm> {
         match self {
             Self::Bitcoin => Box::new(BitcoinRetarget::new(start_height, start_bits)),
+            Self::Asert { half_life_s } => Box::new(Asert {
+                anchor_height: start_height,
+                anchor_parent_time: None,
+                anchor_bits: start_bits,
+                half_life_s,
+            }),
+            Self::Cw144 => Box::new(super::windowed::Cw144::new()),
+            Self::Lwma { window } => Box::new(super::windowed::Lwma::new(window as usize)),
             Self::Fixed => Box::new(Fixed),
         }
     }
@@ -75,6 +97,33 @@ impl DifficultyAlgorithm for BitcoinRetarget {
             (true, Some(first)) => bitcoin::next_bits(bits, first, time),
             _ => bits,
         }
+    }
+}
+
+/// aserti3-2d anchored at the first block it sees.
+#[derive(Clone, Debug)]
+pub struct Asert {
+    anchor_height: u64,
+    /// Time of the anchor's parent: taken as one target interval before
+    /// the anchor block itself, which a run does not know in advance.
+    anchor_parent_time: Option<i64>,
+    anchor_bits: u32,
+    half_life_s: i64,
+}
+
+impl DifficultyAlgorithm for Asert {
+    fn on_block(&mut self, height: u64, time: i64, _bits: u32) -> u32 {
+        let parent = *self
+            .anchor_parent_time
+            .get_or_insert(time - super::asert::TARGET_SPACING_S);
+        super::asert::next_bits_with_half_life(
+            self.anchor_height,
+            parent,
+            self.anchor_bits,
+            height,
+            time,
+            self.half_life_s,
+        )
     }
 }
 

@@ -15,10 +15,12 @@
 //! ```
 
 pub mod algorithm;
+pub mod asert;
 pub mod bitcoin;
 pub mod compact;
 pub mod difficulty;
 pub mod subsidy;
+pub mod windowed;
 
 pub use algorithm::{DifficultyAlgorithm, DifficultyAlgorithmKind};
 pub use ruint::aliases::U256;

@@ -142,6 +142,21 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
             ),
         );
     }
+    match chain.difficulty_algorithm {
+        DifficultyAlgorithmKind::Asert { half_life_s }
+            if !(600..=100_000_000).contains(&half_life_s) =>
+        {
+            c.fail(
+                "chain.difficulty_algorithm.half_life_s",
+                format!("must be between 600 and 100000000 s, got {half_life_s}"),
+            )
+        }
+        DifficultyAlgorithmKind::Lwma { window } if !(2..=100_000).contains(&window) => c.fail(
+            "chain.difficulty_algorithm.window",
+            format!("must be between 2 and 100000 blocks, got {window}"),
+        ),
+        _ => {}
+    }
     if chain.start_height > 1 << 40 {
         c.fail("chain.start_height", "must be at most 2^40");
     }

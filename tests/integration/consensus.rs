@@ -106,3 +106,60 @@ fn subsidy_vectors_and_total_supply() {
     assert_eq!(block_subsidy_sats(64 * HALVING_INTERVAL), 0);
     assert_eq!(block_subsidy_sats(u64::MAX), 0);
 }
+
+#[test]
+fn every_official_asert_vector() {
+    use hashflight::consensus::asert;
+    let dir = format!("{}/tests/data/asert", env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 12);
+    let mut checked = 0;
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let header = |key: &str| -> String {
+            text.lines()
+                .filter_map(|l| l.strip_prefix("##"))
+                .filter_map(|l| l.trim().split_once(':'))
+                .find(|(k, _)| k.trim() == key)
+                .map(|(_, v)| v.trim().to_string())
+                .unwrap_or_else(|| panic!("{}: no `{key}`", f.display()))
+        };
+        let anchor_height: u64 = header("anchor height").parse().unwrap();
+        let parent_time: i64 = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("##"))
+            .filter_map(|l| l.trim().split_once(':'))
+            .find(|(k, _)| k.trim() == "anchor ancestor time" || k.trim() == "anchor parent time")
+            .map(|(_, v)| v.trim().parse().unwrap())
+            .unwrap();
+        let anchor_bits = hex_u32(&header("anchor nBits"));
+        let iterations: usize = header("iterations").parse().unwrap();
+        let mut rows = 0;
+        for line in text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
+            let f2: Vec<&str> = line.split_whitespace().collect();
+            let (height, time, bits): (u64, i64, u32) = (
+                f2[1].parse().unwrap(),
+                f2[2].parse().unwrap(),
+                hex_u32(f2[3]),
+            );
+            assert_eq!(
+                asert::next_bits(anchor_height, parent_time, anchor_bits, height, time),
+                bits,
+                "{} iteration {}",
+                f.display(),
+                f2[0]
+            );
+            rows += 1;
+        }
+        assert_eq!(rows, iterations, "{}", f.display());
+        checked += rows;
+    }
+    assert_eq!(checked, 14_000);
+}
