@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod concentration;
+pub mod security;
 pub mod stats;
 
 /// Seconds per day.
@@ -69,12 +70,88 @@ pub struct EpochRow {
     pub offline_mw: f64,
     /// Miners with any fleet mining at its end.
     pub active_miners: u64,
-    /// HHI of pools' hashrate shares at its end (shares in %, 0–10,000).
+    /// Concentration at its end (hashrate) and over its blocks.
+    #[serde(flatten)]
+    pub centralization: Centralization,
+    /// Security at its end.
+    #[serde(flatten)]
+    pub security: Security,
+}
+
+/// Concentration at three layers — firms (hash owners), pools and template
+/// builders — from hashrate shares, and for pools and template builders
+/// also from the blocks they found (what an outside observer sees: over the
+/// epoch's own blocks in epochs.csv, over the trailing
+/// `security.block_window_days` in days.csv). HHI uses shares in % (0–10,000);
+/// shares are 0–1; Nakamoto coefficients count entities above the
+/// scenario's threshold (50 %).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Centralization {
+    /// HHI of firms' hashrate.
+    pub firm_hhi: f64,
+    /// Nakamoto coefficient of firms.
+    pub firm_nakamoto: u64,
+    /// Largest firm's share of the hashrate.
+    pub top_firm_share: f64,
+    /// Gini coefficient of firms' hashrate.
+    pub firm_gini: f64,
+    /// HHI of pools' hashrate.
     pub pool_hhi: f64,
-    /// Fewest pools holding more than 50 % of the hashrate at its end.
+    /// Nakamoto coefficient of pools.
     pub pool_nakamoto: u64,
-    /// Largest pool's share of the hashrate at its end, %.
-    pub top_pool_share_pct: f64,
+    /// Largest pool's share of the hashrate.
+    pub top_pool_share: f64,
+    /// Four largest pools' share of the hashrate.
+    pub top4_pool_share: f64,
+    /// Effective number of pools, e^H (Shannon entropy of pool shares).
+    pub pool_entropy_eff: f64,
+    /// Gini coefficient of pools' hashrate.
+    pub pool_gini: f64,
+    /// HHI of template builders' hashrate.
+    pub template_hhi: f64,
+    /// Nakamoto coefficient of template builders.
+    pub template_nakamoto: u64,
+    /// Largest template builder's share of the hashrate.
+    pub top_template_share: f64,
+    /// Largest region's share of the hashrate.
+    pub largest_region_share: f64,
+    /// HHI of pools' blocks over the window.
+    pub pool_hhi_blocks: f64,
+    /// Nakamoto coefficient of pools' blocks over the window.
+    pub pool_nakamoto_blocks: u64,
+    /// Largest pool's share of blocks over the window.
+    pub top_pool_share_blocks: f64,
+    /// HHI of template builders' blocks over the window.
+    pub template_hhi_blocks: f64,
+    /// Nakamoto coefficient of template builders' blocks over the window.
+    pub template_nakamoto_blocks: u64,
+}
+
+/// Security of the chain: what miners earn, what attacks cost, how safe a
+/// payment is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Security {
+    /// Miners' revenue (subsidy + fees), USD per day.
+    pub security_budget_usd_per_day: f64,
+    /// Double-spend success probability for the largest pool's hashrate
+    /// share after 6 confirmations (exact).
+    pub double_spend_p_top_pool_z6: f64,
+    /// The same for the largest template builder.
+    pub double_spend_p_top_template_z6: f64,
+    /// Confirmations a merchant needs against the largest pool for the
+    /// scenario's accepted risk (empty when none suffice: a majority).
+    pub confirmations_needed_top_pool: Option<u32>,
+    /// Whether the largest pool is above the selfish-mining threshold.
+    pub selfish_mining_breached: bool,
+    /// Renting the attack share of the hashrate, USD per hour (empty when
+    /// the rental market is too small to supply it).
+    pub attack_rent_usd_per_hour: f64,
+    /// Building it: ASICs at the frontier, USD.
+    pub attack_build_asic_usd: f64,
+    /// Building it: power drawn, MW.
+    pub attack_build_power_mw: f64,
+    /// Building it: power cost, USD per hour.
+    pub attack_build_power_usd_per_hour: f64,
 }
 
 /// One day.
@@ -107,10 +184,17 @@ pub struct DayRow {
     pub curtailed_mw: f64,
     /// Power of the fleets in offline regions, MW.
     pub offline_mw: f64,
+    /// Concentration at the end of the day (hashrate) and over the trailing
+    /// block window.
+    #[serde(flatten)]
+    pub centralization: Centralization,
+    /// Security at the end of the day.
+    #[serde(flatten)]
+    pub security: Security,
 }
 
 /// The figures of a whole run (`summary.json`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// Scenario name.
     pub scenario: String,
@@ -134,6 +218,26 @@ pub struct Summary {
     pub hashrate_decline_pct: f64,
     /// Mean interval between blocks over the run, s.
     pub mean_block_interval_s: f64,
+    /// Pool HHI (hashrate) on the last day.
+    pub pool_hhi_end: f64,
+    /// Pool Nakamoto coefficient on the last day.
+    pub pool_nakamoto_end: u64,
+    /// Lowest daily pool Nakamoto coefficient.
+    pub pool_nakamoto_min: u64,
+    /// Firm HHI on the last day.
+    pub firm_hhi_end: f64,
+    /// Template-builder Nakamoto coefficient on the last day.
+    pub template_nakamoto_end: u64,
+    /// Lowest daily template-builder Nakamoto coefficient.
+    pub template_nakamoto_min: u64,
+    /// Largest daily share of the largest pool.
+    pub top_pool_share_max: f64,
+    /// Highest daily double-spend probability against the largest pool, z = 6.
+    pub double_spend_p_top_pool_z6_max: f64,
+    /// Security budget on the last day, USD per day.
+    pub security_budget_usd_per_day_end: f64,
+    /// Cost of building a majority attack on the last day, USD of ASICs.
+    pub attack_build_asic_usd_end: f64,
     /// Wall-clock time of the run, s: the one figure that differs between
     /// two runs of the same scenario and seed.
     pub wall_time_s: f64,
@@ -153,29 +257,32 @@ impl Summary {
             ("hashrate_min_ehs", self.hashrate_min_ehs),
             ("hashrate_decline_pct", self.hashrate_decline_pct),
             ("mean_block_interval_s", self.mean_block_interval_s),
+            ("pool_hhi_end", self.pool_hhi_end),
+            ("pool_nakamoto_end", self.pool_nakamoto_end as f64),
+            ("pool_nakamoto_min", self.pool_nakamoto_min as f64),
+            ("firm_hhi_end", self.firm_hhi_end),
+            ("template_nakamoto_end", self.template_nakamoto_end as f64),
+            ("template_nakamoto_min", self.template_nakamoto_min as f64),
+            ("top_pool_share_max", self.top_pool_share_max),
+            (
+                "double_spend_p_top_pool_z6_max",
+                self.double_spend_p_top_pool_z6_max,
+            ),
+            (
+                "security_budget_usd_per_day_end",
+                self.security_budget_usd_per_day_end,
+            ),
+            ("attack_build_asic_usd_end", self.attack_build_asic_usd_end),
         ]
     }
 
     /// Names of [`Summary::figures`].
     pub fn figure_names() -> Vec<&'static str> {
-        Summary {
-            scenario: String::new(),
-            seed: 0,
-            hashflight_version: String::new(),
-            blocks: 0,
-            epochs: 0,
-            days: 0,
-            hashrate_start_ehs: 0.0,
-            hashrate_end_ehs: 0.0,
-            hashrate_min_ehs: 0.0,
-            hashrate_decline_pct: 0.0,
-            mean_block_interval_s: 0.0,
-            wall_time_s: 0.0,
-        }
-        .figures()
-        .into_iter()
-        .map(|f| f.0)
-        .collect()
+        Summary::default()
+            .figures()
+            .into_iter()
+            .map(|f| f.0)
+            .collect()
     }
 }
 

@@ -31,22 +31,63 @@ pub const RUN_FILES: &[&str] = &[
 
 /// Streams rows into `epochs.csv` and `days.csv`.
 pub struct CsvSink {
-    epochs: csv::Writer<BufWriter<File>>,
-    days: csv::Writer<BufWriter<File>>,
+    epochs: RowWriter,
+    days: RowWriter,
 }
 
 impl CsvSink {
     /// Creates both files in `dir`.
     pub fn create(dir: &Path) -> io::Result<Self> {
-        let open = |name: &str| -> io::Result<csv::Writer<BufWriter<File>>> {
-            Ok(csv::Writer::from_writer(BufWriter::new(File::create(
-                dir.join(name),
-            )?)))
-        };
         Ok(Self {
-            epochs: open("epochs.csv")?,
-            days: open("days.csv")?,
+            epochs: RowWriter::create(&dir.join("epochs.csv"))?,
+            days: RowWriter::create(&dir.join("days.csv"))?,
         })
+    }
+}
+
+/// Writes serializable rows as CSV: the header from the first row's field
+/// names (flattened parts included, in declaration order), numbers in
+/// shortest round-trip form, missing values empty.
+pub struct RowWriter {
+    out: csv::Writer<BufWriter<File>>,
+    header: bool,
+}
+
+impl RowWriter {
+    /// Creates the file.
+    pub fn create(path: &Path) -> io::Result<Self> {
+        Ok(Self {
+            out: csv::Writer::from_writer(BufWriter::new(File::create(path)?)),
+            header: false,
+        })
+    }
+
+    /// Writes one row.
+    pub fn write(&mut self, row: &impl serde::Serialize) -> io::Result<()> {
+        let value = serde_json::to_value(row).map_err(io::Error::other)?;
+        let object = value
+            .as_object()
+            .ok_or_else(|| io::Error::other("a row must be a struct"))?;
+        if !self.header {
+            self.out.write_record(object.keys()).map_err(csv_err)?;
+            self.header = true;
+        }
+        self.out
+            .write_record(object.values().map(cell))
+            .map_err(csv_err)
+    }
+
+    /// Flushes the file.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+fn cell(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -56,10 +97,10 @@ fn csv_err(e: csv::Error) -> io::Error {
 
 impl RecordSink for CsvSink {
     fn epoch(&mut self, row: &EpochRow) -> io::Result<()> {
-        self.epochs.serialize(row).map_err(csv_err)
+        self.epochs.write(row)
     }
     fn day(&mut self, row: &DayRow) -> io::Result<()> {
-        self.days.serialize(row).map_err(csv_err)
+        self.days.write(row)
     }
     fn flush(&mut self) -> io::Result<()> {
         self.epochs.flush()?;

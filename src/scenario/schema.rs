@@ -48,6 +48,48 @@ pub struct ScenarioFile {
     /// Scheduled events (by day of the run).
     #[serde(default)]
     pub events: Vec<EventSpec>,
+    /// How security and concentration are measured.
+    #[serde(default = "shipped::baseline_security")]
+    pub security: SecuritySpec,
+}
+
+/// How security and concentration are measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecuritySpec {
+    /// Share (percent) that a coalition must exceed to count in the
+    /// Nakamoto coefficient.
+    #[serde(default = "shipped::defaults::security_nakamoto_threshold_pct")]
+    pub nakamoto_threshold_pct: f64,
+    /// Days of blocks behind the daily block-share measures.
+    #[serde(default = "shipped::defaults::security_block_window_days")]
+    pub block_window_days: u32,
+    /// Share of the network's hashrate a majority attacker holds.
+    #[serde(default = "shipped::defaults::security_attack_share")]
+    pub attack_share: f64,
+    /// Share of the network's hashrate that can be rented.
+    #[serde(default = "shipped::defaults::security_rentable_share")]
+    pub rentable_share: f64,
+    /// Rent over the hashprice, percent.
+    #[serde(default = "shipped::defaults::security_rent_premium_pct")]
+    pub rent_premium_pct: f64,
+    /// Price of new ASICs, USD/TH.
+    #[serde(default = "shipped::defaults::security_asic_usd_per_th")]
+    pub asic_usd_per_th: f64,
+    /// Efficiency of the newest ASICs, J/TH.
+    #[serde(default = "shipped::defaults::security_frontier_efficiency_j_per_th")]
+    pub frontier_efficiency_j_per_th: f64,
+    /// The attacker's power price, USD/MWh.
+    #[serde(default = "shipped::defaults::security_attacker_power_usd_per_mwh")]
+    pub attacker_power_usd_per_mwh: f64,
+    /// Share γ of honest miners that build on a selfish miner's block in a
+    /// tie; the selfish-mining threshold is (1 − γ)/(3 − 2γ).
+    #[serde(default = "shipped::defaults::security_selfish_mining_gamma")]
+    pub selfish_mining_gamma: f64,
+    /// Double-spend probability a merchant accepts, for the confirmations
+    /// needed.
+    #[serde(default = "shipped::defaults::security_max_double_spend_p")]
+    pub max_double_spend_p: f64,
 }
 
 /// The chain at the start of the run.
@@ -127,6 +169,10 @@ pub struct PoolSpec {
     /// Fee the pool keeps from its miners' revenue, percent.
     #[serde(default)]
     pub fee_pct: f64,
+    /// The pool whose block templates it mines, if not its own: both then
+    /// count as one template builder.
+    #[serde(default)]
+    pub template_builder: Option<String>,
 }
 
 /// A miner named in the scenario.

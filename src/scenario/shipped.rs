@@ -60,6 +60,7 @@ from_baseline! {
     baseline_pools: Vec<PoolSpec> = pools;
     baseline_miners: Vec<MinerSpec> = miners;
     baseline_population: PopulationSpec = population;
+    baseline_security: SecuritySpec = security;
 }
 
 /// Field defaults within sections: the baseline's values.
@@ -86,5 +87,15 @@ pub mod defaults {
         population_pools: Vec<PoolShare> = population.pools;
         population_regions: Vec<RegionShare> = population.regions;
         population_ai_eligible_share: f64 = population.ai_eligible_share;
+        security_nakamoto_threshold_pct: f64 = security.nakamoto_threshold_pct;
+        security_block_window_days: u32 = security.block_window_days;
+        security_attack_share: f64 = security.attack_share;
+        security_rentable_share: f64 = security.rentable_share;
+        security_rent_premium_pct: f64 = security.rent_premium_pct;
+        security_asic_usd_per_th: f64 = security.asic_usd_per_th;
+        security_frontier_efficiency_j_per_th: f64 = security.frontier_efficiency_j_per_th;
+        security_attacker_power_usd_per_mwh: f64 = security.attacker_power_usd_per_mwh;
+        security_selfish_mining_gamma: f64 = security.selfish_mining_gamma;
+        security_max_double_spend_p: f64 = security.max_double_spend_p;
     }
 }

@@ -197,6 +197,21 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
     // Pools and miners.
     c.unique("pools", file.pools.iter().map(|p| p.name.as_str()));
     for (i, p) in file.pools.iter().enumerate() {
+        if let Some(t) = &p.template_builder {
+            match file.pools.iter().find(|q| &q.name == t) {
+                None => c.fail(
+                    format!("pools.{i}.template_builder"),
+                    format!("no pool named `{t}` builds templates (pools: {})", file.pools.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")),
+                ),
+                Some(q) if q.template_builder.is_some() => c.fail(
+                    format!("pools.{i}.template_builder"),
+                    format!("`{t}` itself mines another pool's templates: name the pool that builds them"),
+                ),
+                _ => {}
+            }
+        }
+    }
+    for (i, p) in file.pools.iter().enumerate() {
         if c.finite(&format!("pools.{i}.fee_pct"), p.fee_pct) && !(0.0..100.0).contains(&p.fee_pct)
         {
             c.fail(
@@ -314,6 +329,47 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
         c.shares("population.regions", p.regions.iter().map(|s| s.share));
     } else {
         c.non_negative("population.hashrate_ehs", p.hashrate_ehs);
+    }
+
+    // Security measures.
+    let sec = &file.security;
+    c.within(
+        "security.nakamoto_threshold_pct",
+        sec.nakamoto_threshold_pct,
+        1.0,
+        99.0,
+    );
+    if !(1..=365).contains(&sec.block_window_days) {
+        c.fail(
+            "security.block_window_days",
+            format!("must be between 1 and 365, got {}", sec.block_window_days),
+        );
+    }
+    c.within("security.attack_share", sec.attack_share, 0.0, 1.0);
+    c.within("security.rentable_share", sec.rentable_share, 0.0, 1.0);
+    c.non_negative("security.rent_premium_pct", sec.rent_premium_pct);
+    c.non_negative("security.asic_usd_per_th", sec.asic_usd_per_th);
+    c.positive(
+        "security.frontier_efficiency_j_per_th",
+        sec.frontier_efficiency_j_per_th,
+    );
+    c.non_negative(
+        "security.attacker_power_usd_per_mwh",
+        sec.attacker_power_usd_per_mwh,
+    );
+    c.within(
+        "security.selfish_mining_gamma",
+        sec.selfish_mining_gamma,
+        0.0,
+        1.0,
+    );
+    if c.finite("security.max_double_spend_p", sec.max_double_spend_p)
+        && !(sec.max_double_spend_p > 0.0 && sec.max_double_spend_p < 1.0)
+    {
+        c.fail(
+            "security.max_double_spend_p",
+            format!("must be in (0, 1), got {}", sec.max_double_spend_p),
+        );
     }
 
     // Events.

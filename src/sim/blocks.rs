@@ -58,6 +58,8 @@ pub fn mine_blocks(
         let fees = markets.fees.collect(interval);
         epoch.add_block(t, interval, subsidy, fees, winner);
         day.blocks += 1;
+        day.pool_blocks[winner] += 1;
+        day.reward_btc += subsidy as f64 / 1e8 + fees;
         chain.blocks += 1;
         chain.subsidy_sats += subsidy;
         chain.fees_btc += fees;

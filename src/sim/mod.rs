@@ -28,7 +28,11 @@ use crate::consensus::difficulty::{difficulty, expected_hashes_per_block};
 use crate::consensus::subsidy::{SATS_PER_BTC, block_subsidy_sats};
 use crate::market::fees::FeeMarket;
 use crate::market::price::BtcPrice;
-use crate::metrics::concentration;
+use crate::metrics::concentration::Concentration;
+use crate::metrics::security::{
+    attack_cost, confirmations_needed, double_spend_probability, selfish_mining_threshold,
+};
+use crate::metrics::{Centralization, Security};
 use crate::metrics::{
     DayRow, EpochRow, MemorySink, RecordSink, SECONDS_PER_DAY, Summary, hashprice_usd_per_ph_day,
 };
@@ -114,6 +118,13 @@ pub struct HashTable {
     pub offline_ths: f64,
     /// Miners with any fleet mining.
     pub active_miners: u64,
+    /// Hashrate mining per miner (by id), TH/s.
+    pub miner_ths: Vec<f64>,
+    /// Hashrate mining per region, TH/s.
+    pub region_ths: Vec<f64>,
+    /// Concentration of firms' hashrate (recomputed only when it changes:
+    /// it sorts every firm).
+    pub firms: Concentration,
 }
 
 impl HashTable {
@@ -241,7 +252,25 @@ pub struct DayStats {
     pub blocks: u64,
     /// ∫ hashrate dt, TH.
     pub hash_ths_s: f64,
+    /// Blocks won per pool.
+    pub pool_blocks: Vec<u64>,
+    /// Subsidy and fees paid, BTC.
+    pub reward_btc: f64,
 }
+
+/// How the run measures security and concentration, and which template
+/// builder each pool mines for.
+#[derive(Resource, Clone, Debug)]
+pub struct Measurement {
+    /// The scenario's settings.
+    pub spec: crate::scenario::schema::SecuritySpec,
+    /// Template builder (a pool index) of each pool.
+    pub template_of: Vec<usize>,
+}
+
+/// Pool block counts of the last days, for block-share measures.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct BlockWindow(pub std::collections::VecDeque<Vec<u64>>);
 
 /// Running figures for the summary.
 #[derive(Resource, Clone, Debug, Default)]
@@ -256,6 +285,16 @@ pub struct RunTotals {
     pub epochs: u64,
     /// Days done.
     pub days: u32,
+    /// The last day's measures.
+    pub last_day: Option<(Centralization, Security)>,
+    /// Lowest daily pool Nakamoto coefficient.
+    pub pool_nakamoto_min: u64,
+    /// Lowest daily template-builder Nakamoto coefficient.
+    pub template_nakamoto_min: u64,
+    /// Largest daily top-pool share.
+    pub top_pool_share_max: f64,
+    /// Highest daily double-spend probability against the top pool.
+    pub double_spend_p_max: f64,
 }
 
 /// Where rows go, and the first error in writing them.
@@ -354,8 +393,29 @@ impl Simulation {
             0.0,
             pools,
         ));
-        world.insert_resource(DayStats::default());
-        world.insert_resource(RunTotals::default());
+        world.insert_resource(DayStats {
+            pool_blocks: vec![0; pools],
+            ..Default::default()
+        });
+        world.insert_resource(Measurement {
+            spec: spec.security.clone(),
+            template_of: spec
+                .pools
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    p.template_builder
+                        .as_deref()
+                        .map_or(i, |t| scenario.pool_index(t))
+                })
+                .collect(),
+        });
+        world.insert_resource(BlockWindow::default());
+        world.insert_resource(RunTotals {
+            pool_nakamoto_min: u64::MAX,
+            template_nakamoto_min: u64::MAX,
+            ..Default::default()
+        });
         world.insert_resource(counts);
 
         let mut day_start = Schedule::new(DayStart);
@@ -440,6 +500,7 @@ impl Simulation {
         let chain = self.world.resource::<Chain>();
         let totals = self.world.resource::<RunTotals>();
         let start = totals.hashrate_start_ehs.unwrap_or(0.0);
+        let last = totals.last_day.clone().unwrap_or_default();
         let summary = Summary {
             scenario: self.name.clone(),
             seed: self.seed,
@@ -460,6 +521,16 @@ impl Simulation {
             } else {
                 0.0
             },
+            pool_hhi_end: last.0.pool_hhi,
+            pool_nakamoto_end: last.0.pool_nakamoto,
+            pool_nakamoto_min: totals.pool_nakamoto_min.min(last.0.pool_nakamoto),
+            firm_hhi_end: last.0.firm_hhi,
+            template_nakamoto_end: last.0.template_nakamoto,
+            template_nakamoto_min: totals.template_nakamoto_min.min(last.0.template_nakamoto),
+            top_pool_share_max: totals.top_pool_share_max,
+            double_spend_p_top_pool_z6_max: totals.double_spend_p_max,
+            security_budget_usd_per_day_end: last.1.security_budget_usd_per_day,
+            attack_build_asic_usd_end: last.1.attack_build_asic_usd,
             wall_time_s: started.elapsed().as_secs_f64(),
         };
         let sink: Box<dyn std::any::Any> = recorder.sink;
@@ -538,7 +609,10 @@ pub fn aggregate_hashrate(
     fleets: Query<&Fleet>,
     sites: Query<&Site>,
     miners: Query<&Miner>,
+    regions: Res<Regions>,
+    measurement: Res<Measurement>,
     mut active: Local<Vec<bool>>,
+    mut previous: Local<Vec<f64>>,
 ) {
     let table = &mut *table;
     table.pool_ths.iter_mut().for_each(|x| *x = 0.0);
@@ -549,6 +623,10 @@ pub fn aggregate_hashrate(
     table.offline_ths = 0.0;
     active.clear();
     active.resize(counts.miners as usize, false);
+    table.miner_ths.clear();
+    table.miner_ths.resize(counts.miners as usize, 0.0);
+    table.region_ths.clear();
+    table.region_ths.resize(regions.names.len(), 0.0);
     for fleet in &fleets {
         let mw = fleet.power_mw();
         match fleet.state {
@@ -560,6 +638,8 @@ pub fn aggregate_hashrate(
                     continue;
                 };
                 table.pool_ths[miner.pool as usize] += fleet.hashrate_ths;
+                table.miner_ths[miner.id as usize] += fleet.hashrate_ths;
+                table.region_ths[site.region as usize] += fleet.hashrate_ths;
                 table.mining_mw += mw;
                 active[miner.id as usize] = true;
             }
@@ -580,12 +660,17 @@ pub fn aggregate_hashrate(
     }
     table.total_ths = sum;
     table.active_miners = active.iter().filter(|a| **a).count() as u64;
+    if *previous != table.miner_ths || previous.is_empty() {
+        table.firms = Concentration::of(&table.miner_ths, measurement.spec.nakamoto_threshold_pct);
+        previous.clone_from(&table.miner_ths);
+    }
 }
 
 fn record_epoch(
     chain: Res<Chain>,
     table: Res<HashTable>,
     economics: Res<Economics>,
+    measurement: Res<Measurement>,
     mut stats: ResMut<EpochStats>,
     mut totals: ResMut<RunTotals>,
     mut recorder: ResMut<Recorder>,
@@ -618,9 +703,14 @@ fn record_epoch(
         curtailed_mw: table.curtailed_mw,
         offline_mw: table.offline_mw,
         active_miners: table.active_miners,
-        pool_hhi: concentration::hhi(&table.pool_ths),
-        pool_nakamoto: concentration::nakamoto(&table.pool_ths, 50.0) as u64,
-        top_pool_share_pct: concentration::top_share_pct(&table.pool_ths),
+        centralization: centralization(&table, &measurement, &s.pool_blocks),
+        security: security(
+            &table,
+            &measurement,
+            &economics,
+            (s.subsidy_sats as f64 / SATS_PER_BTC as f64 + s.fees_btc) * economics.btc_price_usd
+                / (span / SECONDS_PER_DAY).max(1e-9),
+        ),
     };
     let r = recorder.sink.epoch(&row);
     recorder.keep(r);
@@ -629,11 +719,96 @@ fn record_epoch(
     *stats = EpochStats::new(chain.next_height, chain.bits, chain.time_s, pools);
 }
 
+#[allow(clippy::too_many_arguments)]
+/// Concentration at the three layers from the pools' and miners' current
+/// hashrate, and from `pool_blocks` (blocks found per pool over a window).
+pub fn centralization(table: &HashTable, m: &Measurement, pool_blocks: &[u64]) -> Centralization {
+    let threshold = m.spec.nakamoto_threshold_pct;
+    let by_template = |per_pool: &[f64]| {
+        let mut t = vec![0.0; per_pool.len()];
+        for (i, v) in per_pool.iter().enumerate() {
+            t[m.template_of[i]] += v;
+        }
+        t
+    };
+    let firm = table.firms;
+    let pool = Concentration::of(&table.pool_ths, threshold);
+    let template = Concentration::of(&by_template(&table.pool_ths), threshold);
+    let blocks: Vec<f64> = pool_blocks.iter().map(|&b| b as f64).collect();
+    let pool_b = Concentration::of(&blocks, threshold);
+    let template_b = Concentration::of(&by_template(&blocks), threshold);
+    let region_total: f64 = table.region_ths.iter().sum();
+    Centralization {
+        firm_hhi: firm.hhi,
+        firm_nakamoto: firm.nakamoto,
+        top_firm_share: firm.top1,
+        firm_gini: firm.gini,
+        pool_hhi: pool.hhi,
+        pool_nakamoto: pool.nakamoto,
+        top_pool_share: pool.top1,
+        top4_pool_share: pool.top4,
+        pool_entropy_eff: pool.entropy_eff,
+        pool_gini: pool.gini,
+        template_hhi: template.hhi,
+        template_nakamoto: template.nakamoto,
+        top_template_share: template.top1,
+        largest_region_share: if region_total > 0.0 {
+            table.region_ths.iter().cloned().fold(0.0, f64::max) / region_total
+        } else {
+            0.0
+        },
+        pool_hhi_blocks: pool_b.hhi,
+        pool_nakamoto_blocks: pool_b.nakamoto,
+        top_pool_share_blocks: pool_b.top1,
+        template_hhi_blocks: template_b.hhi,
+        template_nakamoto_blocks: template_b.nakamoto,
+    }
+}
+
+/// Security from the current hashrate and prices, with the day's or epoch's
+/// miner revenue in USD per day.
+pub fn security(
+    table: &HashTable,
+    m: &Measurement,
+    economics: &Economics,
+    budget_usd_per_day: f64,
+) -> Security {
+    let spec = &m.spec;
+    let pool = Concentration::of(&table.pool_ths, spec.nakamoto_threshold_pct);
+    let mut templates = vec![0.0; table.pool_ths.len()];
+    for (i, v) in table.pool_ths.iter().enumerate() {
+        templates[m.template_of[i]] += v;
+    }
+    let template = Concentration::of(&templates, spec.nakamoto_threshold_pct);
+    let cost = attack_cost(
+        table.total_ths / 1e6,
+        spec.attack_share,
+        spec.rentable_share,
+        economics.hashprice_usd_per_ph_day * (1.0 + spec.rent_premium_pct / 100.0),
+        spec.asic_usd_per_th,
+        spec.frontier_efficiency_j_per_th,
+        spec.attacker_power_usd_per_mwh,
+    );
+    Security {
+        security_budget_usd_per_day: budget_usd_per_day,
+        double_spend_p_top_pool_z6: double_spend_probability(pool.top1, 6),
+        double_spend_p_top_template_z6: double_spend_probability(template.top1, 6),
+        confirmations_needed_top_pool: confirmations_needed(pool.top1, spec.max_double_spend_p),
+        selfish_mining_breached: pool.top1 > selfish_mining_threshold(spec.selfish_mining_gamma),
+        attack_rent_usd_per_hour: cost.rent_usd_per_hour,
+        attack_build_asic_usd: cost.build_asic_usd,
+        attack_build_power_mw: cost.build_power_mw,
+        attack_build_power_usd_per_hour: cost.build_power_usd_per_hour,
+    }
+}
+
 fn record_day(
     clock: Res<Clock>,
     chain: Res<Chain>,
     table: Res<HashTable>,
     economics: Res<Economics>,
+    measurement: Res<Measurement>,
+    mut window: ResMut<BlockWindow>,
     mut day: ResMut<DayStats>,
     mut totals: ResMut<RunTotals>,
     mut recorder: ResMut<Recorder>,
@@ -653,7 +828,27 @@ fn record_day(
         mining_mw: table.mining_mw,
         curtailed_mw: table.curtailed_mw,
         offline_mw: table.offline_mw,
+        centralization: Default::default(),
+        security: security(
+            &table,
+            &measurement,
+            &economics,
+            day.reward_btc * economics.btc_price_usd,
+        ),
     };
+    // Block shares over the trailing window of days.
+    window.0.push_back(std::mem::take(&mut day.pool_blocks));
+    while window.0.len() > measurement.spec.block_window_days as usize {
+        window.0.pop_front();
+    }
+    let mut blocks = vec![0u64; table.pool_ths.len()];
+    for d in &window.0 {
+        for (b, n) in blocks.iter_mut().zip(d) {
+            *b += n;
+        }
+    }
+    let mut row = row;
+    row.centralization = centralization(&table, &measurement, &blocks);
     let r = recorder.sink.day(&row);
     recorder.keep(r);
     if totals.hashrate_start_ehs.is_none() {
@@ -663,5 +858,16 @@ fn record_day(
     totals.hashrate_end_ehs = hashrate_ehs;
     totals.hashrate_min_ehs = totals.hashrate_min_ehs.min(hashrate_ehs);
     totals.days += 1;
-    *day = DayStats::default();
+    totals.last_day = Some((row.centralization.clone(), row.security.clone()));
+    let c = &row.centralization;
+    totals.pool_nakamoto_min = totals.pool_nakamoto_min.min(c.pool_nakamoto);
+    totals.template_nakamoto_min = totals.template_nakamoto_min.min(c.template_nakamoto);
+    totals.top_pool_share_max = totals.top_pool_share_max.max(c.top_pool_share);
+    totals.double_spend_p_max = totals
+        .double_spend_p_max
+        .max(row.security.double_spend_p_top_pool_z6);
+    *day = DayStats {
+        pool_blocks: vec![0; table.pool_ths.len()],
+        ..Default::default()
+    };
 }

@@ -3,6 +3,7 @@
 
 mod cli;
 mod consensus;
+mod measures;
 mod statistics;
 mod support;
 mod sweep;

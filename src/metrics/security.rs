@@ -1,0 +1,220 @@
+//! Security measures: the exact probability that a double spend succeeds,
+//! the confirmations a merchant needs, the selfish-mining threshold, and
+//! what a majority attack costs.
+//!
+//! ```
+//! use hashflight::metrics::security::{confirmations_needed, double_spend_probability};
+//! // An attacker with 10 % of the hashrate, 6 confirmations: 0.059 %.
+//! assert!((double_spend_probability(0.10, 6) - 0.000591).abs() < 1e-6);
+//! assert_eq!(confirmations_needed(0.10, 0.001), Some(6));
+//! ```
+
+/// Probability that an attacker with share `q` of the hashrate ever
+/// overtakes a chain `z` blocks ahead, exactly: I_{4pq}(z, 1/2), the
+/// regularized incomplete beta function (Grunspan and Pérez-Marco), with
+/// p = 1 − q. 1 when q ≥ 1/2 (or z = 0 and q > 0), 0 when q ≤ 0.
+pub fn double_spend_probability(q: f64, z: u32) -> f64 {
+    if q.is_nan() || q <= 0.0 {
+        return 0.0;
+    }
+    if q >= 0.5 || z == 0 {
+        return 1.0;
+    }
+    let p = 1.0 - q;
+    statrs::function::beta::checked_beta_reg(z as f64, 0.5, 4.0 * p * q)
+        .map_or(f64::NAN, |v| v.clamp(0.0, 1.0))
+}
+
+/// The fewest confirmations for which the double-spend probability is
+/// below `max_p`; `None` when no number of confirmations suffices (q ≥ 1/2)
+/// or more than a million would be needed.
+pub fn confirmations_needed(q: f64, max_p: f64) -> Option<u32> {
+    if q >= 0.5 || q.is_nan() || max_p <= 0.0 {
+        return None;
+    }
+    // P falls with z: find a bound, then bisect.
+    let mut hi = 1u32;
+    while double_spend_probability(q, hi) >= max_p {
+        if hi >= 1 << 20 {
+            return None;
+        }
+        hi *= 2;
+    }
+    let mut lo = 0u32;
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if double_spend_probability(q, mid) < max_p {
+            hi = mid
+        } else {
+            lo = mid
+        }
+    }
+    Some(hi)
+}
+
+/// The share above which selfish mining pays, (1 − γ)/(3 − 2γ), for a
+/// share γ of honest miners that build on the selfish miner's block in a tie.
+pub fn selfish_mining_threshold(gamma: f64) -> f64 {
+    (1.0 - gamma) / (3.0 - 2.0 * gamma)
+}
+
+/// What it costs to hold `attack_share` of the network's hashrate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AttackCost {
+    /// Hashrate the attacker needs, EH/s.
+    pub hashrate_ehs: f64,
+    /// Renting it, USD per hour (infinite if the market cannot supply it).
+    pub rent_usd_per_hour: f64,
+    /// Buying the ASICs, USD.
+    pub build_asic_usd: f64,
+    /// Power the ASICs draw, MW.
+    pub build_power_mw: f64,
+    /// That power, USD per hour.
+    pub build_power_usd_per_hour: f64,
+}
+
+/// The cost of holding `attack_share` (e.g. 0.51) of a network of
+/// `network_ehs`: renting at `rent_usd_per_ph_day` while at most
+/// `rentable_share` of the network is for rent, or building with ASICs at
+/// `asic_usd_per_th` and `efficiency_j_per_th` on power at
+/// `power_usd_per_mwh`.
+pub fn attack_cost(
+    network_ehs: f64,
+    attack_share: f64,
+    rentable_share: f64,
+    rent_usd_per_ph_day: f64,
+    asic_usd_per_th: f64,
+    efficiency_j_per_th: f64,
+    power_usd_per_mwh: f64,
+) -> AttackCost {
+    let hashrate_ehs = network_ehs * attack_share;
+    let ths = hashrate_ehs * 1e6;
+    let rent_usd_per_hour = if hashrate_ehs <= network_ehs * rentable_share {
+        hashrate_ehs * 1000.0 * rent_usd_per_ph_day / 24.0
+    } else {
+        f64::INFINITY
+    };
+    let build_power_mw = ths * efficiency_j_per_th * 1e-6;
+    AttackCost {
+        hashrate_ehs,
+        rent_usd_per_hour,
+        build_asic_usd: ths * asic_usd_per_th,
+        build_power_mw,
+        build_power_usd_per_hour: build_power_mw * power_usd_per_mwh,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rosenfeld's closed form, computed independently:
+    /// P = 1 − Σ_{k=0}^{z−1} C(k+z−1, k) (p^z q^k − q^z p^k).
+    fn rosenfeld(q: f64, z: u32) -> f64 {
+        let p = 1.0 - q;
+        let mut sum = 0.0;
+        let mut binom = 1.0; // C(z−1, 0)
+        for k in 0..z {
+            if k > 0 {
+                binom *= (k + z - 1) as f64 / k as f64;
+            }
+            sum +=
+                binom * (p.powi(z as i32) * q.powi(k as i32) - q.powi(z as i32) * p.powi(k as i32));
+        }
+        1.0 - sum
+    }
+
+    /// Nakamoto's approximation (section 11 of the white paper).
+    fn nakamoto(q: f64, z: u32) -> f64 {
+        let p = 1.0 - q;
+        let lambda = z as f64 * (q / p);
+        let mut sum = 1.0;
+        for k in 0..=z {
+            let mut poisson = (-lambda).exp();
+            for i in 1..=k {
+                poisson *= lambda / i as f64;
+            }
+            sum -= poisson * (1.0 - (q / p).powi((z - k) as i32));
+        }
+        sum
+    }
+
+    #[test]
+    fn agrees_with_rosenfeld_everywhere() {
+        for q in [0.01, 0.05, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.49] {
+            for z in 1..=60 {
+                let (a, b) = (double_spend_probability(q, z), rosenfeld(q, z));
+                assert!(
+                    (a - b).abs() < 1e-9 * b.max(1e-300) + 1e-13,
+                    "q {q} z {z}: {a} vs {b}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn nakamotos_table_and_the_exact_values() {
+        // The white paper's table (its approximation), to its 7 decimals.
+        let table = [
+            (0.1, 1, 0.2045873),
+            (0.1, 5, 0.0009137),
+            (0.1, 10, 0.0000012),
+            (0.3, 5, 0.1773523),
+            (0.3, 10, 0.0416605),
+            (0.3, 50, 0.0000006),
+        ];
+        for (q, z, p) in table {
+            assert!((nakamoto(q, z) - p).abs() < 5e-8, "Nakamoto q {q} z {z}");
+            // From a few confirmations on, the approximation understates the
+            // exact risk (at z = 1 it overstates it: 0.2046 vs 0.2).
+            if z >= 5 {
+                assert!(
+                    double_spend_probability(q, z) > nakamoto(q, z),
+                    "q {q} z {z}"
+                );
+            }
+        }
+        assert!(
+            (double_spend_probability(0.1, 1) - 0.2).abs() < 1e-12,
+            "1 − √(1 − 4pq)"
+        );
+        // Exact values (CALIBRATION.md): q = 0.10, z = 6 → 0.059 %.
+        assert!((double_spend_probability(0.10, 6) * 100.0 - 0.059).abs() < 0.0005);
+        for (q, z) in [(0.10, 6), (0.20, 13), (0.25, 20), (0.30, 32), (0.40, 133)] {
+            assert_eq!(confirmations_needed(q, 0.001), Some(z), "q {q}");
+        }
+    }
+
+    #[test]
+    fn edges_and_monotonicity() {
+        assert_eq!(double_spend_probability(0.5, 100), 1.0);
+        assert_eq!(double_spend_probability(0.0, 1), 0.0);
+        assert_eq!(double_spend_probability(0.2, 0), 1.0);
+        assert_eq!(confirmations_needed(0.5, 0.001), None);
+        for z in 1..50 {
+            assert!(double_spend_probability(0.2, z + 1) < double_spend_probability(0.2, z));
+            assert!(double_spend_probability(0.21, z) > double_spend_probability(0.2, z));
+        }
+        assert!((selfish_mining_threshold(0.0) - 1.0 / 3.0).abs() < 1e-15);
+        assert!((selfish_mining_threshold(0.5) - 0.25).abs() < 1e-15);
+    }
+
+    #[test]
+    fn building_a_majority_of_the_end_2025_network() {
+        // 51 % of 1,070 EH/s with S21 XP (13.5 J/TH, $25.7/TH): ≈ $14B and
+        // ≈ 7.4 GW (CALIBRATION.md).
+        let c = attack_cost(1070.0, 0.51, 0.01, 45.0, 25.7, 13.5, 45.0);
+        assert!(
+            (c.build_asic_usd / 1e9 - 14.0).abs() < 0.1,
+            "{}",
+            c.build_asic_usd
+        );
+        assert!((c.build_power_mw / 1000.0 - 7.37).abs() < 0.05);
+        assert!(
+            c.rent_usd_per_hour.is_infinite(),
+            "1 % for rent cannot make 51 %"
+        );
+        let small = attack_cost(100.0, 0.51, 0.6, 45.0, 25.7, 13.5, 45.0);
+        assert!((small.rent_usd_per_hour - 51.0 * 1000.0 * 45.0 / 24.0).abs() < 1e-6);
+    }
+}

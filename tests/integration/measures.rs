@@ -1,0 +1,87 @@
+//! Concentration and security measures in a run's outputs, on cases whose
+//! values can be worked out by hand.
+
+use hashflight::scenario::Scenario;
+use hashflight::sim::Simulation;
+
+use crate::support::*;
+
+#[test]
+fn two_equal_pools_sharing_one_template_builder() {
+    let bits = 0x1701e605;
+    // Two regions A and B, one miner each with half the hashrate, pools PA
+    // and PB; PB mines PA's templates.
+    let src = two_regions("m", 21, bits, equilibrium_ehs(bits) / 2.0, "").replace(
+        r#"(name: "PB", fee_pct: 0.0)"#,
+        r#"(name: "PB", fee_pct: 0.0, template_builder: "PA")"#,
+    );
+    let s = Scenario::from_str(&src, "m", &[]).unwrap();
+    let r = Simulation::new(&s).run_to_memory().unwrap();
+    let d = &r.days[10];
+    let c = &d.centralization;
+    assert_eq!(c.pool_hhi, 5000.0);
+    assert_eq!(c.pool_nakamoto, 2, "exactly half is not a majority");
+    assert_eq!((c.top_pool_share, c.top4_pool_share), (0.5, 1.0));
+    assert!((c.pool_entropy_eff - 2.0).abs() < 1e-12);
+    assert_eq!(c.pool_gini, 0.0);
+    assert_eq!(
+        (c.template_hhi, c.template_nakamoto, c.top_template_share),
+        (10_000.0, 1, 1.0)
+    );
+    assert_eq!((c.firm_hhi, c.firm_nakamoto), (5000.0, 2));
+    assert_eq!(c.largest_region_share, 0.5);
+    // Over a week of blocks the pools' shares are near a half each.
+    assert!(
+        (c.top_pool_share_blocks - 0.5).abs() < 0.06,
+        "{}",
+        c.top_pool_share_blocks
+    );
+    assert_eq!(c.template_nakamoto_blocks, 1);
+    let sec = &d.security;
+    // The largest pool holds half: a double spend always succeeds, and no
+    // number of confirmations helps; a template builder with everything too.
+    assert_eq!(sec.double_spend_p_top_pool_z6, 1.0);
+    assert_eq!(sec.confirmations_needed_top_pool, None);
+    assert!(sec.selfish_mining_breached);
+    // Budget: the day's blocks × (50 BTC subsidy at these heights + fees)
+    // × $50k.
+    let expect = d.blocks as f64 * 50.0 * 50_000.0;
+    let fees = d.blocks as f64 * s.spec().fees.per_block_btc * 50_000.0;
+    assert!((sec.security_budget_usd_per_day - (expect + fees)).abs() < 1e-6 * expect);
+    // Building 51 %: ASIC price × TH/s, power at the frontier efficiency.
+    let ths = equilibrium_ehs(bits) * 0.51 * 1e6;
+    assert!((sec.attack_build_asic_usd / (ths * 25.7) - 1.0).abs() < 1e-9);
+    assert!((sec.attack_build_power_mw / (ths * 13.5 / 1e6) - 1.0).abs() < 1e-9);
+    // The summary carries the run's extremes.
+    assert_eq!(r.summary.pool_nakamoto_min, 2);
+    assert_eq!(r.summary.template_nakamoto_end, 1);
+    assert_eq!(r.summary.double_spend_p_top_pool_z6_max, 1.0);
+}
+
+#[test]
+fn the_baseline_starts_near_the_early_2026_pool_landscape() {
+    let s = Scenario::load(
+        "baseline",
+        &[hashflight::scenario::Override::parse("duration_days=14").unwrap()],
+    )
+    .unwrap();
+    let r = Simulation::new(&s).run_to_memory().unwrap();
+    let c = &r.days[0].centralization;
+    // Early 2026: pool HHI 1,815, Foundry 37 %; with AntPool's template
+    // group merged the Nakamoto coefficient is 2 (CALIBRATION.md).
+    assert!((c.pool_hhi - 1815.0).abs() < 200.0, "{}", c.pool_hhi);
+    assert!(
+        (c.top_pool_share - 0.37).abs() < 0.03,
+        "{}",
+        c.top_pool_share
+    );
+    assert_eq!(c.template_nakamoto, 2);
+    // Security budget ≈ $39–41M/day at BTC $87–90k (calc.).
+    let budget = r
+        .days
+        .iter()
+        .map(|d| d.security.security_budget_usd_per_day)
+        .sum::<f64>()
+        / r.days.len() as f64;
+    assert!((37e6..42e6).contains(&budget), "{budget}");
+}
