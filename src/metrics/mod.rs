@@ -167,6 +167,8 @@ pub struct DayRow {
     pub blocks: u64,
     /// Mean hashrate mining during the day, EH/s.
     pub hashrate_ehs: f64,
+    /// 86,400 s over the day's blocks (empty on a day without blocks).
+    pub mean_block_interval_s: Option<f64>,
     /// Difficulty at the end of the day.
     pub difficulty: f64,
     /// BTC price of the day, USD.

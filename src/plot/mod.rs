@@ -190,10 +190,13 @@ pub struct XAxis {
 }
 
 impl XAxis {
-    fn format(&self, x: f64) -> String {
+    /// The tick label of `x` on an axis spanning `span` (days when dated).
+    fn format(&self, x: f64, span: f64) -> String {
+        // Months repeat on ticks less than a month apart: show days then.
+        let pattern = if span < 400.0 { "%Y-%m-%d" } else { "%Y-%m" };
         match self.start_unix_s {
             Some(t0) => chrono::DateTime::from_timestamp(t0 + (x * 86_400.0) as i64, 0)
-                .map(|d| d.format("%Y-%m").to_string())
+                .map(|d| d.format(pattern).to_string())
                 .unwrap_or_else(|| format!("{x:.0}")),
             None => short(x),
         }
@@ -398,7 +401,7 @@ fn draw_panel<DB: DrawingBackend>(
         .configure_mesh()
         .x_labels(7)
         .y_labels(6)
-        .x_label_formatter(&|v| x.format(*v))
+        .x_label_formatter(&|v| x.format(*v, x1 - x0))
         .y_label_formatter(&y_fmt)
         .x_desc(x.label())
         .label_style(("sans-serif", 13))

@@ -76,6 +76,19 @@ mod tests {
     }
 
     #[test]
+    fn every_shipped_scenario_is_valid_and_named_after_itself() {
+        for s in shipped::SHIPPED {
+            let loaded = Scenario::load(s.name, &[]).unwrap_or_else(|e| panic!("{}: {e}", s.name));
+            assert_eq!(loaded.spec().name, s.name);
+            assert!(
+                !loaded.spec().description.is_empty(),
+                "{} needs a description",
+                s.name
+            );
+        }
+    }
+
+    #[test]
     fn name_only_means_baseline() {
         let s = Scenario::from_str(r#"(name: "baseline")"#, "x", &[]).unwrap();
         let mut b = shipped::baseline().clone();

@@ -17,11 +17,28 @@ pub struct Shipped {
 }
 
 /// Every shipped scenario.
-pub const SHIPPED: &[Shipped] = &[Shipped {
-    name: "baseline",
-    path: "scenarios/baseline.ron",
-    source: include_str!("../../scenarios/baseline.ron"),
-}];
+pub const SHIPPED: &[Shipped] = &[
+    Shipped {
+        name: "baseline",
+        path: "scenarios/baseline.ron",
+        source: include_str!("../../scenarios/baseline.ron"),
+    },
+    Shipped {
+        name: "china-2021",
+        path: "scenarios/china-2021.ron",
+        source: include_str!("../../scenarios/china-2021.ron"),
+    },
+    Shipped {
+        name: "halving-2024",
+        path: "scenarios/halving-2024.ron",
+        source: include_str!("../../scenarios/halving-2024.ron"),
+    },
+    Shipped {
+        name: "daa-drop",
+        path: "scenarios/daa-drop.ron",
+        source: include_str!("../../scenarios/daa-drop.ron"),
+    },
+];
 
 /// The shipped scenario of this name.
 pub fn find(name: &str) -> Option<&'static Shipped> {

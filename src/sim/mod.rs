@@ -820,6 +820,7 @@ fn record_day(
         height: chain.next_height.saturating_sub(1),
         blocks: day.blocks,
         hashrate_ehs,
+        mean_block_interval_s: (day.blocks > 0).then(|| SECONDS_PER_DAY / day.blocks as f64),
         difficulty: difficulty(chain.bits),
         btc_price_usd: economics.btc_price_usd,
         hashprice_usd_per_ph_day: economics.hashprice_usd_per_ph_day,

@@ -7,3 +7,4 @@ mod measures;
 mod statistics;
 mod support;
 mod sweep;
+mod validation;

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Regenerates docs/validation/: runs the replay scenarios over many seeds,
+# prints the figures VALIDATION.md reports (results.md), and draws the
+# plots with `hashflight compare`.
+#
+#   bash docs/validation/run.sh            # 100 seeds (about a minute)
+#   SEEDS=20 bash docs/validation/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seeds=${SEEDS:-100}
+cargo build --release --locked --quiet
+bin=target/release/hashflight
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+for s in $(seq 1 "$seeds"); do
+    "$bin" run china-2021 --seed "$s" --out "$out" --quiet >/dev/null
+    "$bin" run halving-2024 --seed "$s" --out "$out" --quiet >/dev/null
+done
+daa_seeds=$(( seeds < 30 ? seeds : 30 ))
+for algo in "Bitcoin" "Asert(half_life_s: 172800)" "Cw144" "Lwma(window: 144)"; do
+    name=daa-drop-$(echo "$algo" | cut -d'(' -f1 | tr 'A-Z' 'a-z')
+    for s in $(seq 1 "$daa_seeds"); do
+        "$bin" run daa-drop --seed "$s" --out "$out" --quiet \
+            --set "chain.difficulty_algorithm=$algo" --set "name=\"$name\"" >/dev/null
+    done
+done
+python3 docs/validation/stats.py "$out" | tee docs/validation/results.md
+"$bin" compare "$out"/china-2021/seed-* --out "$out/cmp-china" --metrics hashrate_ehs,difficulty,mean_block_interval_s,offline_ehs >/dev/null
+"$bin" compare "$out"/halving-2024/seed-* --out "$out/cmp-halving" --metrics hashrate_ehs,difficulty,hashprice_usd_per_ph_day,curtailed_ehs >/dev/null
+"$bin" compare "$out"/daa-drop-*/seed-* --out "$out/cmp-daa" --metrics mean_block_interval_s,difficulty >/dev/null
+for c in china halving daa; do
+    cp "$out/cmp-$c/compare.png" "docs/validation/$c.png"
+    cp "$out/cmp-$c/compare.svg" "docs/validation/$c.svg"
+done
+echo "wrote docs/validation/{results.md,china.png,halving.png,daa.png}"

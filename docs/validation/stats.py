@@ -1,0 +1,86 @@
+"""Figures for VALIDATION.md from run directories (see run.sh)."""
+import csv
+import pathlib
+import statistics as st
+import sys
+
+root = pathlib.Path(sys.argv[1])
+
+
+def q(values, p):
+    v = sorted(values)
+    h = (len(v) - 1) * p
+    lo = int(h)
+    return v[lo] + (h - lo) * (v[min(lo + 1, len(v) - 1)] - v[lo])
+
+
+def fmt(values, unit="", digits=1):
+    return f"{st.median(values):.{digits}f}{unit} ({q(values, .05):.{digits}f} to {q(values, .95):.{digits}f})"
+
+
+def runs(name):
+    return sorted((root / name).glob("seed-*"))
+
+
+def table(path):
+    return list(csv.DictReader(open(path)))
+
+
+# China 2021.
+big, total, interval_before, low, recovered = [], [], [], [], []
+for r in runs("china-2021"):
+    e = table(r / "epochs.csv")
+    d = [float(x["difficulty"]) for x in e]
+    cuts = [d[i + 1] / d[i] - 1 for i in range(len(d) - 1)]
+    k = min(range(len(cuts)), key=lambda i: cuts[i])
+    big.append(cuts[k] * 100)
+    interval_before.append(float(e[k]["mean_block_interval_s"]) / 60)
+    total.append((min(d) / d[0] - 1) * 100)
+    days = table(r / "days.csv")
+    h = [float(x["hashrate_ehs"]) for x in days]
+    low.append((min(h) / h[0] - 1) * 100)
+    recovered.append(st.mean(h[-7:]))
+n = len(big)
+print(f"### china-2021 ({n} seeds)\n")
+print("| target | observed | simulated: median (5–95 %) |")
+print("|---|---|---|")
+print(f"| largest single retarget | −27.94 % (height 689472) | {fmt(big, ' %')} |")
+print(f"| mean block interval in the epoch before it | 13.9 min (1,678,665 s / 2015) | {fmt(interval_before, ' min')} |")
+print(f"| difficulty, peak to trough over the cuts | about −45 % | {fmt(total, ' %')} |")
+print(f"| hashrate, start to lowest day | −53 % (daily low) | {fmt(low, ' %')} |")
+print(f"| hashrate at the end of Q3 2021 | ~140 EH/s | {fmt(recovered, ' EH/s', 0)} |")
+
+# Halving 2024.
+hp_before, hp_after, dd, hd = [], [], [], []
+for r in runs("halving-2024"):
+    days = table(r / "days.csv")
+    hv = next(i for i, x in enumerate(days) if int(x["height"]) >= 840000)
+    hp_before.append(float(days[hv - 1]["hashprice_usd_per_ph_day"]))
+    hp_after.append(float(days[hv + 8]["hashprice_usd_per_ph_day"]))
+    d0 = float(days[hv]["difficulty"])
+    dd.append((min(float(x["difficulty"]) for x in days[hv:hv + 70]) / d0 - 1) * 100)
+    pre = st.mean(float(x["hashrate_ehs"]) for x in days[hv - 5:hv])
+    hd.append((st.mean(float(x["hashrate_ehs"]) for x in days[hv + 14:hv + 70]) / pre - 1) * 100)
+print(f"\n### halving-2024 ({len(hd)} seeds)\n")
+print("| target | observed | simulated: median (5–95 %) |")
+print("|---|---|---|")
+print(f"| hashprice the day before the halving | $182 on the Runes day (a fee spike, not modelled) | {fmt(hp_before, '', 1)} $/PH/day |")
+print(f"| hashprice 8 days after | under $50 | {fmt(hp_after, '', 1)} $/PH/day |")
+print(f"| difficulty, lowest in 10 weeks after | about −10 % | {fmt(dd, ' %')} |")
+print(f"| hashrate, weeks 2–10 after vs before | about −15 % | {fmt(hd, ' %')} |")
+
+# DAA comparison.
+print("\n### daa-drop: half the hashrate leaves overnight on day 10\n")
+print("| algorithm | seeds | mean interval, days 10–16 | mean interval, days 17–30 | first day from which 7-day mean interval stays within ±10 % of 600 s |")
+print("|---|---|---|---|---|")
+for algo in ["bitcoin", "asert", "cw144", "lwma"]:
+    w1, w2, rec = [], [], []
+    for r in runs(f"daa-drop-{algo}"):
+        days = table(r / "days.csv")
+        blocks = [int(x["blocks"]) for x in days]
+        w1.append(7 * 86400 / max(1, sum(blocks[10:17])))
+        w2.append(14 * 86400 / max(1, sum(blocks[17:31])))
+        week = [7 * 86400 / max(1, sum(blocks[i:i + 7])) for i in range(10, len(blocks) - 6)]
+        day = next((10 + i for i in range(len(week)) if all(abs(x / 600 - 1) < 0.1 for x in week[i:])), None)
+        rec.append(day - 10 if day is not None else float("nan"))
+    print(f"| {algo} | {len(w1)} | {fmt(w1, ' s', 0)} | {fmt(w2, ' s', 0)} | {fmt(rec, ' days', 0)} after the drop |")
