@@ -30,6 +30,16 @@ pub enum DifficultyAlgorithmKind {
     Asert {
         /// Half-life, s (Bitcoin Cash: 172,800).
         half_life_s: i64,
+        /// Height of the anchor block (default: the run's first block).
+        #[serde(default)]
+        anchor_height: Option<u64>,
+        /// Unix time of the anchor block's parent (default: 600 s before
+        /// the run's first block, which is then on schedule).
+        #[serde(default)]
+        anchor_parent_time_unix_s: Option<i64>,
+        /// Bits of the anchor block (default: the run's starting bits).
+        #[serde(default)]
+        anchor_bits: Option<u32>,
     },
     /// Bitcoin Cash's 2017–2020 rule: chainwork over the last 144 blocks.
     Cw144,
@@ -48,14 +58,19 @@ impl DifficultyAlgorithmKind {
     pub fn build(self, start_height: u64, start_bits: u32) -> Box<dyn DifficultyAlgorithm> {
         match self {
             Self::Bitcoin => Box::new(BitcoinRetarget::new(start_height, start_bits)),
-            Self::Asert { half_life_s } => Box::new(Asert {
-                anchor_height: start_height,
-                anchor_parent_time: None,
-                anchor_bits: start_bits,
+            Self::Asert {
+                half_life_s,
+                anchor_height,
+                anchor_parent_time_unix_s,
+                anchor_bits,
+            } => Box::new(Asert {
+                anchor_height: anchor_height.unwrap_or(start_height),
+                anchor_parent_time: anchor_parent_time_unix_s,
+                anchor_bits: anchor_bits.unwrap_or(start_bits),
                 half_life_s,
             }),
-            Self::Cw144 => Box::new(super::windowed::Cw144::new()),
-            Self::Lwma { window } => Box::new(super::windowed::Lwma::new(window as usize)),
+            Self::Cw144 => Box::new(super::cw144::Cw144::new()),
+            Self::Lwma { window } => Box::new(super::lwma::Lwma::new(window as usize)),
             Self::Fixed => Box::new(Fixed),
         }
     }
@@ -100,12 +115,12 @@ impl DifficultyAlgorithm for BitcoinRetarget {
     }
 }
 
-/// aserti3-2d anchored at the first block it sees.
+/// aserti3-2d from a given anchor, or anchored at the first block it sees.
 #[derive(Clone, Debug)]
 pub struct Asert {
     anchor_height: u64,
-    /// Time of the anchor's parent: taken as one target interval before
-    /// the anchor block itself, which a run does not know in advance.
+    /// Time of the anchor's parent; when not given, one target interval
+    /// before the first block (which a run does not know in advance).
     anchor_parent_time: Option<i64>,
     anchor_bits: u32,
     half_life_s: i64,
@@ -134,5 +149,30 @@ pub struct Fixed;
 impl DifficultyAlgorithm for Fixed {
     fn on_block(&mut self, _height: u64, _time: i64, bits: u32) -> u32 {
         bits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_explicit_asert_anchor_is_used() {
+        // Bitcoin Cash's mainnet anchor (height 661647, bits 0x1804dafe,
+        // parent time 1605447844): the first evaluation block on schedule.
+        let kind = DifficultyAlgorithmKind::Asert {
+            half_life_s: 172_800,
+            anchor_height: Some(661_647),
+            anchor_parent_time_unix_s: Some(1_605_447_844),
+            anchor_bits: Some(0x1804_dafe),
+        };
+        let mut daa = kind.build(700_000, 0x1d00_ffff);
+        let t = 1_605_447_844 + 600 * (700_000 - 661_647 + 1);
+        let got = daa.on_block(700_000, t, 0x1d00_ffff);
+        assert_eq!(
+            got,
+            super::super::asert::next_bits(661_647, 1_605_447_844, 0x1804_dafe, 700_000, t)
+        );
+        assert_eq!(got, 0x1804_dafe, "on schedule: the anchor's bits");
     }
 }

@@ -18,9 +18,10 @@ pub mod algorithm;
 pub mod asert;
 pub mod bitcoin;
 pub mod compact;
+pub mod cw144;
 pub mod difficulty;
+pub mod lwma;
 pub mod subsidy;
-pub mod windowed;
 
 pub use algorithm::{DifficultyAlgorithm, DifficultyAlgorithmKind};
 pub use ruint::aliases::U256;

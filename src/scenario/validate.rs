@@ -143,12 +143,25 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
         );
     }
     match chain.difficulty_algorithm {
-        DifficultyAlgorithmKind::Asert { half_life_s }
+        DifficultyAlgorithmKind::Asert { half_life_s, .. }
             if !(600..=100_000_000).contains(&half_life_s) =>
         {
             c.fail(
                 "chain.difficulty_algorithm.half_life_s",
                 format!("must be between 600 and 100000000 s, got {half_life_s}"),
+            )
+        }
+        DifficultyAlgorithmKind::Asert {
+            anchor_bits: Some(bits),
+            ..
+        } if {
+            let d = from_compact(bits);
+            d.negative || d.overflow || d.target.is_zero()
+        } =>
+        {
+            c.fail(
+                "chain.difficulty_algorithm.anchor_bits",
+                format!("{bits:#010x} is not a valid positive compact target"),
             )
         }
         DifficultyAlgorithmKind::Lwma { window } if !(2..=100_000).contains(&window) => c.fail(

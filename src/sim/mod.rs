@@ -603,6 +603,7 @@ pub fn update_economics(
 }
 
 /// Sums the fleets that are mining into the pools' hashrate.
+#[allow(clippy::too_many_arguments)] // a system's parameters are its data access
 pub fn aggregate_hashrate(
     mut table: ResMut<HashTable>,
     counts: Res<PopulationCounts>,
@@ -719,7 +720,6 @@ fn record_epoch(
     *stats = EpochStats::new(chain.next_height, chain.bits, chain.time_s, pools);
 }
 
-#[allow(clippy::too_many_arguments)]
 /// Concentration at the three layers from the pools' and miners' current
 /// hashrate, and from `pool_blocks` (blocks found per pool over a window).
 pub fn centralization(table: &HashTable, m: &Measurement, pool_blocks: &[u64]) -> Centralization {
@@ -802,6 +802,7 @@ pub fn security(
     }
 }
 
+#[allow(clippy::too_many_arguments)] // a system's parameters are its data access
 fn record_day(
     clock: Res<Clock>,
     chain: Res<Chain>,

@@ -1,20 +1,20 @@
-//! Difficulty algorithms that look back over a window of recent blocks:
-//! Bitcoin Cash's 2017–2020 rule (cw-144) and the linearly weighted moving
-//! average (LWMA). Both keep the last blocks' times and targets in a ring;
-//! until the window is full (the first blocks of a run) they keep the
+//! cw-144, Bitcoin Cash's difficulty rule of 2017–2020: the work done over
+//! the last 144 blocks divided by the time they took, the end points chosen
+//! as the median-time block of three, the timespan clamped to [72, 288] ×
+//! 600 s. Until 147 blocks have been seen (the start of a run) it keeps the
 //! starting bits.
 //!
 //! ```
 //! use hashflight::consensus::DifficultyAlgorithm;
-//! use hashflight::consensus::windowed::Cw144;
+//! use hashflight::consensus::cw144::Cw144;
+//! use hashflight::consensus::difficulty::difficulty;
 //! let mut daa = Cw144::new();
 //! let mut bits = 0x1b0404cb;
 //! for h in 0..400u64 {
 //!     bits = daa.on_block(h, h as i64 * 600, bits);
 //! }
 //! // On schedule: the target stays within compact rounding of where it was.
-//! let d = hashflight::consensus::difficulty::difficulty(bits) / hashflight::consensus::difficulty::difficulty(0x1b0404cb);
-//! assert!((d - 1.0).abs() < 1e-3);
+//! assert!((difficulty(bits) / difficulty(0x1b0404cb) - 1.0).abs() < 1e-3);
 //! ```
 
 use std::collections::VecDeque;
@@ -109,57 +109,6 @@ impl DifficultyAlgorithm for Cw144 {
     }
 }
 
-/// LWMA: the next target is the mean target of the last `window` blocks
-/// times their linearly weighted mean solvetime over 600 s (recent blocks
-/// weigh most); solvetimes are made monotone and capped at 6 × 600 s.
-#[derive(Clone, Debug)]
-pub struct Lwma {
-    window: usize,
-    ring: VecDeque<(i64, U256)>,
-}
-
-impl Lwma {
-    /// A rule over `window` blocks (≥ 2).
-    pub fn new(window: usize) -> Self {
-        Self {
-            window: window.max(2),
-            ring: VecDeque::new(),
-        }
-    }
-}
-
-impl DifficultyAlgorithm for Lwma {
-    fn on_block(&mut self, _height: u64, time: i64, bits: u32) -> u32 {
-        self.ring.push_back((time, from_compact(bits).target));
-        if self.ring.len() > self.window + 1 {
-            self.ring.pop_front();
-        }
-        if self.ring.len() < self.window + 1 {
-            return bits;
-        }
-        let n = self.window as i64;
-        let k = n * (n + 1) * T / 2;
-        let mut previous = self.ring[0].0;
-        let mut weighted: i64 = 0;
-        let mut sum_target = U256::ZERO;
-        for (j, &(t, target)) in self.ring.iter().skip(1).enumerate() {
-            let this = t.max(previous + 1);
-            let solvetime = (this - previous).min(6 * T);
-            previous = this;
-            weighted += solvetime * (j as i64 + 1);
-            sum_target = sum_target.saturating_add(target);
-        }
-        let weighted = weighted.max(k / 10) as u64;
-        let next = (sum_target / U256::from(n as u64)).saturating_mul(U256::from(weighted))
-            / U256::from(k as u64);
-        to_compact(if next > pow_limit() {
-            pow_limit()
-        } else {
-            next
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,22 +177,5 @@ mod tests {
             bb = b.on_block(h, t + skew, bb);
         }
         assert_eq!(ba, bb);
-    }
-
-    #[test]
-    fn lwma_follows_the_weighted_solvetime() {
-        let on_time = run(&mut Lwma::new(45), |_| 600, 500, BITS);
-        assert!((difficulty(on_time) / difficulty(BITS) - 1.0).abs() < 1e-3);
-        // Blocks at 1200 s: the difficulty falls (by about half per window).
-        let slow = run(&mut Lwma::new(45), |_| 1200, 46, BITS);
-        let r = difficulty(slow) / difficulty(BITS);
-        assert!((r - 0.5).abs() < 0.01, "{r}");
-        // Timestamps going backwards count as 1 s, not negative time.
-        let mut l = Lwma::new(3);
-        let mut b = BITS;
-        for (h, t) in [0i64, 600, 1200, 1100, 1800].iter().enumerate() {
-            b = l.on_block(h as u64, *t, b);
-        }
-        assert!(difficulty(b) > 0.0);
     }
 }
