@@ -152,6 +152,23 @@ impl DifficultyAlgorithm for Fixed {
     }
 }
 
+/// Feeds `blocks` blocks to `daa`, each `interval(height)` seconds after
+/// the last, starting at `bits`; returns the bits after the last block.
+#[cfg(test)]
+pub(crate) fn feed(
+    daa: &mut dyn DifficultyAlgorithm,
+    interval: impl Fn(u64) -> i64,
+    blocks: u64,
+    bits: u32,
+) -> u32 {
+    let (mut b, mut t) = (bits, 0i64);
+    for h in 0..blocks {
+        t += interval(h);
+        b = daa.on_block(h, t, b);
+    }
+    b
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -101,11 +101,7 @@ impl DifficultyAlgorithm for Cw144 {
         }
         // (2^256 − work) / work, in 256-bit arithmetic.
         let next = work.wrapping_neg() / work;
-        to_compact(if next > pow_limit() {
-            pow_limit()
-        } else {
-            next
-        })
+        to_compact(next.min(pow_limit()))
     }
 }
 
@@ -114,19 +110,7 @@ mod tests {
     use super::*;
     use crate::consensus::difficulty::difficulty;
 
-    fn run(
-        daa: &mut dyn DifficultyAlgorithm,
-        interval: impl Fn(u64) -> i64,
-        blocks: u64,
-        bits: u32,
-    ) -> u32 {
-        let (mut b, mut t) = (bits, 0i64);
-        for h in 0..blocks {
-            t += interval(h);
-            b = daa.on_block(h, t, b);
-        }
-        b
-    }
+    use crate::consensus::algorithm::feed as run;
 
     const BITS: u32 = 0x1b0404cb;
 
