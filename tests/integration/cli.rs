@@ -78,12 +78,18 @@ fn same_seed_same_bytes_other_seed_other_results() {
     std::fs::create_dir_all(&b).unwrap();
     run_baseline(&a, &["--seed", "3"]);
     run_baseline(&b, &["--seed", "3"]);
-    for f in ["scenario.ron", "epochs.csv", "days.csv"] {
-        assert_eq!(
-            read(a.join("out/baseline/seed-3").join(f)),
-            read(b.join("out/baseline/seed-3").join(f)),
-            "{f}"
+    for f in [
+        "scenario.ron",
+        "epochs.csv",
+        "days.csv",
+        "dashboard.svg",
+        "dashboard.png",
+    ] {
+        let (x, y) = (
+            a.join("out/baseline/seed-3").join(f),
+            b.join("out/baseline/seed-3").join(f),
         );
+        assert_eq!(std::fs::read(x).unwrap(), std::fs::read(y).unwrap(), "{f}");
     }
     let strip = |p: std::path::PathBuf| {
         let mut v: serde_json::Value = serde_json::from_str(&read(p)).unwrap();
