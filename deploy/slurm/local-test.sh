@@ -18,7 +18,7 @@ if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge
 fi
 cargo build --release --locked --quiet
-export HASHFLIGHT="$root/target/release/hashflight"
+export HASHFLIGHT="${CARGO_TARGET_DIR:-$root/target}/release/hashflight"
 
 work=$(mktemp -d)
 pids=()
