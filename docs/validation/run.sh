@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seeds=${SEEDS:-100}
 cargo build --release --locked --quiet
-bin=target/release/hashflight
+bin="${CARGO_TARGET_DIR:-target}/release/hashflight"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for s in $(seq 1 "$seeds"); do
