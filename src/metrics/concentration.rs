@@ -93,15 +93,6 @@ impl Concentration {
     }
 }
 
-/// Largest share, percent.
-pub fn top_share_pct(weights: &[f64]) -> f64 {
-    let total: f64 = weights.iter().sum();
-    if total <= 0.0 {
-        return 0.0;
-    }
-    100.0 * weights.iter().cloned().fold(0.0, f64::max) / total
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,7 +114,7 @@ mod tests {
         let mut mid_2025 = vec![30.5, 18.2, 13.9, 9.3, 3.5];
         mid_2025.extend(std::iter::repeat_n(24.6 / 25.0, 25));
         assert_eq!(nakamoto(&mid_2025, 50.0), 3);
-        assert_eq!(top_share_pct(&[3.0, 1.0]), 75.0);
+        assert_eq!(Concentration::of(&[3.0, 1.0], 50.0).top1, 0.75);
         let c = Concentration::of(&[1.0, 1.0, 1.0, 1.0, 0.0], 50.0);
         assert!((c.entropy_eff - 4.0).abs() < 1e-12, "four equal entities");
         assert_eq!((c.gini, c.top1, c.top4, c.nakamoto), (0.0, 0.25, 1.0, 3));

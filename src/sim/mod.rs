@@ -680,6 +680,7 @@ fn record_epoch(
     // The hashrate integral runs to now: the epoch's last block, or the end
     // of the run for a partial last epoch.
     let span = chain.time_s - s.span_start_s;
+    let centralization = centralization(&table, &measurement, &s.pool_blocks);
     let row = EpochRow {
         epoch: s.start_height / crate::consensus::bitcoin::EPOCH_BLOCKS,
         start_height: s.start_height,
@@ -704,14 +705,15 @@ fn record_epoch(
         curtailed_mw: table.curtailed_mw,
         offline_mw: table.offline_mw,
         active_miners: table.active_miners,
-        centralization: centralization(&table, &measurement, &s.pool_blocks),
         security: security(
             &table,
             &measurement,
             &economics,
+            &centralization,
             (s.subsidy_sats as f64 / SATS_PER_BTC as f64 + s.fees_btc) * economics.btc_price_usd
                 / (span / SECONDS_PER_DAY).max(1e-9),
         ),
+        centralization,
     };
     let r = recorder.sink.epoch(&row);
     recorder.keep(r);
@@ -765,21 +767,16 @@ pub fn centralization(table: &HashTable, m: &Measurement, pool_blocks: &[u64]) -
     }
 }
 
-/// Security from the current hashrate and prices, with the day's or epoch's
-/// miner revenue in USD per day.
+/// Security from the current hashrate and prices and the largest shares in
+/// `c`, with the day's or epoch's miner revenue in USD per day.
 pub fn security(
     table: &HashTable,
     m: &Measurement,
     economics: &Economics,
+    c: &Centralization,
     budget_usd_per_day: f64,
 ) -> Security {
     let spec = &m.spec;
-    let pool = Concentration::of(&table.pool_ths, spec.nakamoto_threshold_pct);
-    let mut templates = vec![0.0; table.pool_ths.len()];
-    for (i, v) in table.pool_ths.iter().enumerate() {
-        templates[m.template_of[i]] += v;
-    }
-    let template = Concentration::of(&templates, spec.nakamoto_threshold_pct);
     let cost = attack_cost(
         table.total_ths / 1e6,
         spec.attack_share,
@@ -791,10 +788,14 @@ pub fn security(
     );
     Security {
         security_budget_usd_per_day: budget_usd_per_day,
-        double_spend_p_top_pool_z6: double_spend_probability(pool.top1, 6),
-        double_spend_p_top_template_z6: double_spend_probability(template.top1, 6),
-        confirmations_needed_top_pool: confirmations_needed(pool.top1, spec.max_double_spend_p),
-        selfish_mining_breached: pool.top1 > selfish_mining_threshold(spec.selfish_mining_gamma),
+        double_spend_p_top_pool_z6: double_spend_probability(c.top_pool_share, 6),
+        double_spend_p_top_template_z6: double_spend_probability(c.top_template_share, 6),
+        confirmations_needed_top_pool: confirmations_needed(
+            c.top_pool_share,
+            spec.max_double_spend_p,
+        ),
+        selfish_mining_breached: c.top_pool_share
+            > selfish_mining_threshold(spec.selfish_mining_gamma),
         attack_rent_usd_per_hour: cost.rent_usd_per_hour,
         attack_build_asic_usd: cost.build_asic_usd,
         attack_build_power_mw: cost.build_power_mw,
@@ -815,6 +816,18 @@ fn record_day(
     mut recorder: ResMut<Recorder>,
 ) {
     let hashrate_ehs = day.hash_ths_s / SECONDS_PER_DAY / 1e6;
+    // Block shares over the trailing window of days.
+    window.0.push_back(std::mem::take(&mut day.pool_blocks));
+    while window.0.len() > measurement.spec.block_window_days as usize {
+        window.0.pop_front();
+    }
+    let mut blocks = vec![0u64; table.pool_ths.len()];
+    for d in &window.0 {
+        for (b, n) in blocks.iter_mut().zip(d) {
+            *b += n;
+        }
+    }
+    let centralization = centralization(&table, &measurement, &blocks);
     let row = DayRow {
         day: clock.day,
         time_s: clock.t_end_s,
@@ -830,27 +843,15 @@ fn record_day(
         mining_mw: table.mining_mw,
         curtailed_mw: table.curtailed_mw,
         offline_mw: table.offline_mw,
-        centralization: Default::default(),
         security: security(
             &table,
             &measurement,
             &economics,
+            &centralization,
             day.reward_btc * economics.btc_price_usd,
         ),
+        centralization,
     };
-    // Block shares over the trailing window of days.
-    window.0.push_back(std::mem::take(&mut day.pool_blocks));
-    while window.0.len() > measurement.spec.block_window_days as usize {
-        window.0.pop_front();
-    }
-    let mut blocks = vec![0u64; table.pool_ths.len()];
-    for d in &window.0 {
-        for (b, n) in blocks.iter_mut().zip(d) {
-            *b += n;
-        }
-    }
-    let mut row = row;
-    row.centralization = centralization(&table, &measurement, &blocks);
     let r = recorder.sink.day(&row);
     recorder.keep(r);
     if totals.hashrate_start_ehs.is_none() {
