@@ -3,7 +3,6 @@
 //! a 5–95 % band over seeds. Writes `compare.png`, `compare.svg` and
 //! `compare.csv` (the summary figures side by side).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::table::Table;
@@ -257,8 +256,8 @@ pub fn compare(
             format!("{l} p95"),
         ]);
     }
-    let mut rows: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for (fi, f) in figures.iter().enumerate() {
+    let mut rows: Vec<Vec<String>> = Vec::with_capacity(figures.len());
+    for f in &figures {
         let value = |r: &Run| {
             r.summary
                 .get(f)
@@ -271,7 +270,7 @@ pub fn compare(
             let s = Spread::of(&g.1.iter().map(|&i| value(&runs[i])).collect::<Vec<_>>());
             row.extend([s.median.to_string(), s.p05.to_string(), s.p95.to_string()]);
         }
-        rows.insert(fi, row);
+        rows.push(row);
     }
 
     std::fs::create_dir_all(out)?;
@@ -279,7 +278,7 @@ pub fn compare(
     let mut w = csv::Writer::from_path(staging.path().join("compare.csv"))
         .map_err(std::io::Error::other)?;
     w.write_record(&header).map_err(std::io::Error::other)?;
-    for row in rows.values() {
+    for row in &rows {
         w.write_record(row).map_err(std::io::Error::other)?;
     }
     w.flush()?;

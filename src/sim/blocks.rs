@@ -61,8 +61,6 @@ pub fn mine_blocks(
         day.pool_blocks[winner] += 1;
         day.reward_btc += subsidy as f64 / 1e8 + fees;
         chain.blocks += 1;
-        chain.subsidy_sats += subsidy;
-        chain.fees_btc += fees;
 
         let header_time = chain.start_unix_s + t.floor() as i64;
         let next_bits = chain.algo.on_block(height, header_time, chain.bits);

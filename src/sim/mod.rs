@@ -74,10 +74,6 @@ pub struct Chain {
     pub algo: Box<dyn DifficultyAlgorithm>,
     /// Blocks mined so far.
     pub blocks: u64,
-    /// Subsidy paid so far, sats.
-    pub subsidy_sats: u64,
-    /// Fees paid so far, BTC.
-    pub fees_btc: f64,
 }
 
 impl Chain {
@@ -353,8 +349,6 @@ impl Simulation {
                 .difficulty_algorithm
                 .build(chain.start_height, chain.start_bits),
             blocks: 0,
-            subsidy_sats: 0,
-            fees_btc: 0.0,
         };
         c.set_bits(chain.start_bits);
         world.insert_resource(c);

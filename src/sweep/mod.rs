@@ -630,7 +630,7 @@ pub fn merge(dirs: &[PathBuf], out: Option<&Path>) -> Result<PathBuf, SweepError
             })?,
     };
     fs::create_dir_all(&out)?;
-    let plan = plan_from_manifest(&first)?;
+    let plan = plan_from_manifest(&first);
     let staging = RunDir::staging(&out, "merge")?;
     {
         let mut f = File::create(staging.path().join("runs.csv"))?;
@@ -649,7 +649,7 @@ pub fn merge(dirs: &[PathBuf], out: Option<&Path>) -> Result<PathBuf, SweepError
     Ok(out)
 }
 
-fn plan_from_manifest(m: &Manifest) -> Result<Plan, SweepError> {
+fn plan_from_manifest(m: &Manifest) -> Plan {
     let mut points: Vec<spec::Point> = Vec::new();
     for r in &m.runs {
         if points.len() <= r.point {
@@ -660,7 +660,7 @@ fn plan_from_manifest(m: &Manifest) -> Result<Plan, SweepError> {
             });
         }
     }
-    Ok(Plan {
+    Plan {
         file: m.sweep.clone(),
         base: m.sweep.base.clone(),
         set: Vec::new(),
@@ -676,5 +676,5 @@ fn plan_from_manifest(m: &Manifest) -> Result<Plan, SweepError> {
             })
             .collect(),
         sweep_hash: m.sweep_hash.clone(),
-    })
+    }
 }
