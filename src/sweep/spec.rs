@@ -259,12 +259,13 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
         .map(|(i, s)| Override::parse(s).map_err(|e| at(format!("set.{i}"), e.to_string())))
         .collect::<Result<Vec<_>, _>>()?;
     // The base with the fixed overrides must be valid on its own.
-    Scenario::load(&base, &set).map_err(|e| {
+    let resolved = Scenario::load(&base, &set).map_err(|e| {
         at(
             "base".into(),
             format!("the base scenario with `set` is invalid:\n{e}"),
         )
     })?;
+    let resolved = resolved.to_ron();
     if file.axes.is_empty() {
         return Err(at("axes".into(), "a sweep needs at least one axis".into()));
     }
@@ -311,9 +312,10 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
                 value: v.clone(),
             });
             if let Err(e) = Scenario::load(&base, &o) {
-                let field = if e.to_string().contains("has no field")
-                    || e.to_string().contains("unknown field")
-                {
+                // A path the resolved scenario does not have is the axis'
+                // fault; otherwise the value is.
+                let segments: Vec<&str> = axis.path.split('.').collect();
+                let field = if locate::find(&resolved, &segments).is_err() {
                     format!("axes.{i}.path")
                 } else if axis.range.is_some() {
                     format!("axes.{i}.range")
