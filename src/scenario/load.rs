@@ -238,22 +238,16 @@ fn locate_problem(
             message,
         };
     }
-    let segments: Vec<&str> = field.split('.').filter(|s| !s.is_empty()).collect();
-    let (offset, message) = match locate::find(src, &segments) {
-        Ok(span) => (Some(span.start), message),
+    let (position, written) = locate::position(src, &field);
+    let message = if written {
+        message
+    } else {
         // Not in the file: it came from the baseline's defaults.
-        Err(miss) if miss.matched > 0 => (
-            Some(miss.span.start),
-            format!("{message} (the value is the baseline's default)"),
-        ),
-        Err(_) => (
-            None,
-            format!("{message} (the value is the baseline's default)"),
-        ),
+        format!("{message} (the value is the baseline's default)")
     };
     Problem {
         origin: origin.to_string(),
-        position: offset.map(|o| locate::line_col(src, o)),
+        position,
         field,
         message,
     }

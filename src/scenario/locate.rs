@@ -40,6 +40,19 @@ pub fn find(src: &str, path: &[&str]) -> Result<Span, Miss> {
     p.find_in_value(path, 0)
 }
 
+/// Where a dotted `field` (e.g. `miners.0.pool`) stands in `src`, as a
+/// 1-based (line, column), and whether the field itself is written there;
+/// when it is not, the position of its nearest written ancestor (none if
+/// not even the first segment is).
+pub fn position(src: &str, field: &str) -> (Option<(usize, usize)>, bool) {
+    let segments: Vec<&str> = field.split('.').filter(|s| !s.is_empty()).collect();
+    match find(src, &segments) {
+        Ok(span) => (Some(line_col(src, span.start)), true),
+        Err(miss) if miss.matched > 0 => (Some(line_col(src, miss.span.start)), false),
+        Err(_) => (None, false),
+    }
+}
+
 /// 1-based line and column of a byte offset.
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let before = &src[..offset.min(src.len())];

@@ -225,14 +225,9 @@ impl Plan {
 pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, ScenarioError> {
     let file: SweepFile = crate::scenario::load::parse_ron(src, origin)?;
     let at = |field: String, message: String| {
-        let segments: Vec<&str> = field.split('.').collect();
-        let position = match locate::find(src, &segments) {
-            Ok(span) => Some(locate::line_col(src, span.start)),
-            Err(miss) => Some(locate::line_col(src, miss.span.start)),
-        };
         ScenarioError::Invalid(vec![Problem {
             origin: origin.to_string(),
-            position,
+            position: locate::position(src, &field).0,
             field,
             message,
         }])
