@@ -1,19 +1,97 @@
-//! The miners' decisions as systems. Daily: switch each fleet on or off
-//! according to whether today's hashprice, net of the pool fee, pays for
-//! its power (partial curtailment follows, worst machines first, because
-//! each generation is judged on its own J/TH). Strategic decisions at epoch
-//! boundaries slot in beside these.
+//! The miners' daily systems. Each day, in this order:
+//! - [`update_power_prices`]: every region's price factor (drift, tariff
+//!   steps, AI load bidding up power);
+//! - [`deliver_asics`]: machines ordered earlier start hashing;
+//! - [`curtail_unprofitable_fleets`]: each fleet mines while today's
+//!   hashprice, net of the pool fee, pays for its power, and stops while its
+//!   region or site is held offline. Partial curtailment follows, worst
+//!   machines first, because each generation is judged on its own J/TH;
+//! - [`settle_accounts`]: mining revenue and power, AI income, interest;
+//!   a miner whose cash is below its credit line counts a day of distress.
+//!
+//! Strategic decisions (AI, sale, growth, bankruptcy) are taken once an
+//! epoch by [`super::review`].
 
 use bevy_ecs::prelude::*;
 
 use super::{
-    Fleet, FleetState, Miner, PoolFees, Regions, Site, breakeven_hashprice_usd_per_ph_day,
+    Fleet, FleetState, Ledger, Miner, Orders, PoolFees, ProjectKind, Regions, Site, Strategy,
+    breakeven_hashprice_usd_per_ph_day,
 };
-use crate::sim::Economics;
+use crate::market::price::DAYS_PER_YEAR;
+use crate::sim::{Clock, Economics, HashTable, Markets};
+
+/// A site's price today, USD/MWh, electricity only.
+pub fn site_power_price(site: &Site, regions: &Regions) -> f64 {
+    site.power_price_usd_per_mwh * regions.price_factor[site.region as usize]
+}
+
+/// Daily: each region's power-price factor.
+pub fn update_power_prices(
+    clock: Res<Clock>,
+    strategy: Res<Strategy>,
+    mut regions: ResMut<Regions>,
+) {
+    let years = clock.day as f64 / DAYS_PER_YEAR;
+    let r = &mut *regions;
+    for i in 0..r.names.len() {
+        r.price_factor[i] = (1.0 + r.drift_per_year[i]).powf(years)
+            * r.tariff[i]
+            * (1.0 + strategy.ai_price_pressure_per_gw * r.ai_mw[i] / 1000.0);
+    }
+}
+
+/// Daily: machines whose delivery day has come start on their site (if it
+/// has not been sold meanwhile), joining the site's fleet of the same
+/// generation if it has one.
+pub fn deliver_asics(
+    clock: Res<Clock>,
+    mut orders: ResMut<Orders>,
+    sites: Query<&Site>,
+    mut fleets: Query<(Entity, &mut Fleet)>,
+    mut commands: Commands,
+) {
+    if !orders.0.iter().any(|o| o.day <= clock.day) {
+        return;
+    }
+    let due: Vec<_> = orders.0.extract_if(.., |o| o.day <= clock.day).collect();
+    let existing: std::collections::HashMap<(Entity, u64), Entity> = fleets
+        .iter()
+        .map(|(e, f)| ((f.site, f.efficiency_j_per_th.to_bits()), e))
+        .collect();
+    // New fleets, merged per site and generation, in order of first order.
+    let mut new: Vec<Fleet> = Vec::new();
+    for o in due {
+        if !sites.get(o.site).is_ok_and(|s| !s.sold) {
+            continue;
+        }
+        let key = (o.site, o.efficiency_j_per_th.to_bits());
+        if let Some(&e) = existing.get(&key) {
+            fleets.get_mut(e).expect("queried above").1.hashrate_ths += o.hashrate_ths;
+        } else if let Some(f) = new
+            .iter_mut()
+            .find(|f| (f.site, f.efficiency_j_per_th.to_bits()) == key)
+        {
+            f.hashrate_ths += o.hashrate_ths;
+        } else {
+            new.push(Fleet {
+                site: o.site,
+                hashrate_ths: o.hashrate_ths,
+                efficiency_j_per_th: o.efficiency_j_per_th,
+                state: FleetState::Mining,
+                curtailed_days: 0,
+            });
+        }
+    }
+    for f in new {
+        commands.spawn(f);
+    }
+}
 
 /// Daily: each fleet mines while it covers its power cost, and stops while
-/// its region is offline.
+/// its region or site is offline.
 pub fn curtail_unprofitable_fleets(
+    clock: Res<Clock>,
     economics: Res<Economics>,
     fees: Res<PoolFees>,
     regions: Res<Regions>,
@@ -26,7 +104,7 @@ pub fn curtail_unprofitable_fleets(
         let Ok(site) = sites.get(fleet.site) else {
             continue;
         };
-        let state = if !regions.online[site.region as usize] {
+        let state = if !regions.online[site.region as usize] || site.offline_until_day > clock.day {
             FleetState::Offline
         } else {
             let fee = miners
@@ -35,7 +113,7 @@ pub fn curtail_unprofitable_fleets(
             let net = hashprice * (1.0 - fee / 100.0);
             let cost = breakeven_hashprice_usd_per_ph_day(
                 fleet.efficiency_j_per_th,
-                site.power_price_usd_per_mwh,
+                site_power_price(site, &regions),
             );
             if net >= cost {
                 FleetState::Mining
@@ -43,17 +121,115 @@ pub fn curtail_unprofitable_fleets(
                 FleetState::Curtailed
             }
         };
+        let curtailed_days = if state == FleetState::Curtailed {
+            fleet.curtailed_days + 1
+        } else {
+            0
+        };
         // Write only on change so change detection stays meaningful.
-        if fleet.state != state {
+        if fleet.state != state || fleet.curtailed_days != curtailed_days {
             fleet.state = state;
+            fleet.curtailed_days = curtailed_days;
         }
     }
+}
+
+/// Daily: each miner's cash moves by its mining margin (FPPS: the pool pays
+/// the expected value of the hashrate), its AI income, and interest on its
+/// debt. A miner below its credit line counts a day of distress.
+#[allow(clippy::too_many_arguments)] // a system's parameters are its data access
+pub fn settle_accounts(
+    clock: Res<Clock>,
+    economics: Res<Economics>,
+    fees: Res<PoolFees>,
+    regions: Res<Regions>,
+    strategy: Res<Strategy>,
+    markets: Res<Markets>,
+    table: Res<HashTable>,
+    mut ledger: ResMut<Ledger>,
+    sites: Query<&Site>,
+    fleets: Query<&Fleet>,
+    mut miners: Query<&mut Miner>,
+) {
+    let hashprice = economics.hashprice_usd_per_ph_day;
+    let opex = strategy.other_opex_usd_per_mwh;
+    let (mut mining, mut lease, mut gpu) = (0.0, 0.0, 0.0);
+    for fleet in &fleets {
+        if fleet.state != FleetState::Mining {
+            continue;
+        }
+        let Ok(site) = sites.get(fleet.site) else {
+            continue;
+        };
+        let Ok(mut miner) = miners.get_mut(site.miner) else {
+            continue;
+        };
+        let fee = fees.0[miner.pool as usize] / 100.0;
+        let revenue = fleet.hashrate_ths / 1e3 * hashprice * (1.0 - fee);
+        let power = fleet.power_mw() * 24.0 * (site_power_price(site, &regions) + opex);
+        miner.cash_usd += revenue - power;
+        mining += revenue;
+    }
+    let ai = &markets.ai;
+    let spec = ai.spec();
+    for site in &sites {
+        if site.projects.is_empty() {
+            continue;
+        }
+        let Ok(mut miner) = miners.get_mut(site.miner) else {
+            continue;
+        };
+        for p in site.projects.iter().filter(|p| !p.converting(clock.day)) {
+            let critical_kw = p.mw * spec.critical_it_share * 1000.0;
+            match p.kind {
+                ProjectKind::Lease => {
+                    let noi = critical_kw * p.lease_usd_per_kw_month * 12.0 / DAYS_PER_YEAR
+                        * spec.noi_margin;
+                    miner.cash_usd += noi;
+                    lease += noi;
+                }
+                ProjectKind::GpuCloud => {
+                    let g = &spec.gpu;
+                    let gpus = critical_kw / 1000.0 * g.gpus_per_critical_mw;
+                    let net =
+                        gpus * 24.0 * ai.gpu_usd_per_hour() * g.utilisation * (1.0 - g.opex_share)
+                            - p.mw * 24.0 * site_power_price(site, &regions);
+                    miner.cash_usd += net;
+                    gpu += net;
+                }
+            }
+        }
+    }
+    let daily_interest = strategy.spec.interest_rate_per_year / DAYS_PER_YEAR;
+    let credit = strategy.spec.credit_line_usd_per_mw;
+    for mut miner in &mut miners {
+        if miner.exited {
+            continue;
+        }
+        let interest = miner.debt_usd * daily_interest;
+        miner.cash_usd -= interest;
+        let owned_mw = table
+            .miner_mw
+            .get(miner.id as usize)
+            .copied()
+            .unwrap_or(0.0);
+        if miner.cash_usd < -credit * owned_mw {
+            miner.distress_days += 1;
+        } else if miner.distress_days != 0 {
+            miner.distress_days = 0;
+        }
+    }
+    ledger.add(|f| {
+        f.revenue_mining_usd += mining;
+        f.revenue_ai_lease_usd += lease;
+        f.revenue_gpu_cloud_usd += gpu;
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agents::Pool;
+    use crate::agents::{Belief, Pool};
 
     fn world_with(hashprice: f64) -> (World, Vec<Entity>) {
         let mut world = World::new();
@@ -61,6 +237,7 @@ mod tests {
             hashprice_usd_per_ph_day: hashprice,
             ..Default::default()
         });
+        world.insert_resource(Clock::default());
         world.insert_resource(PoolFees(vec![2.0]));
         let mut regions = Regions::default();
         regions.intern("A");
@@ -70,22 +247,9 @@ mod tests {
             fee_pct: 2.0,
         });
         let miner = world
-            .spawn(Miner {
-                id: 0,
-                pool: 0,
-                cash_usd: 0.0,
-                debt_usd: 0.0,
-            })
+            .spawn(Miner::new(0, 0, 0.0, 0.0, Belief::Myopic, 0.1))
             .id();
-        let site = world
-            .spawn(Site {
-                miner,
-                power_mw: 100.0,
-                power_price_usd_per_mwh: 45.0,
-                region: 0,
-                ai_eligible: false,
-            })
-            .id();
+        let site = world.spawn(Site::new(0, miner, 100.0, 45.0, 0, false)).id();
         let fleets = [15.0, 17.5, 21.5, 29.5, 34.0]
             .iter()
             .map(|&e| {
@@ -95,6 +259,7 @@ mod tests {
                         hashrate_ths: 1e6,
                         efficiency_j_per_th: e,
                         state: FleetState::Mining,
+                        curtailed_days: 0,
                     })
                     .id()
             })
@@ -132,9 +297,45 @@ mod tests {
     }
 
     #[test]
-    fn an_offline_region_stops_every_fleet() {
+    fn curtailed_days_count_up_and_reset() {
+        let (mut w, f) = world_with(30.0);
+        for _ in 0..3 {
+            states(&mut w, &f);
+        }
+        let days = |w: &World| {
+            f.iter()
+                .map(|&e| w.get::<Fleet>(e).unwrap().curtailed_days)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(days(&w), [0, 0, 0, 3, 3]);
+        w.resource_mut::<Economics>().hashprice_usd_per_ph_day = 40.0;
+        states(&mut w, &f);
+        assert_eq!(days(&w), [0; 5]);
+    }
+
+    #[test]
+    fn an_offline_region_or_a_storm_stops_every_fleet() {
         let (mut w, f) = world_with(100.0);
         w.resource_mut::<Regions>().online[0] = false;
         assert_eq!(states(&mut w, &f), [FleetState::Offline; 5]);
+        let (mut w, f) = world_with(100.0);
+        let site = w.get::<Fleet>(f[0]).unwrap().site;
+        w.get_mut::<Site>(site).unwrap().offline_until_day = 2;
+        w.resource_mut::<Clock>().day = 1;
+        assert_eq!(states(&mut w, &f), [FleetState::Offline; 5]);
+        w.resource_mut::<Clock>().day = 2;
+        assert_eq!(states(&mut w, &f), [FleetState::Mining; 5]);
+    }
+
+    #[test]
+    fn a_tariff_step_curtails_what_it_makes_unprofitable() {
+        use FleetState::*;
+        let (mut w, f) = world_with(30.0);
+        // ×1.5 → $67.5/MWh: breakevens 24.3, 28.4, 34.8, …; nets 29.4.
+        w.resource_mut::<Regions>().price_factor[0] = 1.5;
+        assert_eq!(
+            states(&mut w, &f),
+            [Mining, Mining, Curtailed, Curtailed, Curtailed]
+        );
     }
 }

@@ -15,6 +15,10 @@ use bevy_ecs::prelude::*;
 
 pub mod decisions;
 pub mod population;
+pub mod review;
+pub mod valuation;
+
+pub use crate::scenario::schema::Belief;
 
 /// A mining firm.
 #[derive(Component, Clone, Debug)]
@@ -27,11 +31,80 @@ pub struct Miner {
     pub cash_usd: f64,
     /// Debt outstanding, USD.
     pub debt_usd: f64,
+    /// How it forecasts hashprice.
+    pub belief: Belief,
+    /// Its hurdle rate per year: the discount rate of its decisions.
+    pub hurdle_rate_per_year: f64,
+    /// Consecutive days its cash has been below its credit line.
+    pub distress_days: u32,
+    /// Gone bankrupt: its sites were auctioned.
+    pub exited: bool,
+}
+
+impl Miner {
+    /// A solvent miner with no history.
+    pub fn new(
+        id: u32,
+        pool: u16,
+        cash_usd: f64,
+        debt_usd: f64,
+        belief: Belief,
+        hurdle: f64,
+    ) -> Self {
+        Self {
+            id,
+            pool,
+            cash_usd,
+            debt_usd,
+            belief,
+            hurdle_rate_per_year: hurdle,
+            distress_days: 0,
+            exited: false,
+        }
+    }
+}
+
+/// What a conversion project turns a site's MW into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProjectKind {
+    /// Leased to an AI tenant (the miner is the landlord).
+    Lease,
+    /// The miner's own GPU cloud.
+    GpuCloud,
+}
+
+/// Part of a site converted to AI: earning nothing until `ready_day`, then
+/// under contract until `end_day`, after which the MW is idle again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Project {
+    /// Lease or GPU cloud.
+    pub kind: ProjectKind,
+    /// Gross MW it takes.
+    pub mw: f64,
+    /// Day it started.
+    pub start_day: u32,
+    /// First day it earns.
+    pub ready_day: u32,
+    /// Day the contract ends.
+    pub end_day: u32,
+    /// Lease rate signed, USD per critical kW-month (leases only).
+    pub lease_usd_per_kw_month: f64,
+    /// Capex spent, USD.
+    pub capex_usd: f64,
+}
+
+impl Project {
+    /// Whether it is still being built on `day`.
+    pub fn converting(&self, day: u32) -> bool {
+        day < self.ready_day
+    }
 }
 
 /// A site: a grid connection with a power price, in a region.
 #[derive(Component, Clone, Debug)]
 pub struct Site {
+    /// Dense index of the site (in spawn order).
+    pub id: u32,
     /// The miner that owns it.
     pub miner: Entity,
     /// Grid connection, MW.
@@ -42,6 +115,41 @@ pub struct Site {
     pub region: u16,
     /// Whether it could host AI/HPC tenants.
     pub ai_eligible: bool,
+    /// Its AI projects (building or under contract).
+    pub projects: Vec<Project>,
+    /// Sold to an AI buyer: it has left mining for good.
+    pub sold: bool,
+    /// Curtailed from outside (a storm) until this day (exclusive).
+    pub offline_until_day: u32,
+}
+
+impl Site {
+    /// A mining site with no AI projects.
+    pub fn new(
+        id: u32,
+        miner: Entity,
+        power_mw: f64,
+        price: f64,
+        region: u16,
+        ai_eligible: bool,
+    ) -> Self {
+        Self {
+            id,
+            miner,
+            power_mw,
+            power_price_usd_per_mwh: price,
+            region,
+            ai_eligible,
+            projects: Vec::new(),
+            sold: false,
+            offline_until_day: 0,
+        }
+    }
+
+    /// Gross MW its projects take.
+    pub fn project_mw(&self) -> f64 {
+        self.projects.iter().map(|p| p.mw).sum()
+    }
 }
 
 /// What a fleet is doing today.
@@ -66,6 +174,8 @@ pub struct Fleet {
     pub efficiency_j_per_th: f64,
     /// What it is doing.
     pub state: FleetState,
+    /// Consecutive days its owner has kept it switched off.
+    pub curtailed_days: u32,
 }
 
 impl Fleet {
@@ -84,13 +194,22 @@ pub struct Pool {
     pub fee_pct: f64,
 }
 
-/// Region names, indexed by [`Site::region`], and whether each may mine.
+/// Region names, indexed by [`Site::region`], whether each may mine, and
+/// what its power costs relative to each site's own price.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Regions {
     /// Names in order of first appearance.
     pub names: Vec<String>,
     /// `false` while an event holds the region offline.
     pub online: Vec<bool>,
+    /// Drift per year of the region's power prices.
+    pub drift_per_year: Vec<f64>,
+    /// Product of the tariff steps so far.
+    pub tariff: Vec<f64>,
+    /// Today's factor on every site's price: drift × tariffs × AI pressure.
+    pub price_factor: Vec<f64>,
+    /// AI load (leased and GPU cloud) in the region, MW.
+    pub ai_mw: Vec<f64>,
 }
 
 impl Regions {
@@ -101,10 +220,89 @@ impl Regions {
             None => {
                 self.names.push(name.to_string());
                 self.online.push(true);
+                self.drift_per_year.push(0.0);
+                self.tariff.push(1.0);
+                self.price_factor.push(1.0);
+                self.ai_mw.push(0.0);
                 (self.names.len() - 1) as u16
             }
         }
     }
+}
+
+/// Money and decisions over a period (a day, an epoch, the run).
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Flows {
+    /// Mining revenue after pool fees, USD.
+    pub revenue_mining_usd: f64,
+    /// Lease income (net operating income), USD.
+    pub revenue_ai_lease_usd: f64,
+    /// GPU-cloud income after opex and power, USD.
+    pub revenue_gpu_cloud_usd: f64,
+    /// Sites sold to AI buyers, USD.
+    pub site_sales_usd: f64,
+    /// ASICs bought, USD.
+    pub asic_capex_usd: f64,
+    /// AI conversions paid for (conversion and GPUs), USD.
+    pub ai_capex_usd: f64,
+    /// Conversions started (lease or GPU cloud).
+    pub conversions_started: u64,
+    /// Conversions abandoned (after an AI shock).
+    pub conversions_abandoned: u64,
+    /// Sites sold to AI buyers (by choice or at auction).
+    pub sites_sold: u64,
+    /// Miners gone bankrupt.
+    pub miners_exited: u64,
+}
+
+/// [`Flows`] of the current day, the current epoch and the whole run.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Ledger {
+    /// Today so far.
+    pub day: Flows,
+    /// The current epoch so far.
+    pub epoch: Flows,
+    /// The run so far.
+    pub run: Flows,
+}
+
+impl Ledger {
+    /// Records the same flow in every period.
+    pub fn add(&mut self, f: impl Fn(&mut Flows)) {
+        f(&mut self.day);
+        f(&mut self.epoch);
+        f(&mut self.run);
+    }
+}
+
+/// ASICs ordered and not yet delivered.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Orders(pub Vec<Order>);
+
+/// Machines on their way to a site.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Order {
+    /// Day they start hashing.
+    pub day: u32,
+    /// Where.
+    pub site: Entity,
+    /// Hashrate, TH/s.
+    pub hashrate_ths: f64,
+    /// Efficiency, J/TH.
+    pub efficiency_j_per_th: f64,
+}
+
+/// The scenario's settings for decisions, power and finance, as a resource.
+#[derive(Resource, Clone, Debug)]
+pub struct Strategy {
+    /// Decisions and finance.
+    pub spec: crate::scenario::schema::StrategySpec,
+    /// Other cash opex, USD/MWh.
+    pub other_opex_usd_per_mwh: f64,
+    /// Power-price pressure of AI load, per GW.
+    pub ai_price_pressure_per_gw: f64,
+    /// Seed of the run, for per-site draws.
+    pub seed: u64,
 }
 
 /// Pool fees by pool index, for systems that price a fleet's output.

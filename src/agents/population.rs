@@ -42,28 +42,33 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
     }
     world.insert_resource(PoolFees(spec.pools.iter().map(|p| p.fee_pct).collect()));
 
+    let strategy = &spec.strategy;
     for m in &spec.miners {
         let miner = world
             .spawn((
-                Miner {
-                    id: counts.miners,
-                    pool: scenario.pool_index(&m.pool) as u16,
-                    cash_usd: m.cash_usd,
-                    debt_usd: m.debt_usd,
-                },
+                Miner::new(
+                    counts.miners,
+                    scenario.pool_index(&m.pool) as u16,
+                    m.cash_usd,
+                    m.debt_usd,
+                    m.belief.unwrap_or(strategy.named_belief),
+                    m.hurdle_rate_per_year
+                        .unwrap_or(strategy.hurdle_rate_per_year),
+                ),
                 Name::new(m.name.clone()),
             ))
             .id();
         counts.miners += 1;
         for s in &m.sites {
             let site = world
-                .spawn(Site {
+                .spawn(Site::new(
+                    counts.sites,
                     miner,
-                    power_mw: s.power_mw,
-                    power_price_usd_per_mwh: s.power_price_usd_per_mwh,
-                    region: regions.intern(&s.region),
-                    ai_eligible: s.ai_eligible,
-                })
+                    s.power_mw,
+                    s.power_price_usd_per_mwh,
+                    regions.intern(&s.region),
+                    s.ai_eligible,
+                ))
                 .id();
             counts.sites += 1;
             for f in &s.fleets {
@@ -72,6 +77,7 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
                     hashrate_ths: f.hashrate_ehs * THS_PER_EHS,
                     efficiency_j_per_th: f.efficiency_j_per_th,
                     state: FleetState::Mining,
+                    curtailed_days: 0,
                 });
                 counts.fleets += 1;
             }
@@ -108,13 +114,17 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
             })
             .collect();
 
+        let belief_dist =
+            WeightedIndex::new(strategy.beliefs.iter().map(|b| b.share)).expect("validated shares");
         struct Draw {
             class: usize,
             size: f64,
             pool: u16,
             region: u16,
             price: f64,
-            ai: bool,
+            ai_draw: f64,
+            belief: crate::agents::Belief,
+            hurdle: f64,
         }
         let first_id = counts.miners;
         let draws: Vec<Draw> = (0..pop.miners)
@@ -127,10 +137,18 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
                     pool: pool_ids[r.sample(&pool_dist)],
                     region: region_ids[r.sample(&region_dist)],
                     price: r.sample(price_dists[class]),
-                    ai: r.random_bool(pop.ai_eligible_share),
+                    ai_draw: r.random(),
+                    belief: strategy.beliefs[r.sample(&belief_dist)].belief,
+                    hurdle: strategy.hurdle_rate_per_year
+                        + strategy.hurdle_rate_spread * (2.0 * r.random::<f64>() - 1.0),
                 }
             })
             .collect();
+        // AI suitability favours big sites with cheap power: each site's
+        // chance is the eligible share scaled by √size × median price /
+        // price, relative to the mean of that weight (capped at 1).
+        let weight = |d: &Draw| d.size.sqrt() * pop.power_price_median_usd_per_mwh / d.price;
+        let mean_weight = draws.iter().map(weight).sum::<f64>() / draws.len() as f64;
         // Scale sizes so each generation holds its share of the hashrate
         // (spread over the generations that drew any miner at all).
         let mut class_size = vec![0.0; pop.fleet_mix.len()];
@@ -154,28 +172,50 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
                 hashrate_ths,
                 efficiency_j_per_th: class.efficiency_j_per_th,
                 state: FleetState::Mining,
+                curtailed_days: 0,
             };
+            let power_mw = fleet.power_mw() * pop.power_headroom;
+            let eligible = d.ai_draw < (pop.ai_eligible_share * weight(&d) / mean_weight).min(1.0);
             let miner = world
-                .spawn(Miner {
-                    id: counts.miners,
-                    pool: d.pool,
-                    cash_usd: 0.0,
-                    debt_usd: 0.0,
-                })
+                .spawn(Miner::new(
+                    counts.miners,
+                    d.pool,
+                    strategy.tail_cash_usd_per_mw * power_mw,
+                    0.0,
+                    d.belief,
+                    d.hurdle,
+                ))
                 .id();
             let site = world
-                .spawn(Site {
+                .spawn(Site::new(
+                    counts.sites,
                     miner,
-                    power_mw: fleet.power_mw() * pop.power_headroom,
-                    power_price_usd_per_mwh: d.price,
-                    region: d.region,
-                    ai_eligible: d.ai,
-                })
+                    power_mw,
+                    d.price,
+                    d.region,
+                    eligible,
+                ))
                 .id();
             world.spawn(Fleet { site, ..fleet });
             counts.miners += 1;
             counts.sites += 1;
             counts.fleets += 1;
+        }
+    }
+    for r in &spec.power.regions {
+        let i = regions.intern(&r.region) as usize;
+        regions.drift_per_year[i] = r.drift_per_year;
+    }
+    let default_drift = spec.power.drift_per_year;
+    let listed: Vec<&str> = spec
+        .power
+        .regions
+        .iter()
+        .map(|r| r.region.as_str())
+        .collect();
+    for (i, name) in regions.names.iter().enumerate() {
+        if !listed.contains(&name.as_str()) {
+            regions.drift_per_year[i] = default_drift;
         }
     }
     world.insert_resource(regions);

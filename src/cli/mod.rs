@@ -47,6 +47,11 @@ pub enum Command {
         /// Override a scenario field: `--set btc_price.initial_usd=60000`.
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<String>,
+        /// Also run the same seed without the AI option and report the
+        /// hashrate decline against it (`counterfactual: true` in a
+        /// scenario does the same).
+        #[arg(long)]
+        counterfactual: bool,
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
@@ -162,14 +167,20 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             seed,
             out,
             set,
+            counterfactual,
             quiet,
         } => {
-            let mut s = Scenario::load(&scenario, &overrides(&set)?)?;
+            let mut set = overrides(&set)?;
+            if counterfactual {
+                set.push(Override::parse("counterfactual=true")?);
+            }
+            let mut s = Scenario::load(&scenario, &set)?;
             if let Some(seed) = seed {
                 s = s.with_seed(seed);
             }
             let days = s.spec().duration_days;
-            let bar = progress(quiet, days as u64, "days");
+            let runs = if s.spec().counterfactual { 2 } else { 1 };
+            let bar = progress(quiet, days as u64 * runs, "days");
             bar.set_message(format!("{} seed {}", s.spec().name, s.spec().seed));
             let (dir, summary) = output::write_run(&s, &out, |_| bar.inc(1))
                 .with_context(|| format!("writing the run under {}", out.display()))?;
@@ -185,6 +196,27 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 summary.mean_block_interval_s,
                 summary.wall_time_s
             );
+            if summary.flows.conversions_started + summary.flows.sites_sold > 0
+                || summary.sold_mw_end > 0.0
+            {
+                println!(
+                    "  AI pivot: {} conversions, {} sites sold; at the end {:.0} MW leased, {:.0} MW GPU cloud, {:.0} MW converting, {:.0} MW sold",
+                    summary.flows.conversions_started,
+                    summary.flows.sites_sold,
+                    summary.ai_mw_end,
+                    summary.gpu_cloud_mw_end,
+                    summary.converting_mw_end,
+                    summary.sold_mw_end
+                );
+            }
+            if let (Some(no_ai), Some(vs)) = (
+                summary.hashrate_end_no_ai_ehs,
+                summary.hashrate_decline_vs_no_ai_pct,
+            ) {
+                println!(
+                    "  without the AI option: {no_ai:.1} EH/s at the end; the AI option costs {vs:.1} % of it"
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { files, set } => {

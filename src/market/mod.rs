@@ -1,6 +1,6 @@
-//! Markets the miners face: the BTC price ([`price`]) and the fees blocks
-//! pay ([`fees`]). Plain types with no ECS; the simulation wraps them as
-//! resources.
+//! Markets the miners face: the BTC price ([`price`]), the fees blocks pay
+//! ([`fees`]), the AI/HPC market ([`ai`]) and the ASIC market ([`asics`]).
+//! Plain types with no ECS; the simulation wraps them as resources.
 //!
 //! ```
 //! use hashflight::market::price::BtcPrice;
@@ -11,5 +11,7 @@
 //! assert_eq!(p.usd(), 45_000.0);
 //! ```
 
+pub mod ai;
+pub mod asics;
 pub mod fees;
 pub mod price;

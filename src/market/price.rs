@@ -1,4 +1,8 @@
-//! The BTC/USD price, stepped once a day.
+//! The BTC/USD price, stepped once a day: constant, geometric Brownian
+//! motion, regime-switching GBM or a daily path, with scheduled shocks on
+//! top.
+
+use std::sync::Arc;
 
 use rand::RngExt;
 use rand_distr::StandardNormal;
@@ -15,19 +19,47 @@ pub struct BtcPrice {
     model: PriceModel,
     /// (day, factor), sorted by day.
     shocks: Vec<(u32, f64)>,
+    /// Product of the shocks so far (a path's prices are scaled by it).
+    shock_factor: f64,
+    /// The regime of a regime-switching model.
+    regime: usize,
+    /// The daily prices of a path model.
+    path: Option<Arc<Vec<f64>>>,
 }
 
 impl BtcPrice {
-    /// A price starting at `initial_usd`.
-    pub fn new(initial_usd: f64, model: PriceModel, mut shocks: Vec<(u32, f64)>) -> Self {
+    /// A price starting at `initial_usd` (or the path's first day).
+    pub fn new(initial_usd: f64, model: PriceModel, shocks: Vec<(u32, f64)>) -> Self {
+        Self::with_path(initial_usd, model, shocks, None)
+    }
+
+    /// A price following `path` (one price per day) under a `Path` model.
+    pub fn with_path(
+        initial_usd: f64,
+        model: PriceModel,
+        mut shocks: Vec<(u32, f64)>,
+        path: Option<Arc<Vec<f64>>>,
+    ) -> Self {
         shocks.sort_by_key(|s| s.0);
+        let usd = match (&model, &path) {
+            (PriceModel::Path { .. }, Some(p)) => p[0],
+            _ => initial_usd,
+        };
         let mut p = Self {
-            usd: initial_usd,
+            usd,
             model,
             shocks,
+            shock_factor: 1.0,
+            regime: 0,
+            path,
         };
         p.apply_shocks(0);
         p
+    }
+
+    /// The regime a regime-switching price is in (0 otherwise).
+    pub fn regime(&self) -> usize {
+        self.regime
     }
 
     /// Today's price, USD.
@@ -37,15 +69,33 @@ impl BtcPrice {
 
     /// Moves the price to the start of `day` (called for day 1, 2, …).
     pub fn step(&mut self, day: u32, rng: &mut impl rand::Rng) {
-        if let PriceModel::Gbm {
-            drift_per_year,
-            volatility_per_year,
-        } = self.model
-        {
+        let (mu, sigma) = match &self.model {
+            PriceModel::Constant => (0.0, 0.0),
+            PriceModel::Gbm {
+                drift_per_year,
+                volatility_per_year,
+            } => (*drift_per_year, *volatility_per_year),
+            PriceModel::RegimeSwitching { regimes } => {
+                // The regime of the day that starts: the previous one ends
+                // with probability 1/mean_days.
+                let u: f64 = rng.random();
+                if u < 1.0 / regimes[self.regime].mean_days {
+                    self.regime = (self.regime + 1) % regimes.len();
+                }
+                let r = &regimes[self.regime];
+                (r.drift_per_year, r.volatility_per_year)
+            }
+            PriceModel::Path { .. } => {
+                let path = self.path.as_ref().expect("a path model has its prices");
+                self.usd = path[(day as usize).min(path.len() - 1)] * self.shock_factor;
+                self.apply_shocks(day);
+                return;
+            }
+        };
+        if sigma > 0.0 || mu != 0.0 {
             let dt = 1.0 / DAYS_PER_YEAR;
             let z: f64 = rng.sample(StandardNormal);
-            let sigma = volatility_per_year;
-            self.usd *= ((drift_per_year - 0.5 * sigma * sigma) * dt + sigma * dt.sqrt() * z).exp();
+            self.usd *= ((mu - 0.5 * sigma * sigma) * dt + sigma * dt.sqrt() * z).exp();
         }
         self.apply_shocks(day);
     }
@@ -53,6 +103,7 @@ impl BtcPrice {
     fn apply_shocks(&mut self, day: u32) {
         for &(_, factor) in self.shocks.iter().filter(|s| s.0 == day) {
             self.usd *= factor;
+            self.shock_factor *= factor;
         }
     }
 }
@@ -60,6 +111,65 @@ impl BtcPrice {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::schema::Regime;
+
+    #[test]
+    fn regimes_alternate_with_their_mean_lengths() {
+        let model = PriceModel::RegimeSwitching {
+            regimes: vec![
+                Regime {
+                    drift_per_year: 1.0,
+                    volatility_per_year: 0.0,
+                    mean_days: 50.0,
+                },
+                Regime {
+                    drift_per_year: -1.0,
+                    volatility_per_year: 0.0,
+                    mean_days: 200.0,
+                },
+            ],
+        };
+        let mut p = BtcPrice::new(100.0, model, vec![]);
+        let mut rng = crate::sim::rng::stream(3, 2);
+        let (mut in_first, mut switches, mut last) = (0u32, 0u32, 0);
+        let days = 200_000;
+        for d in 1..=days {
+            let before = p.usd();
+            p.step(d, &mut rng);
+            // Zero volatility: the price moves by the regime's drift exactly.
+            let expected = if p.regime() == 0 { 1.0 } else { -1.0 } / DAYS_PER_YEAR;
+            assert!(((p.usd() / before).ln() - expected).abs() < 1e-12);
+            in_first += (p.regime() == 0) as u32;
+            switches += (p.regime() != last) as u32;
+            last = p.regime();
+            // Keep the level bounded for the test's arithmetic.
+            if p.usd() > 1e6 || p.usd() < 1e-6 {
+                p = BtcPrice { usd: 100.0, ..p };
+            }
+        }
+        // Time shares 50/250 and 200/250; a cycle every 250 days.
+        let share = in_first as f64 / days as f64;
+        assert!((share - 0.2).abs() < 0.02, "{share}");
+        let cycles = switches as f64 / 2.0;
+        assert!((cycles - days as f64 / 250.0).abs() < 60.0, "{cycles}");
+    }
+
+    #[test]
+    fn a_path_is_followed_and_shocks_scale_it() {
+        let path = Arc::new(vec![10.0, 20.0, 30.0, 40.0]);
+        let model = PriceModel::Path {
+            csv: "p.csv".into(),
+        };
+        let mut p = BtcPrice::with_path(1.0, model, vec![(2, 0.5)], Some(path));
+        let mut rng = crate::sim::rng::stream(1, 2);
+        assert_eq!(p.usd(), 10.0);
+        let mut seen = vec![];
+        for d in 1..4 {
+            p.step(d, &mut rng);
+            seen.push(p.usd());
+        }
+        assert_eq!(seen, [20.0, 15.0, 20.0]);
+    }
 
     #[test]
     fn gbm_has_the_stated_log_drift_and_volatility() {

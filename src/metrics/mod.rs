@@ -70,6 +70,9 @@ pub struct EpochRow {
     pub offline_mw: f64,
     /// Miners with any fleet mining at its end.
     pub active_miners: u64,
+    /// AI pivot and fee market at its end; flows over the epoch.
+    #[serde(flatten)]
+    pub pivot: Pivot,
     /// Concentration at its end (hashrate) and over its blocks.
     #[serde(flatten)]
     pub centralization: Centralization,
@@ -154,6 +157,68 @@ pub struct Security {
     pub attack_build_power_usd_per_hour: f64,
 }
 
+/// Where miners' power has gone, what the AI and fee markets pay, and the
+/// period's money and decisions. The MW columns with `mining_mw`,
+/// `curtailed_mw` and `offline_mw` add up to every site's grid connection.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Pivot {
+    /// MW leased to AI tenants (contracts running).
+    pub ai_mw: f64,
+    /// MW running miners' own GPU clouds.
+    pub gpu_cloud_mw: f64,
+    /// MW being converted (earning nothing).
+    pub converting_mw: f64,
+    /// MW of sites sold to AI buyers.
+    pub sold_mw: f64,
+    /// MW of sites doing nothing (no machines, no project).
+    pub idle_mw: f64,
+    /// Fees over subsidy + fees in the period.
+    pub fee_share: f64,
+    /// Vbytes waiting in the mempool.
+    pub mempool_vbytes: f64,
+    /// Lease rate new contracts sign at, USD per critical kW-month.
+    pub ai_lease_usd_per_kw_month: f64,
+    /// GPU rental price, USD per GPU-hour.
+    pub gpu_usd_per_hour: f64,
+    /// Tenant demand for miners' sites, critical MW.
+    pub tenant_demand_mw: f64,
+    /// Of which not yet supplied, critical MW.
+    pub tenant_unmet_mw: f64,
+    /// Money and decisions over the period.
+    #[serde(flatten)]
+    pub flows: crate::agents::Flows,
+}
+
+/// A pool on a day (`pools.csv`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PoolDayRow<'a> {
+    /// Day of the run.
+    pub day: u32,
+    /// Pool name.
+    pub pool: &'a str,
+    /// Hashrate mining with it at the end of the day, EH/s.
+    pub hashrate_ehs: f64,
+    /// Blocks it found during the day.
+    pub blocks: u64,
+}
+
+/// A region on a day (`regions.csv`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RegionDayRow<'a> {
+    /// Day of the run.
+    pub day: u32,
+    /// Region name.
+    pub region: &'a str,
+    /// Hashrate mining there at the end of the day, EH/s.
+    pub hashrate_ehs: f64,
+    /// Whether it may mine.
+    pub online: bool,
+    /// Factor on its sites' power prices (drift, tariffs, AI load).
+    pub power_price_factor: f64,
+    /// AI load there (leased and GPU cloud), MW.
+    pub ai_mw: f64,
+}
+
 /// One day.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DayRow {
@@ -186,6 +251,11 @@ pub struct DayRow {
     pub curtailed_mw: f64,
     /// Power of the fleets in offline regions, MW.
     pub offline_mw: f64,
+    /// Fees paid during the day, BTC.
+    pub fees_btc: f64,
+    /// AI pivot and fee market at the end of the day; flows over the day.
+    #[serde(flatten)]
+    pub pivot: Pivot,
     /// Concentration at the end of the day (hashrate) and over the trailing
     /// block window.
     #[serde(flatten)]
@@ -240,6 +310,25 @@ pub struct Summary {
     pub security_budget_usd_per_day_end: f64,
     /// Cost of building a majority attack on the last day, USD of ASICs.
     pub attack_build_asic_usd_end: f64,
+    /// MW leased to AI tenants at the end.
+    pub ai_mw_end: f64,
+    /// MW of own GPU clouds at the end.
+    pub gpu_cloud_mw_end: f64,
+    /// MW being converted at the end.
+    pub converting_mw_end: f64,
+    /// MW of sites sold to AI buyers by the end.
+    pub sold_mw_end: f64,
+    /// MW idle at the end.
+    pub idle_mw_end: f64,
+    /// Money and decisions over the whole run.
+    #[serde(flatten)]
+    pub flows: crate::agents::Flows,
+    /// Hashrate at the end of the same seed run without the AI option,
+    /// EH/s (only with `--counterfactual`).
+    pub hashrate_end_no_ai_ehs: Option<f64>,
+    /// How much lower the end hashrate is than without the AI option,
+    /// percent of the latter (only with `--counterfactual`).
+    pub hashrate_decline_vs_no_ai_pct: Option<f64>,
     /// Wall-clock time of the run, s: the one figure that differs between
     /// two runs of the same scenario and seed.
     pub wall_time_s: f64,
@@ -275,7 +364,31 @@ impl Summary {
                 self.security_budget_usd_per_day_end,
             ),
             ("attack_build_asic_usd_end", self.attack_build_asic_usd_end),
+            ("ai_mw_end", self.ai_mw_end),
+            ("gpu_cloud_mw_end", self.gpu_cloud_mw_end),
+            ("converting_mw_end", self.converting_mw_end),
+            ("sold_mw_end", self.sold_mw_end),
+            ("idle_mw_end", self.idle_mw_end),
+            ("conversions_started", self.flows.conversions_started as f64),
+            ("sites_sold", self.flows.sites_sold as f64),
+            ("miners_exited", self.flows.miners_exited as f64),
+            ("asic_capex_usd", self.flows.asic_capex_usd),
+            ("revenue_ai_lease_usd", self.flows.revenue_ai_lease_usd),
+            (
+                "hashrate_decline_vs_no_ai_pct",
+                self.hashrate_decline_vs_no_ai_pct.unwrap_or(f64::NAN),
+            ),
         ]
+    }
+
+    /// Adds the comparison with the same run without the AI option.
+    pub fn set_counterfactual(&mut self, no_ai: &Summary) {
+        self.hashrate_end_no_ai_ehs = Some(no_ai.hashrate_end_ehs);
+        self.hashrate_decline_vs_no_ai_pct = Some(if no_ai.hashrate_end_ehs > 0.0 {
+            (no_ai.hashrate_end_ehs - self.hashrate_end_ehs) / no_ai.hashrate_end_ehs * 100.0
+        } else {
+            0.0
+        });
     }
 
     /// Names of [`Summary::figures`].
@@ -294,6 +407,14 @@ pub trait RecordSink: std::any::Any + Send + Sync {
     fn epoch(&mut self, row: &EpochRow) -> std::io::Result<()>;
     /// Receives a finished day.
     fn day(&mut self, row: &DayRow) -> std::io::Result<()>;
+    /// Receives a pool's day (before the day's row).
+    fn pool_day(&mut self, _row: &PoolDayRow) -> std::io::Result<()> {
+        Ok(())
+    }
+    /// Receives a region's day (before the day's row).
+    fn region_day(&mut self, _row: &RegionDayRow) -> std::io::Result<()> {
+        Ok(())
+    }
     /// Flushes what is buffered.
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())

@@ -15,7 +15,7 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::metrics::{DayRow, EpochRow, RecordSink, Summary};
+use crate::metrics::{DayRow, EpochRow, PoolDayRow, RecordSink, RegionDayRow, Summary};
 use crate::scenario::Scenario;
 use crate::sim::Simulation;
 
@@ -24,23 +24,30 @@ pub const RUN_FILES: &[&str] = &[
     "scenario.ron",
     "epochs.csv",
     "days.csv",
+    "pools.csv",
+    "regions.csv",
     "summary.json",
     "dashboard.png",
     "dashboard.svg",
 ];
 
-/// Streams rows into `epochs.csv` and `days.csv`.
+/// Streams rows into `epochs.csv`, `days.csv`, `pools.csv` and
+/// `regions.csv`.
 pub struct CsvSink {
     epochs: RowWriter,
     days: RowWriter,
+    pools: RowWriter,
+    regions: RowWriter,
 }
 
 impl CsvSink {
-    /// Creates both files in `dir`.
+    /// Creates the files in `dir`.
     pub fn create(dir: &Path) -> io::Result<Self> {
         Ok(Self {
             epochs: RowWriter::create(&dir.join("epochs.csv"))?,
             days: RowWriter::create(&dir.join("days.csv"))?,
+            pools: RowWriter::create(&dir.join("pools.csv"))?,
+            regions: RowWriter::create(&dir.join("regions.csv"))?,
         })
     }
 }
@@ -102,9 +109,17 @@ impl RecordSink for CsvSink {
     fn day(&mut self, row: &DayRow) -> io::Result<()> {
         self.days.write(row)
     }
+    fn pool_day(&mut self, row: &PoolDayRow) -> io::Result<()> {
+        self.pools.write(row)
+    }
+    fn region_day(&mut self, row: &RegionDayRow) -> io::Result<()> {
+        self.regions.write(row)
+    }
     fn flush(&mut self) -> io::Result<()> {
         self.epochs.flush()?;
-        self.days.flush()
+        self.days.flush()?;
+        self.pools.flush()?;
+        self.regions.flush()
     }
 }
 
@@ -231,7 +246,7 @@ fn fill(scenario: &Scenario, dir: &Path, on_day: impl FnMut(u32)) -> io::Result<
     );
     fs::write(dir.join("scenario.ron"), header + &scenario.to_ron())?;
     let sink = CsvSink::create(dir)?;
-    let (summary, _) = Simulation::new(scenario).run(sink, on_day)?;
+    let (summary, _) = Simulation::run_scenario(scenario, sink, on_day)?;
     write_json(&dir.join("summary.json"), &summary)?;
     let title = format!("{} — seed {}", spec_title(scenario), scenario.spec().seed);
     crate::plot::dashboard::write(dir, &title, Some(scenario.spec().chain.start_time_unix_s))

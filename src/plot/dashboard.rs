@@ -1,6 +1,7 @@
 //! The dashboard of a run: one figure of aligned panels over time, drawn
 //! from the run directory's `days.csv` and `epochs.csv`. Panels whose
-//! columns a run lacks are left out.
+//! columns a run lacks are left out, and so is the AI panel of a run in
+//! which nothing pivoted to AI.
 
 use std::path::Path;
 
@@ -42,11 +43,19 @@ pub fn panels(days: &Table, epochs: &Table) -> Vec<Panel> {
         ),
         with(
             Panel::new("AI / HPC capacity", "MW").stacked(),
-            vec![
-                day("ai_mw", 1.0).map(|l| l.label("AI leased")),
-                day("gpu_cloud_mw", 1.0).map(|l| l.label("own GPU cloud")),
-                day("converting_mw", 1.0).map(|l| l.label("converting")),
-            ],
+            if ["ai_mw", "gpu_cloud_mw", "converting_mw", "sold_mw"]
+                .iter()
+                .any(|k| days.get(k).is_some_and(|v| v.iter().any(|x| *x != 0.0)))
+            {
+                vec![
+                    day("ai_mw", 1.0).map(|l| l.label("AI leased")),
+                    day("gpu_cloud_mw", 1.0).map(|l| l.label("own GPU cloud")),
+                    day("converting_mw", 1.0).map(|l| l.label("converting")),
+                    day("sold_mw", 1.0).map(|l| l.label("sold to AI buyers")),
+                ]
+            } else {
+                Vec::new()
+            },
         ),
         with(
             Panel::new("Difficulty", "T"),

@@ -22,7 +22,7 @@ use ron::extensions::Extensions;
 use ron::ser::PrettyConfig;
 
 use super::error::{Problem, ScenarioError};
-use super::schema::ScenarioFile;
+use super::schema::{PriceModel, ScenarioFile};
 use super::{Scenario, locate, shipped, validate};
 
 /// The RON dialect of scenario files: `Some` may be left out.
@@ -178,14 +178,42 @@ impl Scenario {
     ) -> Result<Self, ScenarioError> {
         let parsed = parse_str(src, origin)?;
         let file = apply_overrides(parsed, overrides)?;
-        validate::validate(file).map_err(|problems| {
+        let mut scenario = validate::validate(file).map_err(|problems| {
             ScenarioError::Invalid(
                 problems
                     .into_iter()
                     .map(|(field, message)| locate_problem(src, origin, overrides, field, message))
                     .collect(),
             )
-        })
+        })?;
+        if let PriceModel::Path { csv } = &scenario.spec.btc_price.model {
+            // Relative to the scenario file's directory (or the working
+            // directory for text without a file); the resolved scenario
+            // names the file absolutely so that it re-runs from anywhere.
+            let base = Path::new(origin)
+                .parent()
+                .filter(|d| Path::new(origin).is_file() && !d.as_os_str().is_empty());
+            let path = match base {
+                Some(d) if Path::new(csv).is_relative() => d.join(csv),
+                _ => Path::new(csv).to_path_buf(),
+            };
+            let path = std::path::absolute(&path).unwrap_or(path);
+            let spec = &scenario.spec;
+            let prices = read_price_path(&path, spec.chain.start_time_unix_s, spec.duration_days)
+                .map_err(|(position, message)| {
+                ScenarioError::Invalid(vec![Problem {
+                    origin: path.display().to_string(),
+                    position,
+                    field: "btc_price.model.csv".into(),
+                    message,
+                }])
+            })?;
+            scenario.spec.btc_price.model = PriceModel::Path {
+                csv: path.display().to_string(),
+            };
+            scenario.price_path = Some(std::sync::Arc::new(prices));
+        }
+        Ok(scenario)
     }
 
     /// Loads a scenario file.
@@ -216,6 +244,100 @@ impl Scenario {
             }),
         }
     }
+}
+
+/// A problem in a price path: where (line, column) and what.
+type PathProblem = (Option<(usize, usize)>, String);
+
+/// Reads a daily `date,usd` CSV and returns the price of each day of the
+/// run, or the position (line, column) and text of the first problem.
+fn read_price_path(path: &Path, start_unix_s: i64, days: u32) -> Result<Vec<f64>, PathProblem> {
+    use chrono::{DateTime, Days, NaiveDate};
+    let start = DateTime::from_timestamp(start_unix_s, 0)
+        .map(|t| t.date_naive())
+        .ok_or((
+            None,
+            format!("the run's start time {start_unix_s} is not a date"),
+        ))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| (None, format!("cannot read the price path: {e}")))?;
+    let header = reader
+        .headers()
+        .map_err(|e| (Some((1, 1)), format!("cannot read the header: {e}")))?
+        .clone();
+    if header.iter().collect::<Vec<_>>() != ["date", "usd"] {
+        return Err((
+            Some((1, 1)),
+            format!(
+                "the header must be `date,usd`, got `{}`",
+                header.iter().collect::<Vec<_>>().join(",")
+            ),
+        ));
+    }
+    let mut prices = Vec::with_capacity(days as usize);
+    let mut previous: Option<NaiveDate> = None;
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line() as usize);
+            (Some((line, 1)), format!("bad row: {e}"))
+        })?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let date_text = record.get(0).unwrap_or("");
+        let date = NaiveDate::parse_from_str(date_text, "%Y-%m-%d").map_err(|_| {
+            (
+                Some((line, 1)),
+                format!("`{date_text}` is not a date: write YYYY-MM-DD"),
+            )
+        })?;
+        let usd_text = record.get(1).unwrap_or("");
+        let usd: f64 = usd_text.parse().map_err(|_| {
+            (
+                Some((line, date_text.len() + 2)),
+                format!("`{usd_text}` is not a price in USD"),
+            )
+        })?;
+        if !(usd.is_finite() && usd > 0.0) {
+            return Err((
+                Some((line, date_text.len() + 2)),
+                format!("the price must be a positive number, got {usd}"),
+            ));
+        }
+        if let Some(p) = previous
+            && p.checked_add_days(Days::new(1)) != Some(date)
+        {
+            return Err((
+                Some((line, 1)),
+                format!(
+                    "{date} does not follow {p}: the path needs one row per day, in order, without gaps"
+                ),
+            ));
+        }
+        previous = Some(date);
+        if date >= start && prices.len() < days as usize {
+            if prices.is_empty() && date != start {
+                return Err((
+                    Some((line, 1)),
+                    format!("the path starts after the run does ({start})"),
+                ));
+            }
+            prices.push(usd);
+        }
+    }
+    if prices.len() < days as usize {
+        let end = start
+            .checked_add_days(Days::new(days as u64 - 1))
+            .unwrap_or(start);
+        return Err((
+            None,
+            format!(
+                "the path must cover every day of the run, {start} to {end}; it has {} of its {days} days",
+                prices.len()
+            ),
+        ));
+    }
+    Ok(prices)
 }
 
 fn locate_problem(

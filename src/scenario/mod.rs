@@ -28,11 +28,21 @@ pub use schema::ScenarioFile;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
     spec: ScenarioFile,
+    /// The daily BTC price of a `Path` price model, one per day of the run.
+    price_path: Option<std::sync::Arc<Vec<f64>>>,
 }
 
 impl Scenario {
     pub(crate) fn new_unchecked(spec: ScenarioFile) -> Self {
-        Self { spec }
+        Self {
+            spec,
+            price_path: None,
+        }
+    }
+
+    /// The daily BTC prices read from the scenario's CSV path, if it has one.
+    pub fn price_path(&self) -> Option<&[f64]> {
+        self.price_path.as_deref().map(|v| v.as_slice())
     }
 
     /// The resolved scenario.
@@ -44,6 +54,15 @@ impl Scenario {
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.spec.seed = seed;
         self
+    }
+
+    /// The same scenario with the AI option switched off (the
+    /// counterfactual run).
+    pub fn without_ai(&self) -> Self {
+        let mut s = self.clone();
+        s.spec.ai.enabled = false;
+        s.spec.counterfactual = false;
+        s
     }
 
     /// The fully resolved scenario as RON: running it reproduces the run.

@@ -51,6 +51,23 @@ pub struct ScenarioFile {
     /// How security and concentration are measured.
     #[serde(default = "shipped::baseline_security")]
     pub security: SecuritySpec,
+    /// Power costs beyond each site's price: other opex, regional drift,
+    /// AI competition for power.
+    #[serde(default = "shipped::baseline_power")]
+    pub power: PowerSpec,
+    /// How miners decide: beliefs, hurdle rates, financing, distress.
+    #[serde(default = "shipped::baseline_strategy")]
+    pub strategy: StrategySpec,
+    /// The ASIC market: prices, the efficiency frontier, delivery, life.
+    #[serde(default = "shipped::baseline_asics")]
+    pub asics: AsicSpec,
+    /// The AI/HPC market: tenants, leases, GPU cloud, site buyers.
+    #[serde(default = "shipped::baseline_ai")]
+    pub ai: AiSpec,
+    /// Also run the same seed with the AI option disabled and report the
+    /// hashrate decline against it (as `--counterfactual` does).
+    #[serde(default)]
+    pub counterfactual: bool,
 }
 
 /// How security and concentration are measured.
@@ -139,6 +156,33 @@ pub enum PriceModel {
         /// Annualised volatility, e.g. 0.5.
         volatility_per_year: f64,
     },
+    /// GBM whose drift and volatility switch between regimes (a Markov
+    /// chain: each day a regime ends with probability 1/mean_days and the
+    /// next one in the list begins, wrapping round). Starts in the first.
+    RegimeSwitching {
+        /// The regimes, in the order they follow each other.
+        regimes: Vec<Regime>,
+    },
+    /// A daily path read from a CSV file with a header `date,usd` and one
+    /// row per day (`YYYY-MM-DD`), from the run's start date on, without
+    /// gaps. The path is relative to the scenario file. `initial_usd` is
+    /// ignored; shocks still apply.
+    Path {
+        /// The CSV file.
+        csv: String,
+    },
+}
+
+/// One regime of a regime-switching price.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regime {
+    /// Expected log-return per year.
+    pub drift_per_year: f64,
+    /// Annualised volatility.
+    pub volatility_per_year: f64,
+    /// Mean length of the regime, days.
+    pub mean_days: f64,
 }
 
 /// A one-off move of the price.
@@ -155,9 +199,50 @@ pub struct PriceShock {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FeeSpec {
-    /// Fees per block, BTC.
+    /// `Mempool` (a fee market) or `Fixed` (`per_block_btc` on every block).
+    #[serde(default = "shipped::defaults::fees_model")]
+    pub model: FeeModel,
+    /// Fees per block under the `Fixed` model, BTC.
     #[serde(default = "shipped::defaults::fees_per_block_btc")]
     pub per_block_btc: f64,
+    /// The fee market under the `Mempool` model.
+    #[serde(default = "shipped::defaults::fees_mempool")]
+    pub mempool: MempoolSpec,
+}
+
+/// How blocks are paid fees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FeeModel {
+    /// The same fees on every block.
+    Fixed,
+    /// A mempool of fee-rate buckets that blocks empty from the top.
+    Mempool,
+}
+
+/// A mempool: transactions arrive at a rate with a log-normal fee-rate
+/// distribution; each block takes the highest fee rates up to its size.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MempoolSpec {
+    /// Transactions arriving, vbytes per second (a block every 600 s
+    /// clears 1,666.7 vB/s).
+    #[serde(default = "shipped::defaults::mempool_demand_vbytes_per_s")]
+    pub demand_vbytes_per_s: f64,
+    /// Growth of that demand per year (0.05 = +5 %/year, compounding).
+    #[serde(default = "shipped::defaults::mempool_demand_growth_per_year")]
+    pub demand_growth_per_year: f64,
+    /// Median fee rate offered, sat/vB.
+    #[serde(default = "shipped::defaults::mempool_fee_rate_median_sat_per_vb")]
+    pub fee_rate_median_sat_per_vb: f64,
+    /// Log-normal σ of the fee rate.
+    #[serde(default = "shipped::defaults::mempool_fee_rate_sigma")]
+    pub fee_rate_sigma: f64,
+    /// Block capacity, vbytes (weight limit / 4).
+    #[serde(default = "shipped::defaults::mempool_block_vbytes")]
+    pub block_vbytes: f64,
+    /// Mempool size cap, vbytes: beyond it the cheapest are evicted.
+    #[serde(default = "shipped::defaults::mempool_max_vbytes")]
+    pub max_vbytes: f64,
 }
 
 /// A mining pool.
@@ -189,6 +274,13 @@ pub struct MinerSpec {
     /// Debt outstanding, USD.
     #[serde(default)]
     pub debt_usd: f64,
+    /// How it forecasts; `strategy.named_belief` when absent.
+    #[serde(default)]
+    pub belief: Option<Belief>,
+    /// Its hurdle rate (discount rate of its decisions) per year;
+    /// `strategy.hurdle_rate_per_year` when absent.
+    #[serde(default)]
+    pub hurdle_rate_per_year: Option<f64>,
     /// Its sites.
     pub sites: Vec<SiteSpec>,
 }
@@ -293,12 +385,17 @@ pub struct RegionShare {
     pub share: f64,
 }
 
-/// Something that happens on a given day of the run.
+/// Something that happens on a given day of the run, or on the first day
+/// that starts at or past a given height.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventSpec {
     /// Day of the run (0-based) on whose start it happens.
-    pub day: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<u32>,
+    /// Or: the height whose reaching triggers it (at the next day start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u64>,
     /// What happens.
     pub event: Event,
 }
@@ -307,14 +404,297 @@ pub struct EventSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub enum Event {
-    /// Every site in the region stops (a ban, a grid failure).
+    /// Every site in the region stops (a ban, a grid failure). Optionally a
+    /// share of its sites relocates to another region after some days and
+    /// mines again there.
     RegionOffline {
         /// Region name, as the sites give it.
         region: String,
+        /// Share of the region's sites that relocate (0–1).
+        #[serde(default)]
+        relocate_share: f64,
+        /// Days until the relocated sites mine again.
+        #[serde(default)]
+        relocate_after_days: u32,
+        /// Where they go (a region name; may be new).
+        #[serde(default)]
+        relocate_to: Option<String>,
     },
     /// The region's sites may mine again.
     RegionOnline {
         /// Region name, as the sites give it.
         region: String,
     },
+    /// A share of the region's mining power is curtailed for some days (a
+    /// heat wave, a winter storm, a grid emergency).
+    RegionCurtail {
+        /// Region name.
+        region: String,
+        /// Share of each site's power that must stop (0–1).
+        share: f64,
+        /// How many days it lasts.
+        days: u32,
+    },
+    /// The region's power price is multiplied (a tariff step).
+    PowerPrice {
+        /// Region name.
+        region: String,
+        /// Factor on every site's price in the region.
+        multiply_by: f64,
+    },
+    /// The AI market moves at once (a DeepSeek-style demand cut, or a
+    /// boom): tenant demand, lease rates and GPU rental prices are
+    /// multiplied, and a share of unfinished conversions is abandoned.
+    AiShock {
+        /// Factor on tenant demand.
+        demand_multiply_by: f64,
+        /// Factor on the lease rate.
+        lease_multiply_by: f64,
+        /// Factor on the GPU rental price.
+        gpu_multiply_by: f64,
+        /// Share of unfinished conversions abandoned (capex lost, the MW
+        /// goes back to the miner idle).
+        #[serde(default)]
+        abandon_share: f64,
+    },
+    /// Fee demand is multiplied for some days (an inscription wave).
+    FeeWave {
+        /// Factor on the vbytes arriving per second.
+        demand_multiply_by: f64,
+        /// Factor on the fee rates offered.
+        #[serde(default = "one")]
+        fee_rate_multiply_by: f64,
+        /// How many days it lasts.
+        days: u32,
+    },
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl Event {
+    /// The region the event is about, if any.
+    pub fn region(&self) -> Option<&str> {
+        match self {
+            Event::RegionOffline { region, .. }
+            | Event::RegionOnline { region }
+            | Event::RegionCurtail { region, .. }
+            | Event::PowerPrice { region, .. } => Some(region),
+            Event::AiShock { .. } | Event::FeeWave { .. } => None,
+        }
+    }
+}
+
+/// Power costs beyond each site's own price.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PowerSpec {
+    /// Cash opex other than electricity, USD per MWh drawn.
+    #[serde(default = "shipped::defaults::power_other_opex_usd_per_mwh")]
+    pub other_opex_usd_per_mwh: f64,
+    /// Drift of power prices per year (0.02 = +2 %/year), for every region
+    /// not listed in `regions`.
+    #[serde(default = "shipped::defaults::power_drift_per_year")]
+    pub drift_per_year: f64,
+    /// Regions whose prices drift differently.
+    #[serde(default = "shipped::defaults::power_regions")]
+    pub regions: Vec<RegionPower>,
+    /// How much AI load bids up a region's power: the price rises by this
+    /// fraction per GW of AI (leased and GPU cloud) in the region.
+    #[serde(default = "shipped::defaults::power_ai_price_pressure_per_gw")]
+    pub ai_price_pressure_per_gw: f64,
+}
+
+/// A region's own power-price drift.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionPower {
+    /// Region name.
+    pub region: String,
+    /// Drift of its prices per year.
+    pub drift_per_year: f64,
+}
+
+/// How a miner forecasts hashprice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Belief {
+    /// Today's hashprice forever.
+    Myopic,
+    /// A moving average of hashprice over `strategy.memory_days`, forever.
+    Adaptive,
+    /// The moving average, scaled by the block reward at each future date:
+    /// it sees the halvings coming (and `strategy.difficulty_growth_per_year`).
+    HalvingAware,
+}
+
+/// A belief's share of the generated population.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BeliefShare {
+    /// The belief.
+    pub belief: Belief,
+    /// Share of the population's miners.
+    pub share: f64,
+}
+
+/// How miners decide, and how they are financed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrategySpec {
+    /// Beliefs of the generated miners; shares sum to 1.
+    #[serde(default = "shipped::defaults::strategy_beliefs")]
+    pub beliefs: Vec<BeliefShare>,
+    /// Belief of named miners that do not state one.
+    #[serde(default = "shipped::defaults::strategy_named_belief")]
+    pub named_belief: Belief,
+    /// Memory of adaptive forecasts, days (exponential moving average).
+    #[serde(default = "shipped::defaults::strategy_memory_days")]
+    pub memory_days: f64,
+    /// Growth of difficulty that halving-aware miners expect, per year.
+    #[serde(default = "shipped::defaults::strategy_difficulty_growth_per_year")]
+    pub difficulty_growth_per_year: f64,
+    /// Median hurdle rate per year: the discount rate of every decision.
+    #[serde(default = "shipped::defaults::strategy_hurdle_rate_per_year")]
+    pub hurdle_rate_per_year: f64,
+    /// Spread of the generated miners' hurdle rates: each draws uniformly
+    /// within ± this of the median.
+    #[serde(default = "shipped::defaults::strategy_hurdle_rate_spread")]
+    pub hurdle_rate_spread: f64,
+    /// Hysteresis: an irreversible switch must beat carrying on by this
+    /// share of its capex (or of the sale price) before it is taken.
+    #[serde(default = "shipped::defaults::strategy_hysteresis_share")]
+    pub hysteresis_share: f64,
+    /// Whether miners buy new machines for free MW.
+    #[serde(default = "shipped::defaults::strategy_growth")]
+    pub growth: bool,
+    /// Cash a miner keeps before buying machines, USD per MW it owns.
+    #[serde(default = "shipped::defaults::strategy_cash_reserve_usd_per_mw")]
+    pub cash_reserve_usd_per_mw: f64,
+    /// Starting cash of generated miners, USD per MW of their sites.
+    #[serde(default = "shipped::defaults::strategy_tail_cash_usd_per_mw")]
+    pub tail_cash_usd_per_mw: f64,
+    /// Interest on debt per year (interest only; principal is not repaid).
+    #[serde(default = "shipped::defaults::strategy_interest_rate_per_year")]
+    pub interest_rate_per_year: f64,
+    /// Share of an AI project's capex that must come from cash; the rest is
+    /// borrowed.
+    #[serde(default = "shipped::defaults::strategy_ai_equity_share")]
+    pub ai_equity_share: f64,
+    /// Credit line, USD per MW owned: cash may go this far below zero.
+    #[serde(default = "shipped::defaults::strategy_credit_line_usd_per_mw")]
+    pub credit_line_usd_per_mw: f64,
+    /// Days below the credit line before a miner is bankrupt and its sites
+    /// are auctioned.
+    #[serde(default = "shipped::defaults::strategy_distress_days")]
+    pub distress_days: u32,
+    /// Days a fleet may stay curtailed before its owner retires it.
+    #[serde(default = "shipped::defaults::strategy_retire_after_days")]
+    pub retire_after_days: u32,
+}
+
+/// The ASIC market.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AsicSpec {
+    /// Price of frontier machines at the reference hashprice, USD/TH.
+    #[serde(default = "shipped::defaults::asics_usd_per_th")]
+    pub usd_per_th: f64,
+    /// The hashprice at which `usd_per_th` holds, USD/PH/day; the price
+    /// moves in proportion to hashprice.
+    #[serde(default = "shipped::defaults::asics_reference_hashprice_usd_per_ph_day")]
+    pub reference_hashprice_usd_per_ph_day: f64,
+    /// Efficiency of the newest machines on day 0, J/TH.
+    #[serde(default = "shipped::defaults::asics_frontier_j_per_th")]
+    pub frontier_j_per_th: f64,
+    /// Fall of the frontier's J/TH per year (0.1 = −10 %/year).
+    #[serde(default = "shipped::defaults::asics_frontier_decline_per_year")]
+    pub frontier_decline_per_year: f64,
+    /// Days from order to hashing.
+    #[serde(default = "shipped::defaults::asics_delivery_days")]
+    pub delivery_days: u32,
+    /// Years a machine is expected to earn (the horizon of a purchase).
+    #[serde(default = "shipped::defaults::asics_life_years")]
+    pub life_years: f64,
+}
+
+/// The AI/HPC market and the conversion options it offers miners.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AiSpec {
+    /// Whether miners may convert or sell sites to AI at all (`false` is
+    /// the counterfactual).
+    #[serde(default = "shipped::defaults::ai_enabled")]
+    pub enabled: bool,
+    /// Critical IT MW per gross MW of a converted site.
+    #[serde(default = "shipped::defaults::ai_critical_it_share")]
+    pub critical_it_share: f64,
+    /// Tenant demand for miners' sites on day 0, critical MW.
+    #[serde(default = "shipped::defaults::ai_tenant_demand_mw")]
+    pub tenant_demand_mw: f64,
+    /// Growth of tenant demand, critical MW per year.
+    #[serde(default = "shipped::defaults::ai_demand_growth_mw_per_year")]
+    pub demand_growth_mw_per_year: f64,
+    /// Lease rate on day 0, USD per critical kW per month.
+    #[serde(default = "shipped::defaults::ai_lease_usd_per_kw_month")]
+    pub lease_usd_per_kw_month: f64,
+    /// Trend of the lease rate per year.
+    #[serde(default = "shipped::defaults::ai_lease_growth_per_year")]
+    pub lease_growth_per_year: f64,
+    /// How the rate responds to unmet demand: it scales as (unmet MW /
+    /// day-0 demand) to this power, within ×0.5–×2, on top of its trend.
+    #[serde(default = "shipped::defaults::ai_lease_elasticity")]
+    pub lease_elasticity: f64,
+    /// Net operating income over lease revenue.
+    #[serde(default = "shipped::defaults::ai_noi_margin")]
+    pub noi_margin: f64,
+    /// Conversion capex, USD per critical MW (excluding GPUs).
+    #[serde(default = "shipped::defaults::ai_conversion_capex_usd_per_critical_mw")]
+    pub conversion_capex_usd_per_critical_mw: f64,
+    /// Days from the decision to the first rent, earning nothing.
+    #[serde(default = "shipped::defaults::ai_lead_time_days")]
+    pub lead_time_days: u32,
+    /// Lease term, years: the MW cannot return to mining before it ends.
+    #[serde(default = "shipped::defaults::ai_lease_term_years")]
+    pub lease_term_years: f64,
+    /// Most gross MW converted per site per review (staged conversion).
+    #[serde(default = "shipped::defaults::ai_stage_mw")]
+    pub stage_mw: f64,
+    /// An AI buyer's offer for an eligible site, USD per W of grid
+    /// connection.
+    #[serde(default = "shipped::defaults::ai_sale_usd_per_w")]
+    pub sale_usd_per_w: f64,
+    /// The own-GPU-cloud option.
+    #[serde(default = "shipped::defaults::ai_gpu")]
+    pub gpu: GpuSpec,
+}
+
+/// Running an own GPU cloud.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GpuSpec {
+    /// Whether miners consider it.
+    #[serde(default = "shipped::defaults::gpu_enabled")]
+    pub enabled: bool,
+    /// Rental price on day 0, USD per GPU-hour.
+    #[serde(default = "shipped::defaults::gpu_usd_per_hour")]
+    pub usd_per_hour: f64,
+    /// Drift of the rental price per year (−0.2 = −20 %/year).
+    #[serde(default = "shipped::defaults::gpu_drift_per_year")]
+    pub drift_per_year: f64,
+    /// GPUs per critical MW.
+    #[serde(default = "shipped::defaults::gpu_gpus_per_critical_mw")]
+    pub gpus_per_critical_mw: f64,
+    /// Share of GPU-hours rented.
+    #[serde(default = "shipped::defaults::gpu_utilisation")]
+    pub utilisation: f64,
+    /// GPU capex, USD per critical MW (on top of conversion).
+    #[serde(default = "shipped::defaults::gpu_capex_usd_per_critical_mw")]
+    pub capex_usd_per_critical_mw: f64,
+    /// Operating cost other than power, share of revenue.
+    #[serde(default = "shipped::defaults::gpu_opex_share")]
+    pub opex_share: f64,
+    /// Contract term, years.
+    #[serde(default = "shipped::defaults::gpu_term_years")]
+    pub term_years: f64,
 }

@@ -205,7 +205,188 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
             );
         }
     }
+    if let PriceModel::RegimeSwitching { regimes } = &price.model {
+        if regimes.is_empty() {
+            c.fail("btc_price.model.regimes", "list at least one regime");
+        }
+        for (i, r) in regimes.iter().enumerate() {
+            let at = format!("btc_price.model.regimes.{i}");
+            c.within(&format!("{at}.drift_per_year"), r.drift_per_year, -5.0, 5.0);
+            c.within(
+                &format!("{at}.volatility_per_year"),
+                r.volatility_per_year,
+                0.0,
+                5.0,
+            );
+            c.within(&format!("{at}.mean_days"), r.mean_days, 1.0, 1e6);
+        }
+    }
+    if let PriceModel::Path { csv } = &price.model
+        && csv.trim().is_empty()
+    {
+        c.fail(
+            "btc_price.model.csv",
+            "name a CSV file with a `date,usd` header",
+        );
+    }
     c.non_negative("fees.per_block_btc", file.fees.per_block_btc);
+    let mp = &file.fees.mempool;
+    c.positive("fees.mempool.demand_vbytes_per_s", mp.demand_vbytes_per_s);
+    c.within(
+        "fees.mempool.demand_vbytes_per_s",
+        mp.demand_vbytes_per_s,
+        0.0,
+        1e9,
+    );
+    c.within(
+        "fees.mempool.demand_growth_per_year",
+        mp.demand_growth_per_year,
+        -0.99,
+        10.0,
+    );
+    c.within(
+        "fees.mempool.fee_rate_median_sat_per_vb",
+        mp.fee_rate_median_sat_per_vb,
+        1e-3,
+        1e6,
+    );
+    c.within("fees.mempool.fee_rate_sigma", mp.fee_rate_sigma, 0.0, 5.0);
+    c.within("fees.mempool.block_vbytes", mp.block_vbytes, 1.0, 1e9);
+    if c.finite("fees.mempool.max_vbytes", mp.max_vbytes)
+        && !(mp.max_vbytes >= mp.block_vbytes && mp.max_vbytes <= 1e12)
+    {
+        c.fail(
+            "fees.mempool.max_vbytes",
+            format!(
+                "must be between block_vbytes ({}) and 1e12, got {}",
+                mp.block_vbytes, mp.max_vbytes
+            ),
+        );
+    }
+
+    // Power, strategy, ASICs, AI.
+    let pw = &file.power;
+    c.non_negative("power.other_opex_usd_per_mwh", pw.other_opex_usd_per_mwh);
+    c.within("power.drift_per_year", pw.drift_per_year, -0.9, 10.0);
+    for (i, r) in pw.regions.iter().enumerate() {
+        c.within(
+            &format!("power.regions.{i}.drift_per_year"),
+            r.drift_per_year,
+            -0.9,
+            10.0,
+        );
+    }
+    c.within(
+        "power.ai_price_pressure_per_gw",
+        pw.ai_price_pressure_per_gw,
+        0.0,
+        10.0,
+    );
+    let st = &file.strategy;
+    c.shares("strategy.beliefs", st.beliefs.iter().map(|b| b.share));
+    c.within("strategy.memory_days", st.memory_days, 1.0, 36_525.0);
+    c.within(
+        "strategy.difficulty_growth_per_year",
+        st.difficulty_growth_per_year,
+        -0.9,
+        10.0,
+    );
+    c.within(
+        "strategy.hurdle_rate_per_year",
+        st.hurdle_rate_per_year,
+        0.0,
+        1.0,
+    );
+    c.within(
+        "strategy.hurdle_rate_spread",
+        st.hurdle_rate_spread,
+        0.0,
+        st.hurdle_rate_per_year.max(0.0),
+    );
+    c.within("strategy.hysteresis_share", st.hysteresis_share, 0.0, 10.0);
+    c.non_negative(
+        "strategy.cash_reserve_usd_per_mw",
+        st.cash_reserve_usd_per_mw,
+    );
+    c.non_negative("strategy.tail_cash_usd_per_mw", st.tail_cash_usd_per_mw);
+    c.within(
+        "strategy.interest_rate_per_year",
+        st.interest_rate_per_year,
+        0.0,
+        1.0,
+    );
+    c.within("strategy.ai_equity_share", st.ai_equity_share, 0.0, 1.0);
+    c.non_negative("strategy.credit_line_usd_per_mw", st.credit_line_usd_per_mw);
+    if st.distress_days == 0 {
+        c.fail("strategy.distress_days", "must be at least 1 day");
+    }
+    if st.retire_after_days == 0 {
+        c.fail("strategy.retire_after_days", "must be at least 1 day");
+    }
+    let a = &file.asics;
+    c.non_negative("asics.usd_per_th", a.usd_per_th);
+    c.positive(
+        "asics.reference_hashprice_usd_per_ph_day",
+        a.reference_hashprice_usd_per_ph_day,
+    );
+    c.positive("asics.frontier_j_per_th", a.frontier_j_per_th);
+    c.within(
+        "asics.frontier_decline_per_year",
+        a.frontier_decline_per_year,
+        0.0,
+        0.9,
+    );
+    c.within("asics.life_years", a.life_years, 0.1, 50.0);
+    if a.delivery_days > 3650 {
+        c.fail(
+            "asics.delivery_days",
+            format!("must be at most 3650, got {}", a.delivery_days),
+        );
+    }
+    let ai = &file.ai;
+    c.within("ai.critical_it_share", ai.critical_it_share, 0.01, 1.0);
+    c.non_negative("ai.tenant_demand_mw", ai.tenant_demand_mw);
+    c.finite("ai.demand_growth_mw_per_year", ai.demand_growth_mw_per_year);
+    c.positive("ai.lease_usd_per_kw_month", ai.lease_usd_per_kw_month);
+    c.within(
+        "ai.lease_growth_per_year",
+        ai.lease_growth_per_year,
+        -0.9,
+        10.0,
+    );
+    c.within("ai.lease_elasticity", ai.lease_elasticity, 0.0, 10.0);
+    c.within("ai.noi_margin", ai.noi_margin, 0.0, 1.0);
+    c.non_negative(
+        "ai.conversion_capex_usd_per_critical_mw",
+        ai.conversion_capex_usd_per_critical_mw,
+    );
+    c.positive("ai.stage_mw", ai.stage_mw);
+    c.non_negative("ai.sale_usd_per_w", ai.sale_usd_per_w);
+    let lead_years = ai.lead_time_days as f64 / 365.25;
+    for (field, term) in [
+        ("ai.lease_term_years", ai.lease_term_years),
+        ("ai.gpu.term_years", ai.gpu.term_years),
+    ] {
+        if c.finite(field, term) && !(term > lead_years && term <= 100.0) {
+            c.fail(
+                field,
+                format!(
+                    "a contract of {term} years must be longer than the lead time ({} days = {lead_years:.2} years) and at most 100 years",
+                    ai.lead_time_days
+                ),
+            );
+        }
+    }
+    let g = &ai.gpu;
+    c.positive("ai.gpu.usd_per_hour", g.usd_per_hour);
+    c.within("ai.gpu.drift_per_year", g.drift_per_year, -0.9, 10.0);
+    c.positive("ai.gpu.gpus_per_critical_mw", g.gpus_per_critical_mw);
+    c.within("ai.gpu.utilisation", g.utilisation, 0.0, 1.0);
+    c.non_negative(
+        "ai.gpu.capex_usd_per_critical_mw",
+        g.capex_usd_per_critical_mw,
+    );
+    c.within("ai.gpu.opex_share", g.opex_share, 0.0, 1.0);
 
     // Pools and miners.
     c.unique("pools", file.pools.iter().map(|p| p.name.as_str()));
@@ -255,6 +436,9 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
         check_pool(&mut c, format!("{at}.pool"), &m.pool);
         c.finite(&format!("{at}.cash_usd"), m.cash_usd);
         c.non_negative(&format!("{at}.debt_usd"), m.debt_usd);
+        if let Some(h) = m.hurdle_rate_per_year {
+            c.within(&format!("{at}.hurdle_rate_per_year"), h, 0.0, 1.0);
+        }
         if m.sites.is_empty() {
             c.fail(format!("{at}.sites"), "a miner needs at least one site");
         }
@@ -396,24 +580,100 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
             vec![]
         })
         .collect();
+    let mut known: Vec<&str> = regions.iter().copied().collect();
+    known.sort();
     for (i, e) in file.events.iter().enumerate() {
-        if e.day >= file.duration_days {
-            c.fail(
-                format!("events.{i}.day"),
+        let at = format!("events.{i}");
+        match (e.day, e.height) {
+            (Some(day), None) if day >= file.duration_days => c.fail(
+                format!("{at}.day"),
                 format!(
-                    "day {} is past the end of the run (days 0..{})",
-                    e.day, file.duration_days
+                    "day {day} is past the end of the run (days 0..{})",
+                    file.duration_days
+                ),
+            ),
+            (None, Some(h)) if h < chain.start_height => c.fail(
+                format!("{at}.height"),
+                format!(
+                    "height {h} is before the run's first block {}",
+                    chain.start_height
+                ),
+            ),
+            (Some(_), Some(_)) | (None, None) => c.fail(
+                at.clone(),
+                "give exactly one of `day` (day of the run) or `height` (block height)",
+            ),
+            _ => {}
+        }
+        if let Some(region) = e.event.region()
+            && !regions.contains(region)
+        {
+            c.fail(
+                format!("{at}.event.region"),
+                format!(
+                    "no site is in region `{region}` (regions: {})",
+                    known.join(", ")
                 ),
             );
         }
-        let (Event::RegionOffline { region } | Event::RegionOnline { region }) = &e.event;
-        if !regions.contains(region.as_str()) {
-            let mut known: Vec<&str> = regions.iter().copied().collect();
-            known.sort();
+        let f = |name: &str| format!("{at}.event.{name}");
+        match &e.event {
+            Event::RegionOffline {
+                relocate_share,
+                relocate_to,
+                ..
+            } => {
+                c.within(&f("relocate_share"), *relocate_share, 0.0, 1.0);
+                if *relocate_share > 0.0
+                    && relocate_to.as_deref().is_none_or(|r| r.trim().is_empty())
+                {
+                    c.fail(
+                        f("relocate_to"),
+                        "name the region the relocated sites move to",
+                    );
+                }
+            }
+            Event::RegionOnline { .. } => {}
+            Event::RegionCurtail { share, days, .. } => {
+                c.within(&f("share"), *share, 0.0, 1.0);
+                if *days == 0 {
+                    c.fail(f("days"), "must be at least 1 day");
+                }
+            }
+            Event::PowerPrice { multiply_by, .. } => {
+                c.within(&f("multiply_by"), *multiply_by, 1e-3, 1e3)
+            }
+            Event::AiShock {
+                demand_multiply_by,
+                lease_multiply_by,
+                gpu_multiply_by,
+                abandon_share,
+            } => {
+                c.within(&f("demand_multiply_by"), *demand_multiply_by, 0.0, 1e3);
+                c.within(&f("lease_multiply_by"), *lease_multiply_by, 1e-3, 1e3);
+                c.within(&f("gpu_multiply_by"), *gpu_multiply_by, 1e-3, 1e3);
+                c.within(&f("abandon_share"), *abandon_share, 0.0, 1.0);
+            }
+            Event::FeeWave {
+                demand_multiply_by,
+                fee_rate_multiply_by,
+                days,
+            } => {
+                c.within(&f("demand_multiply_by"), *demand_multiply_by, 0.0, 1e3);
+                c.within(&f("fee_rate_multiply_by"), *fee_rate_multiply_by, 1e-3, 1e3);
+                if *days == 0 {
+                    c.fail(f("days"), "must be at least 1 day");
+                }
+            }
+        }
+    }
+    for (i, r) in pw.regions.iter().enumerate() {
+        if !regions.contains(r.region.as_str()) {
             c.fail(
-                format!("events.{i}.event.region"),
+                format!("power.regions.{i}.region"),
                 format!(
-                    "no site is in region `{region}` (regions: {})",
+                    "no site is in region `{}` (regions: {})",
+                    r.region,
                     known.join(", ")
                 ),
             );

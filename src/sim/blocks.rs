@@ -60,6 +60,7 @@ pub fn mine_blocks(
         day.blocks += 1;
         day.pool_blocks[winner] += 1;
         day.reward_btc += subsidy as f64 / 1e8 + fees;
+        day.fees_btc += fees;
         chain.blocks += 1;
 
         let header_time = chain.start_unix_s + t.floor() as i64;

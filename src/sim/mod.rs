@@ -22,10 +22,15 @@ use bevy_ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};
 use rand_chacha::ChaCha8Rng;
 
 use crate::agents::population::{self, PopulationCounts};
-use crate::agents::{Fleet, FleetState, Miner, Regions, Site, decisions};
+use crate::agents::{
+    Fleet, FleetState, Ledger, Miner, Orders, ProjectKind, Regions, Site, Strategy, decisions,
+    review,
+};
 use crate::consensus::DifficultyAlgorithm;
 use crate::consensus::difficulty::{difficulty, expected_hashes_per_block};
 use crate::consensus::subsidy::{SATS_PER_BTC, block_subsidy_sats};
+use crate::market::ai::AiMarket;
+use crate::market::asics::AsicMarket;
 use crate::market::fees::FeeMarket;
 use crate::market::price::BtcPrice;
 use crate::metrics::concentration::Concentration;
@@ -34,10 +39,11 @@ use crate::metrics::security::{
 };
 use crate::metrics::{Centralization, Security};
 use crate::metrics::{
-    DayRow, EpochRow, MemorySink, RecordSink, SECONDS_PER_DAY, Summary, hashprice_usd_per_ph_day,
+    DayRow, EpochRow, MemorySink, Pivot, PoolDayRow, RecordSink, RegionDayRow, SECONDS_PER_DAY,
+    Summary, hashprice_usd_per_ph_day,
 };
 use crate::scenario::Scenario;
-use crate::scenario::schema::Event;
+use crate::scenario::schema::{Event, FeeModel};
 
 pub mod blocks;
 pub mod rng;
@@ -121,6 +127,21 @@ pub struct HashTable {
     /// Concentration of firms' hashrate (recomputed only when it changes:
     /// it sorts every firm).
     pub firms: Concentration,
+    /// Grid connection owned per miner (by id), MW, sold sites excluded.
+    pub miner_mw: Vec<f64>,
+    /// MW leased to AI tenants (contracts running).
+    pub ai_mw: f64,
+    /// MW running an own GPU cloud.
+    pub gpu_cloud_mw: f64,
+    /// MW being converted (lease or GPU cloud).
+    pub converting_mw: f64,
+    /// MW of sites sold to AI buyers.
+    pub sold_mw: f64,
+    /// MW of unsold sites doing nothing (no machines, no project).
+    pub idle_mw: f64,
+    /// Critical MW of tenant demand that miners' sites supply (leases,
+    /// building or running, and sites sold).
+    pub ai_filled_critical_mw: f64,
 }
 
 impl HashTable {
@@ -141,7 +162,25 @@ pub struct Markets {
     pub price: BtcPrice,
     /// Fees.
     pub fees: FeeMarket,
+    /// AI tenants, leases and GPU rental.
+    pub ai: AiMarket,
+    /// New machines.
+    pub asics: AsicMarket,
 }
+
+/// The moving average of hashprice that adaptive forecasts use.
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
+pub struct HashpriceMemory {
+    /// Exponential moving average, USD/PH/day.
+    pub average_usd_per_ph_day: f64,
+    /// Its memory, days.
+    pub memory_days: f64,
+}
+
+/// Sites relocating after a regional ban: (day they mine again, site,
+/// region index).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Relocations(pub Vec<(u32, Entity, u16)>);
 
 /// What miners see when they decide: today's prices and hashprice.
 #[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
@@ -174,9 +213,19 @@ pub enum MineOutcome {
     EpochEnd,
 }
 
-/// Scenario events not yet applied, sorted by day.
+/// Scenario events not yet applied: (day or height trigger, index in the
+/// scenario, event), in the scenario's order.
 #[derive(Resource, Clone, Debug, Default)]
-pub struct PendingEvents(pub Vec<(u32, Event)>);
+pub struct PendingEvents(pub Vec<(Trigger, u64, Event)>);
+
+/// When an event happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    /// At the start of this day.
+    Day(u32),
+    /// At the start of the first day that begins at or past this height.
+    Height(u64),
+}
 
 /// Accumulates the current epoch.
 #[derive(Resource, Clone, Debug, Default)]
@@ -252,6 +301,8 @@ pub struct DayStats {
     pub pool_blocks: Vec<u64>,
     /// Subsidy and fees paid, BTC.
     pub reward_btc: f64,
+    /// Fees paid, BTC.
+    pub fees_btc: f64,
 }
 
 /// How the run measures security and concentration, and which template
@@ -262,6 +313,8 @@ pub struct Measurement {
     pub spec: crate::scenario::schema::SecuritySpec,
     /// Template builder (a pool index) of each pool.
     pub template_of: Vec<usize>,
+    /// Pool names, for pools.csv.
+    pub pool_names: Vec<String>,
 }
 
 /// Pool block counts of the last days, for block-share measures.
@@ -359,7 +412,7 @@ impl Simulation {
             ..Default::default()
         });
         world.insert_resource(Markets {
-            price: BtcPrice::new(
+            price: BtcPrice::with_path(
                 spec.btc_price.initial_usd,
                 spec.btc_price.model.clone(),
                 spec.btc_price
@@ -367,19 +420,47 @@ impl Simulation {
                     .iter()
                     .map(|s| (s.day, s.multiply_by))
                     .collect(),
+                scenario
+                    .price_path()
+                    .map(|p| std::sync::Arc::new(p.to_vec())),
             ),
-            fees: FeeMarket::fixed(spec.fees.per_block_btc),
+            fees: match spec.fees.model {
+                FeeModel::Fixed => FeeMarket::fixed(spec.fees.per_block_btc),
+                FeeModel::Mempool => FeeMarket::mempool(&spec.fees.mempool),
+            },
+            ai: AiMarket::new(&spec.ai),
+            asics: AsicMarket::new(&spec.asics),
         });
         world.insert_resource(Economics::default());
+        world.insert_resource(HashpriceMemory {
+            average_usd_per_ph_day: 0.0,
+            memory_days: spec.strategy.memory_days,
+        });
+        world.insert_resource(Strategy {
+            spec: spec.strategy.clone(),
+            other_opex_usd_per_mwh: spec.power.other_opex_usd_per_mwh,
+            ai_price_pressure_per_gw: spec.power.ai_price_pressure_per_gw,
+            seed: spec.seed,
+        });
+        world.insert_resource(Ledger::default());
+        world.insert_resource(Orders::default());
+        world.insert_resource(Relocations::default());
         world.insert_resource(BlockRng(rng::stream(spec.seed, rng::BLOCKS)));
         world.insert_resource(PriceRng(rng::stream(spec.seed, rng::PRICES)));
         world.insert_resource(MineOutcome::default());
-        let mut events: Vec<(u32, Event)> = spec
+        let events = spec
             .events
             .iter()
-            .map(|e| (e.day, e.event.clone()))
+            .enumerate()
+            .map(|(i, e)| {
+                let trigger = match (e.day, e.height) {
+                    (Some(d), _) => Trigger::Day(d),
+                    (None, Some(h)) => Trigger::Height(h),
+                    (None, None) => unreachable!("validated: a day or a height"),
+                };
+                (trigger, i as u64, e.event.clone())
+            })
             .collect();
-        events.sort_by_key(|e| e.0);
         world.insert_resource(PendingEvents(events));
         world.insert_resource(EpochStats::new(
             chain.start_height,
@@ -403,6 +484,7 @@ impl Simulation {
                         .map_or(i, |t| scenario.pool_index(t))
                 })
                 .collect(),
+            pool_names: spec.pools.iter().map(|p| p.name.clone()).collect(),
         });
         world.insert_resource(BlockWindow::default());
         world.insert_resource(RunTotals {
@@ -416,17 +498,29 @@ impl Simulation {
         day_start.add_systems(
             (
                 apply_events,
-                step_price,
+                step_markets,
                 update_economics,
+                remember_hashprice,
+                decisions::update_power_prices,
+                decisions::deliver_asics,
                 decisions::curtail_unprofitable_fleets,
                 aggregate_hashrate,
+                decisions::settle_accounts,
             )
                 .chain(),
         );
         let mut mine = Schedule::new(Mine);
         mine.add_systems(blocks::mine_blocks);
         let mut epoch_end = Schedule::new(EpochEnd);
-        epoch_end.add_systems((update_economics, record_epoch).chain());
+        epoch_end.add_systems(
+            (
+                update_economics,
+                review::review,
+                aggregate_hashrate,
+                record_epoch,
+            )
+                .chain(),
+        );
         let mut day_end = Schedule::new(DayEnd);
         day_end.add_systems(record_day);
         for mut s in [day_start, mine, epoch_end, day_end] {
@@ -492,6 +586,7 @@ impl Simulation {
         let mut recorder = self.world.remove_resource::<Recorder>().expect("recorder");
         recorder.sink.flush()?;
         let chain = self.world.resource::<Chain>();
+        let table = self.world.resource::<HashTable>();
         let totals = self.world.resource::<RunTotals>();
         let start = totals.hashrate_start_ehs.unwrap_or(0.0);
         let last = totals.last_day.clone().unwrap_or_default();
@@ -525,12 +620,37 @@ impl Simulation {
             double_spend_p_top_pool_z6_max: totals.double_spend_p_max,
             security_budget_usd_per_day_end: last.1.security_budget_usd_per_day,
             attack_build_asic_usd_end: last.1.attack_build_asic_usd,
+            ai_mw_end: table.ai_mw,
+            gpu_cloud_mw_end: table.gpu_cloud_mw,
+            converting_mw_end: table.converting_mw,
+            sold_mw_end: table.sold_mw,
+            idle_mw_end: table.idle_mw,
+            flows: self.world.resource::<Ledger>().run,
+            hashrate_end_no_ai_ehs: None,
+            hashrate_decline_vs_no_ai_pct: None,
             wall_time_s: started.elapsed().as_secs_f64(),
         };
         let sink: Box<dyn std::any::Any> = recorder.sink;
         let sink = *sink
             .downcast::<S>()
             .expect("the sink put in is the sink taken out");
+        Ok((summary, sink))
+    }
+
+    /// Runs `scenario` into `sink`. When the scenario asks for a
+    /// counterfactual, the same seed then runs again without the AI option
+    /// (its rows dropped) and the summary gains the comparison.
+    pub fn run_scenario<S: RecordSink>(
+        scenario: &Scenario,
+        sink: S,
+        mut on_day: impl FnMut(u32),
+    ) -> std::io::Result<(Summary, S)> {
+        let (mut summary, sink) = Simulation::new(scenario).run(sink, &mut on_day)?;
+        if scenario.spec().counterfactual {
+            let no_ai = scenario.without_ai();
+            let (other, _) = Simulation::new(&no_ai).run(crate::metrics::NullSink, &mut on_day)?;
+            summary.set_counterfactual(&other);
+        }
         Ok((summary, sink))
     }
 
@@ -552,25 +672,145 @@ impl Simulation {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // a system's parameters are its data access
 fn apply_events(
     clock: Res<Clock>,
+    chain: Res<Chain>,
+    strategy: Res<Strategy>,
     mut pending: ResMut<PendingEvents>,
     mut regions: ResMut<Regions>,
+    mut markets: ResMut<Markets>,
+    mut relocations: ResMut<Relocations>,
+    mut ledger: ResMut<Ledger>,
+    mut sites: Query<(Entity, &mut Site)>,
 ) {
-    let due = pending.0.iter().take_while(|e| e.0 <= clock.day).count();
-    for (_, event) in pending.0.drain(..due) {
-        let (region, online) = match event {
-            Event::RegionOffline { region } => (region, false),
-            Event::RegionOnline { region } => (region, true),
-        };
-        let i = regions.intern(&region) as usize;
-        regions.online[i] = online;
+    let day = clock.day;
+    // Relocated sites arrive.
+    relocations.0.retain(|&(d, site, region)| {
+        if d > day {
+            return true;
+        }
+        if let Ok((_, mut s)) = sites.get_mut(site) {
+            s.region = region;
+        }
+        false
+    });
+    let due = |t: &Trigger| match *t {
+        Trigger::Day(d) => d <= day,
+        Trigger::Height(h) => chain.next_height >= h,
+    };
+    let events: Vec<(u64, Event)> = pending
+        .0
+        .extract_if(.., |e| due(&e.0))
+        .map(|(_, i, e)| (i, e))
+        .collect();
+    let seed = strategy.seed;
+    for (index, event) in events {
+        // Each site's draw for this event: keyed by site and event.
+        let draw = |site: &Site| crate::sim::rng::unit(seed, site.id as u64, index);
+        match event {
+            Event::RegionOffline {
+                region,
+                relocate_share,
+                relocate_after_days,
+                relocate_to,
+            } => {
+                let r = regions.intern(&region);
+                regions.online[r as usize] = false;
+                if let Some(to) = relocate_to.filter(|_| relocate_share > 0.0) {
+                    let known = regions.names.contains(&to);
+                    let target = regions.intern(&to);
+                    if !known {
+                        regions.drift_per_year[target as usize] = strategy_drift(&regions, r);
+                    }
+                    for (e, s) in &sites {
+                        if s.region == r && !s.sold && draw(s) < relocate_share {
+                            relocations.0.push((day + relocate_after_days, e, target));
+                        }
+                    }
+                }
+            }
+            Event::RegionOnline { region } => {
+                let r = regions.intern(&region) as usize;
+                regions.online[r] = true;
+            }
+            Event::RegionCurtail {
+                region,
+                share,
+                days,
+            } => {
+                let r = regions.intern(&region);
+                for (_, mut s) in &mut sites {
+                    if s.region == r && draw(&s) < share {
+                        s.offline_until_day = s.offline_until_day.max(day + days);
+                    }
+                }
+            }
+            Event::PowerPrice {
+                region,
+                multiply_by,
+            } => {
+                let r = regions.intern(&region) as usize;
+                regions.tariff[r] *= multiply_by;
+            }
+            Event::AiShock {
+                demand_multiply_by,
+                lease_multiply_by,
+                gpu_multiply_by,
+                abandon_share,
+            } => {
+                markets
+                    .ai
+                    .shock(demand_multiply_by, lease_multiply_by, gpu_multiply_by);
+                let mut abandoned = 0;
+                for (_, mut s) in &mut sites {
+                    if s.projects.iter().any(|p| p.converting(day)) && draw(&s) < abandon_share {
+                        let before = s.projects.len();
+                        s.projects.retain(|p| !p.converting(day));
+                        abandoned += (before - s.projects.len()) as u64;
+                    }
+                }
+                ledger.add(|f| f.conversions_abandoned += abandoned);
+            }
+            Event::FeeWave {
+                demand_multiply_by,
+                fee_rate_multiply_by,
+                days,
+            } => markets
+                .fees
+                .wave(day, days, demand_multiply_by, fee_rate_multiply_by),
+        }
     }
 }
 
-fn step_price(clock: Res<Clock>, mut markets: ResMut<Markets>, mut rng: ResMut<PriceRng>) {
+/// The drift a new region inherits from the one its sites leave.
+fn strategy_drift(regions: &Regions, from: u16) -> f64 {
+    regions.drift_per_year[from as usize]
+}
+
+/// Steps the markets to today: the BTC price, fee demand, the AI market
+/// (with the tenant demand miners supplied yesterday).
+fn step_markets(
+    clock: Res<Clock>,
+    table: Res<HashTable>,
+    mut markets: ResMut<Markets>,
+    mut rng: ResMut<PriceRng>,
+) {
     if clock.day > 0 {
         markets.price.step(clock.day, &mut rng.0);
+    }
+    markets.fees.start_day(clock.day);
+    markets.ai.update(clock.day, table.ai_filled_critical_mw);
+}
+
+/// Folds today's hashprice into the adaptive miners' moving average.
+fn remember_hashprice(economics: Res<Economics>, mut memory: ResMut<HashpriceMemory>) {
+    let h = economics.hashprice_usd_per_ph_day;
+    if memory.average_usd_per_ph_day == 0.0 {
+        memory.average_usd_per_ph_day = h;
+    } else {
+        let w = 1.0 / memory.memory_days;
+        memory.average_usd_per_ph_day += (h - memory.average_usd_per_ph_day) * w;
     }
 }
 
@@ -596,18 +836,22 @@ pub fn update_economics(
     };
 }
 
-/// Sums the fleets that are mining into the pools' hashrate.
+/// Sums the fleets that are mining into the pools' hashrate, and every
+/// site's MW by what it is doing.
 #[allow(clippy::too_many_arguments)] // a system's parameters are its data access
 pub fn aggregate_hashrate(
+    clock: Res<Clock>,
     mut table: ResMut<HashTable>,
     counts: Res<PopulationCounts>,
     fleets: Query<&Fleet>,
     sites: Query<&Site>,
     miners: Query<&Miner>,
-    regions: Res<Regions>,
+    mut regions: ResMut<Regions>,
+    markets: Res<Markets>,
     measurement: Res<Measurement>,
     mut active: Local<Vec<bool>>,
     mut previous: Local<Vec<f64>>,
+    mut site_fleet_mw: Local<Vec<f64>>,
 ) {
     let table = &mut *table;
     table.pool_ths.iter_mut().for_each(|x| *x = 0.0);
@@ -622,13 +866,16 @@ pub fn aggregate_hashrate(
     table.miner_ths.resize(counts.miners as usize, 0.0);
     table.region_ths.clear();
     table.region_ths.resize(regions.names.len(), 0.0);
+    site_fleet_mw.clear();
+    site_fleet_mw.resize(counts.sites as usize, 0.0);
     for fleet in &fleets {
         let mw = fleet.power_mw();
+        let Ok(site) = sites.get(fleet.site) else {
+            continue;
+        };
+        site_fleet_mw[site.id as usize] += mw;
         match fleet.state {
             FleetState::Mining => {
-                let Ok(site) = sites.get(fleet.site) else {
-                    continue;
-                };
                 let Ok(miner) = miners.get(site.miner) else {
                     continue;
                 };
@@ -648,6 +895,45 @@ pub fn aggregate_hashrate(
             }
         }
     }
+    let (mut ai, mut gpu, mut converting, mut sold, mut idle, mut filled) =
+        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    table.miner_mw.clear();
+    table.miner_mw.resize(counts.miners as usize, 0.0);
+    regions.ai_mw.iter_mut().for_each(|x| *x = 0.0);
+    let critical = markets.ai.spec().critical_it_share;
+    for site in &sites {
+        if site.sold {
+            sold += site.power_mw;
+            filled += site.power_mw * critical;
+            continue;
+        }
+        if let Ok(m) = miners.get(site.miner) {
+            table.miner_mw[m.id as usize] += site.power_mw;
+        }
+        let mut used = site_fleet_mw[site.id as usize];
+        for p in &site.projects {
+            used += p.mw;
+            if p.kind == ProjectKind::Lease {
+                filled += p.mw * critical;
+            }
+            if p.converting(clock.day) {
+                converting += p.mw;
+            } else {
+                regions.ai_mw[site.region as usize] += p.mw;
+                match p.kind {
+                    ProjectKind::Lease => ai += p.mw,
+                    ProjectKind::GpuCloud => gpu += p.mw,
+                }
+            }
+        }
+        idle += (site.power_mw - used).max(0.0);
+    }
+    table.ai_mw = ai;
+    table.gpu_cloud_mw = gpu;
+    table.converting_mw = converting;
+    table.sold_mw = sold;
+    table.idle_mw = idle;
+    table.ai_filled_critical_mw = filled;
     let mut sum = 0.0;
     for (c, p) in table.cumulative.iter_mut().zip(&table.pool_ths) {
         sum += p;
@@ -661,9 +947,37 @@ pub fn aggregate_hashrate(
     }
 }
 
+/// The AI and fee-market part of a row, and the period's flows.
+fn pivot(
+    table: &HashTable,
+    markets: &Markets,
+    flows: crate::agents::Flows,
+    subsidy_btc: f64,
+    fees_btc: f64,
+) -> Pivot {
+    let reward = subsidy_btc + fees_btc;
+    Pivot {
+        ai_mw: table.ai_mw,
+        gpu_cloud_mw: table.gpu_cloud_mw,
+        converting_mw: table.converting_mw,
+        sold_mw: table.sold_mw,
+        idle_mw: table.idle_mw,
+        fee_share: if reward > 0.0 { fees_btc / reward } else { 0.0 },
+        mempool_vbytes: markets.fees.backlog_vbytes(),
+        ai_lease_usd_per_kw_month: markets.ai.lease_usd_per_kw_month(),
+        gpu_usd_per_hour: markets.ai.gpu_usd_per_hour(),
+        tenant_demand_mw: markets.ai.tenant_demand_mw(),
+        tenant_unmet_mw: markets.ai.unmet_mw(),
+        flows,
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // a system's parameters are its data access
 fn record_epoch(
     chain: Res<Chain>,
     table: Res<HashTable>,
+    markets: Res<Markets>,
+    mut ledger: ResMut<Ledger>,
     economics: Res<Economics>,
     measurement: Res<Measurement>,
     mut stats: ResMut<EpochStats>,
@@ -699,6 +1013,13 @@ fn record_epoch(
         curtailed_mw: table.curtailed_mw,
         offline_mw: table.offline_mw,
         active_miners: table.active_miners,
+        pivot: pivot(
+            &table,
+            &markets,
+            std::mem::take(&mut ledger.epoch),
+            s.subsidy_sats as f64 / SATS_PER_BTC as f64,
+            s.fees_btc,
+        ),
         security: security(
             &table,
             &measurement,
@@ -802,6 +1123,9 @@ fn record_day(
     clock: Res<Clock>,
     chain: Res<Chain>,
     table: Res<HashTable>,
+    markets: Res<Markets>,
+    regions: Res<Regions>,
+    mut ledger: ResMut<Ledger>,
     economics: Res<Economics>,
     measurement: Res<Measurement>,
     mut window: ResMut<BlockWindow>,
@@ -822,6 +1146,26 @@ fn record_day(
         }
     }
     let centralization = centralization(&table, &measurement, &blocks);
+    for (i, name) in measurement.pool_names.iter().enumerate() {
+        let r = recorder.sink.pool_day(&PoolDayRow {
+            day: clock.day,
+            pool: name,
+            hashrate_ehs: table.pool_ths[i] / 1e6,
+            blocks: window.0.back().map_or(0, |b| b[i]),
+        });
+        recorder.keep(r);
+    }
+    for (i, name) in regions.names.iter().enumerate() {
+        let r = recorder.sink.region_day(&RegionDayRow {
+            day: clock.day,
+            region: name,
+            hashrate_ehs: table.region_ths.get(i).copied().unwrap_or(0.0) / 1e6,
+            online: regions.online[i],
+            power_price_factor: regions.price_factor[i],
+            ai_mw: regions.ai_mw[i],
+        });
+        recorder.keep(r);
+    }
     let row = DayRow {
         day: clock.day,
         time_s: clock.t_end_s,
@@ -837,6 +1181,14 @@ fn record_day(
         mining_mw: table.mining_mw,
         curtailed_mw: table.curtailed_mw,
         offline_mw: table.offline_mw,
+        fees_btc: day.fees_btc,
+        pivot: pivot(
+            &table,
+            &markets,
+            std::mem::take(&mut ledger.day),
+            day.reward_btc - day.fees_btc,
+            day.fees_btc,
+        ),
         security: security(
             &table,
             &measurement,

@@ -27,6 +27,17 @@ pub fn agent(seed: u64, id: u32) -> ChaCha8Rng {
     stream(seed, AGENTS + id as u64)
 }
 
+/// A uniform draw in [0, 1) for thing `a` at occasion `b` (a site and an
+/// event, say): a keyed hash, so it depends on nothing else — not on the
+/// order things are visited in, nor on how many other draws were made.
+pub fn unit(seed: u64, a: u64, b: u64) -> f64 {
+    use std::hash::Hasher;
+    let mut h = siphasher::sip::SipHasher13::new_with_keys(seed, 0x6861_7368_666c_6967);
+    h.write_u64(a);
+    h.write_u64(b);
+    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

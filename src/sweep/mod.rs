@@ -339,7 +339,7 @@ pub fn run(
                     let summary = if opts.keep_runs {
                         crate::output::write_run(&s, &dir.join("runs").join(&r.id), |_| {})?.1
                     } else {
-                        Simulation::new(&s).run(NullSink, |_| {})?.0
+                        Simulation::run_scenario(&s, NullSink, |_| {})?.0
                     };
                     on_run(r);
                     Ok(row(plan, r, &summary))

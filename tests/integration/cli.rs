@@ -296,7 +296,12 @@ fn every_run_draws_a_dashboard_without_empty_panels() {
     ] {
         assert!(svg.contains(title), "panel {title} missing");
     }
-    // This run has no AI columns: that panel is left out, not drawn empty.
+    // Sites pivot to AI in the baseline: the panel is drawn.
+    assert!(svg.contains("AI / HPC capacity"));
+    // Without the AI option nothing pivots: the panel is left out, not
+    // drawn empty.
+    run_baseline(tmp.path(), &["--set", "ai.enabled=false"]);
+    let svg = read(run.join("dashboard.svg"));
     assert!(!svg.contains("AI / HPC capacity"));
 }
 

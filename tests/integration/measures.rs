@@ -46,7 +46,10 @@ fn two_equal_pools_sharing_one_template_builder() {
     // Budget: the day's blocks × (50 BTC subsidy at these heights + fees)
     // × $50k.
     let expect = d.blocks as f64 * 50.0 * 50_000.0;
-    let fees = d.blocks as f64 * s.spec().fees.per_block_btc * 50_000.0;
+    let fees = d.fees_btc * 50_000.0;
+    assert!(
+        d.fees_btc > 0.0 && s.spec().fees.model == hashflight::scenario::schema::FeeModel::Mempool
+    );
     assert!((sec.security_budget_usd_per_day - (expect + fees)).abs() < 1e-6 * expect);
     // Building 51 %: ASIC price × TH/s, power at the frontier efficiency.
     let ths = equilibrium_ehs(bits) * 0.51 * 1e6;

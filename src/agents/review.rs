@@ -1,0 +1,613 @@
+//! The strategic review, once an epoch, in this order:
+//! 1. contracts that have ended free their MW (idle again);
+//! 2. fleets curtailed for `strategy.retire_after_days` are retired;
+//! 3. miners in distress for `strategy.distress_days` go bankrupt, and each
+//!    of their sites goes to the best bidder: an AI buyer (the hashrate
+//!    leaves) or the solvent miner that values it most (consolidation);
+//!    a site nobody bids for closes;
+//! 4. AI-eligible sites, largest owners first (big firms get first call on
+//!    tenants), compare carrying on with leasing a stage of the site,
+//!    running an own GPU cloud on it, or selling it whole — each switch
+//!    taken only when it beats carrying on by the hysteresis margin and
+//!    the miner can pay its equity share;
+//! 5. miners with cash above their reserve buy frontier ASICs for free MW
+//!    when the machines pay back within their life at the miner's hurdle.
+//!
+//! Everything is visited in a fixed order (by size, then by id) and every
+//! draw is keyed by site, so results never depend on iteration order.
+
+use bevy_ecs::prelude::*;
+
+use super::decisions::site_power_price;
+use super::valuation::{
+    AiTerms, DAYS_PER_MONTH, GpuTerms, MachineMarket, MarketView, forecast, gpu_value_usd,
+    lease_value_usd, margin_usd_per_mw_day, mining_value_usd, monthly_discount, project_rate,
+    worth_switching,
+};
+use super::{
+    Belief, Fleet, Ledger, Miner, Order, Orders, PoolFees, Project, ProjectKind, Regions, Site,
+    Strategy,
+};
+use crate::sim::{Chain, Clock, Economics, HashTable, HashpriceMemory, Markets};
+
+/// Smallest purchase of machines worth an order, USD.
+const MIN_ORDER_USD: f64 = 10_000.0;
+
+/// One fleet as the review sees it.
+#[derive(Clone, Copy, Debug)]
+struct FleetView {
+    entity: Entity,
+    mw: f64,
+    efficiency_j_per_th: f64,
+}
+
+/// What the review needs to know about the markets, once per epoch.
+struct Context {
+    day: u32,
+    forecasts: [Vec<f64>; 3],
+    machines: MachineMarket,
+    lease_terms: AiTerms,
+    gpu_terms: AiTerms,
+    gpu: GpuTerms,
+    lease_usd_per_kw_month: f64,
+    noi_margin: f64,
+    gpu_now: f64,
+    gpu_drift: f64,
+    asic_usd_per_th: f64,
+    frontier_j_per_th: f64,
+    life_months: usize,
+}
+
+impl Context {
+    fn forecast(&self, belief: Belief) -> &[f64] {
+        &self.forecasts[belief as usize]
+    }
+}
+
+/// The epoch's strategic review (an exclusive system).
+pub fn review(world: &mut World) {
+    let day = world.resource::<Clock>().day;
+    let strategy = world.resource::<Strategy>().clone();
+    let economics = *world.resource::<Economics>();
+    let next_height = world.resource::<Chain>().next_height;
+    let average = world.resource::<HashpriceMemory>().average_usd_per_ph_day;
+    let markets = world.resource::<Markets>();
+    let ai = markets.ai.clone();
+    let asics = markets.asics.clone();
+    let spec = strategy.spec.clone();
+    let ai_spec = ai.spec().clone();
+    let months = |years: f64| (years * 12.0).round().max(1.0) as usize;
+    let lead_months = (ai_spec.lead_time_days as f64 / DAYS_PER_MONTH).round() as usize;
+    let lease_terms = AiTerms {
+        critical_it_share: ai_spec.critical_it_share,
+        lead_months,
+        term_months: months(ai_spec.lease_term_years),
+        capex_usd_per_critical_mw: ai_spec.conversion_capex_usd_per_critical_mw,
+    };
+    let gpu_terms = AiTerms {
+        term_months: months(ai_spec.gpu.term_years),
+        capex_usd_per_critical_mw: ai_spec.conversion_capex_usd_per_critical_mw
+            + ai_spec.gpu.capex_usd_per_critical_mw,
+        ..lease_terms
+    };
+    let life_months = months(asics.spec().life_years);
+    let horizon = lease_terms
+        .horizon_months()
+        .max(gpu_terms.horizon_months())
+        .max(life_months);
+    let view = MarketView {
+        hashprice_usd_per_ph_day: economics.hashprice_usd_per_ph_day,
+        hashprice_average_usd_per_ph_day: average,
+        next_height,
+        fees_btc: economics.expected_fees_btc,
+        difficulty_growth_per_year: spec.difficulty_growth_per_year,
+    };
+    let frontier = asics.generation_j_per_th(day);
+    let cx = Context {
+        day,
+        forecasts: [
+            forecast(Belief::Myopic, &view, horizon),
+            forecast(Belief::Adaptive, &view, horizon),
+            forecast(Belief::HalvingAware, &view, horizon),
+        ],
+        machines: MachineMarket {
+            frontier_j_per_th: frontier,
+            frontier_monthly: (1.0 - asics.spec().frontier_decline_per_year).powf(1.0 / 12.0),
+            usd_per_th_per_hashprice: asics.usd_per_th(1.0),
+            life_months: life_months as f64,
+        },
+        lease_terms,
+        gpu_terms,
+        gpu: GpuTerms {
+            gpus_per_critical_mw: ai_spec.gpu.gpus_per_critical_mw,
+            utilisation: ai_spec.gpu.utilisation,
+            opex_share: ai_spec.gpu.opex_share,
+        },
+        lease_usd_per_kw_month: ai.lease_usd_per_kw_month(),
+        noi_margin: ai_spec.noi_margin,
+        gpu_now: ai.gpu_usd_per_hour(),
+        gpu_drift: ai_spec.gpu.drift_per_year,
+        asic_usd_per_th: asics.usd_per_th(economics.hashprice_usd_per_ph_day),
+        frontier_j_per_th: frontier,
+        life_months,
+    };
+
+    // 1. Contracts that ended.
+    let mut sites_q = world.query::<&mut Site>();
+    for mut site in sites_q.iter_mut(world) {
+        if site.projects.iter().any(|p| p.end_day <= day) {
+            site.projects.retain(|p| p.end_day > day);
+        }
+    }
+
+    // 2. Retirement.
+    let retire: Vec<Entity> = world
+        .query::<(Entity, &Fleet)>()
+        .iter(world)
+        .filter(|(_, f)| f.curtailed_days >= spec.retire_after_days)
+        .map(|(e, _)| e)
+        .collect();
+    for e in retire {
+        world.despawn(e);
+    }
+
+    // The sites and their fleets, by site id.
+    let mut site_entities: Vec<(u32, Entity)> = world
+        .query::<(Entity, &Site)>()
+        .iter(world)
+        .map(|(e, s)| (s.id, e))
+        .collect();
+    site_entities.sort_unstable_by_key(|s| s.0);
+    let mut fleets_of: Vec<Vec<FleetView>> = vec![Vec::new(); site_entities.len()];
+    let index_of = |world: &World, site: Entity| world.get::<Site>(site).map(|s| s.id as usize);
+    let fleet_list: Vec<(Entity, Entity, f64, f64)> = world
+        .query::<(Entity, &Fleet)>()
+        .iter(world)
+        .map(|(e, f)| (e, f.site, f.power_mw(), f.efficiency_j_per_th))
+        .collect();
+    for (entity, site, mw, eff) in fleet_list {
+        if let Some(i) = index_of(world, site) {
+            fleets_of[i].push(FleetView {
+                entity,
+                mw,
+                efficiency_j_per_th: eff,
+            });
+        }
+    }
+    for f in &mut fleets_of {
+        // Worst machines first: they are the first to give way.
+        f.sort_by(|a, b| {
+            b.efficiency_j_per_th
+                .total_cmp(&a.efficiency_j_per_th)
+                .then(a.entity.cmp(&b.entity))
+        });
+    }
+    let mut on_order = vec![0.0; site_entities.len()];
+    for o in &world.resource::<Orders>().0 {
+        if let Some(i) = index_of(world, o.site) {
+            on_order[i] += o.hashrate_ths * o.efficiency_j_per_th * 1e-6;
+        }
+    }
+    let miner_mw = world.resource::<HashTable>().miner_mw.clone();
+    let fees = world.resource::<PoolFees>().0.clone();
+    let regions = world.resource::<Regions>().clone();
+    let mut ledger = std::mem::take(&mut *world.resource_mut::<Ledger>());
+    let mut markets_ai = ai;
+
+    // Miners by size, largest first.
+    let mut miners: Vec<(Entity, u32)> = world
+        .query::<(Entity, &Miner)>()
+        .iter(world)
+        .filter(|(_, m)| !m.exited)
+        .map(|(e, m)| (e, m.id))
+        .collect();
+    let size = |id: u32| miner_mw.get(id as usize).copied().unwrap_or(0.0);
+    miners.sort_by(|a, b| size(b.1).total_cmp(&size(a.1)).then(a.1.cmp(&b.1)));
+
+    // 3. Bankruptcy.
+    let bankrupt: Vec<Entity> = miners
+        .iter()
+        .filter(|(e, _)| world.get::<Miner>(*e).unwrap().distress_days >= spec.distress_days)
+        .map(|(e, _)| *e)
+        .collect();
+    for &owner in &bankrupt {
+        world.get_mut::<Miner>(owner).unwrap().exited = true;
+        ledger.add(|f| f.miners_exited += 1);
+    }
+    let solvent: Vec<Entity> = miners
+        .iter()
+        .map(|m| m.0)
+        .filter(|e| !bankrupt.contains(e))
+        .collect();
+    for &(id, site_e) in &site_entities {
+        let site = world.get::<Site>(site_e).unwrap().clone();
+        if site.sold || !bankrupt.contains(&site.miner) {
+            continue;
+        }
+        let cost = site_power_price(&site, &regions) + strategy.other_opex_usd_per_mwh;
+        let critical = site.power_mw * ai_spec.critical_it_share;
+        let ai_bid = if ai_spec.enabled && site.ai_eligible && markets_ai.unmet_mw() >= critical {
+            ai_spec.sale_usd_per_w * 1e6 * site.power_mw
+        } else {
+            0.0
+        };
+        // The best miner bid: what the site's machines are worth to each of
+        // the largest solvent miners, up to the cash they can spare.
+        let mut best: Option<(Entity, f64)> = None;
+        for &bidder in solvent.iter().take(20) {
+            let m = world.get::<Miner>(bidder).unwrap();
+            let fee = fees[m.pool as usize] / 100.0;
+            let disc = monthly_discount(m.hurdle_rate_per_year);
+            let value: f64 = fleets_of[id as usize]
+                .iter()
+                .map(|f| {
+                    mining_value_usd(
+                        f.mw,
+                        Some(f.efficiency_j_per_th),
+                        cost,
+                        fee,
+                        cx.forecast(m.belief),
+                        cx.life_months,
+                        disc,
+                        &cx.machines,
+                    )
+                })
+                .sum();
+            let spare = m.cash_usd - spec.cash_reserve_usd_per_mw * size(m.id);
+            let bid = value.min(spare);
+            if bid > best.map_or(0.0, |b| b.1) {
+                best = Some((bidder, bid));
+            }
+        }
+        let miner_bid = best.map_or(0.0, |b| b.1);
+        if ai_bid > 0.0 && ai_bid >= miner_bid {
+            sell(
+                world,
+                site_e,
+                &mut fleets_of[id as usize],
+                &mut ledger,
+                ai_bid,
+            );
+            markets_ai.take(critical);
+        } else if let Some((buyer, bid)) = best {
+            world.get_mut::<Miner>(buyer).unwrap().cash_usd -= bid;
+            world.get_mut::<Site>(site_e).unwrap().miner = buyer;
+        } else {
+            // Nobody wants it: the site closes and its machines are scrapped.
+            for f in fleets_of[id as usize].drain(..) {
+                world.despawn(f.entity);
+            }
+        }
+    }
+
+    // 4. AI: eligible sites of solvent miners, largest owners first.
+    if ai_spec.enabled {
+        let rank: std::collections::HashMap<Entity, usize> =
+            solvent.iter().enumerate().map(|(i, e)| (*e, i)).collect();
+        let mut candidates: Vec<(usize, u32, Entity)> = site_entities
+            .iter()
+            .filter_map(|&(id, e)| {
+                let s = world.get::<Site>(e).unwrap();
+                (s.ai_eligible && !s.sold)
+                    .then(|| rank.get(&s.miner).map(|r| (*r, id, e)))
+                    .flatten()
+            })
+            .collect();
+        candidates.sort_unstable();
+        for (_, id, site_e) in candidates {
+            consider_ai(
+                world,
+                &cx,
+                &spec,
+                &strategy,
+                &regions,
+                &fees,
+                site_e,
+                &mut fleets_of[id as usize],
+                &mut markets_ai,
+                &mut ledger,
+            );
+        }
+    }
+
+    // 5. Growth.
+    if spec.growth {
+        let mut orders = Vec::new();
+        for &(id, site_e) in &site_entities {
+            let site = world.get::<Site>(site_e).unwrap();
+            if site.sold {
+                continue;
+            }
+            let owner = site.miner;
+            let Some(m) = world.get::<Miner>(owner) else {
+                continue;
+            };
+            if m.exited {
+                continue;
+            }
+            let fleet_mw: f64 = fleets_of[id as usize].iter().map(|f| f.mw).sum();
+            let free_mw = site.power_mw - fleet_mw - site.project_mw() - on_order[id as usize];
+            let budget = m.cash_usd - spec.cash_reserve_usd_per_mw * size(m.id);
+            if free_mw <= 1e-6 || budget < MIN_ORDER_USD || cx.asic_usd_per_th <= 0.0 {
+                continue;
+            }
+            let cost = site_power_price(site, &regions) + strategy.other_opex_usd_per_mwh;
+            let fee = fees[m.pool as usize] / 100.0;
+            // Payback within the machines' life at the hurdle rate.
+            let disc = monthly_discount(m.hurdle_rate_per_year);
+            let e = cx.frontier_j_per_th;
+            let pv_per_mw: f64 = cx
+                .forecast(m.belief)
+                .iter()
+                .take(cx.life_months)
+                .enumerate()
+                .map(|(k, &h)| {
+                    disc.powi(k as i32)
+                        * margin_usd_per_mw_day(h, fee, e, cost).max(0.0)
+                        * DAYS_PER_MONTH
+                })
+                .sum();
+            let capex_per_mw = cx.asic_usd_per_th * 1e6 / e;
+            if pv_per_mw <= capex_per_mw {
+                continue;
+            }
+            let mw = free_mw.min(budget / capex_per_mw);
+            let usd = mw * capex_per_mw;
+            if usd < MIN_ORDER_USD {
+                continue;
+            }
+            orders.push((
+                owner,
+                usd,
+                Order {
+                    day: day + world.resource::<Markets>().asics.spec().delivery_days,
+                    site: site_e,
+                    hashrate_ths: mw * 1e6 / e,
+                    efficiency_j_per_th: e,
+                },
+            ));
+        }
+        for (owner, usd, order) in orders {
+            world.get_mut::<Miner>(owner).unwrap().cash_usd -= usd;
+            ledger.add(|f| f.asic_capex_usd += usd);
+            world.resource_mut::<Orders>().0.push(order);
+        }
+    }
+
+    *world.resource_mut::<Ledger>() = ledger;
+    world.resource_mut::<Markets>().ai = markets_ai;
+}
+
+/// Sells a site to an AI buyer for `usd`: its machines leave mining.
+fn sell(
+    world: &mut World,
+    site_e: Entity,
+    fleets: &mut Vec<FleetView>,
+    ledger: &mut Ledger,
+    usd: f64,
+) {
+    for f in fleets.drain(..) {
+        world.despawn(f.entity);
+    }
+    let mut site = world.get_mut::<Site>(site_e).unwrap();
+    site.sold = true;
+    let owner = site.miner;
+    if let Some(mut m) = world.get_mut::<Miner>(owner) {
+        m.cash_usd += usd;
+    }
+    ledger.add(|f| {
+        f.sites_sold += 1;
+        f.site_sales_usd += usd;
+    });
+}
+
+/// Frees `mw` of a site for conversion: idle MW first, then the worst
+/// machines (the last one in part).
+fn free_mw(world: &mut World, fleets: &mut Vec<FleetView>, idle_mw: f64, mw: f64) {
+    let mut need = mw - idle_mw;
+    while need > 1e-9 {
+        let Some(f) = fleets.first_mut() else {
+            break;
+        };
+        if f.mw <= need + 1e-9 {
+            need -= f.mw;
+            world.despawn(f.entity);
+            fleets.remove(0);
+        } else {
+            let keep = (f.mw - need) / f.mw;
+            f.mw -= need;
+            world.get_mut::<Fleet>(f.entity).unwrap().hashrate_ths *= keep;
+            need = 0.0;
+        }
+    }
+}
+
+/// Value of mining the first `mw` MW of a site that a conversion would take
+/// (idle MW, then the worst machines), over `months`.
+#[allow(clippy::too_many_arguments)]
+fn slice_value(
+    fleets: &[FleetView],
+    idle_mw: f64,
+    mw: f64,
+    cost: f64,
+    fee: f64,
+    hashprice: &[f64],
+    months: usize,
+    disc: f64,
+    machines: &MachineMarket,
+) -> f64 {
+    let mut left = mw;
+    let take = left.min(idle_mw);
+    let mut v = mining_value_usd(take, None, cost, fee, hashprice, months, disc, machines);
+    left -= take;
+    for f in fleets {
+        if left <= 0.0 {
+            break;
+        }
+        let take = left.min(f.mw);
+        v += mining_value_usd(
+            take,
+            Some(f.efficiency_j_per_th),
+            cost,
+            fee,
+            hashprice,
+            months,
+            disc,
+            machines,
+        );
+        left -= take;
+    }
+    v
+}
+
+#[allow(clippy::too_many_arguments)]
+fn consider_ai(
+    world: &mut World,
+    cx: &Context,
+    spec: &crate::scenario::schema::StrategySpec,
+    strategy: &Strategy,
+    regions: &Regions,
+    fees: &[f64],
+    site_e: Entity,
+    fleets: &mut Vec<FleetView>,
+    ai: &mut crate::market::ai::AiMarket,
+    ledger: &mut Ledger,
+) {
+    let site = world.get::<Site>(site_e).unwrap().clone();
+    let m = world.get::<Miner>(site.miner).unwrap().clone();
+    let ai_spec = ai.spec().clone();
+    let fleet_mw: f64 = fleets.iter().map(|f| f.mw).sum();
+    let available = site.power_mw - site.project_mw();
+    let idle = (available - fleet_mw).max(0.0);
+    if available <= 1e-6 {
+        return;
+    }
+    let price = site_power_price(&site, regions);
+    let cost = price + strategy.other_opex_usd_per_mwh;
+    let fee = fees[m.pool as usize] / 100.0;
+    let disc = monthly_discount(m.hurdle_rate_per_year);
+    let hashprice = cx.forecast(m.belief);
+    let crit = ai_spec.critical_it_share;
+    let mine = |mw: f64, months: usize| {
+        slice_value(
+            fleets,
+            idle,
+            mw,
+            cost,
+            fee,
+            hashprice,
+            months,
+            disc,
+            &cx.machines,
+        )
+    };
+
+    // Each option: (advantage over carrying on, what it is).
+    enum Choice {
+        Project(ProjectKind, f64, f64),
+        Sale(f64),
+    }
+    let mut best: Option<(f64, Choice)> = None;
+    let mut consider = |advantage: f64, choice: Choice| {
+        if best.as_ref().is_none_or(|b| advantage > b.0) {
+            best = Some((advantage, choice));
+        }
+    };
+    // Lease a stage, as far as tenants want it.
+    let stage = available.min(ai_spec.stage_mw).min(ai.unmet_mw() / crit);
+    if stage > 1e-6 {
+        let rate = project_rate(
+            spec.ai_equity_share,
+            m.hurdle_rate_per_year,
+            spec.interest_rate_per_year,
+        );
+        let value = lease_value_usd(
+            stage,
+            &cx.lease_terms,
+            cx.lease_usd_per_kw_month,
+            cx.noi_margin,
+            monthly_discount(rate),
+        );
+        let carry = mine(stage, cx.lease_terms.horizon_months());
+        let capex = cx.lease_terms.capex_usd(stage);
+        if worth_switching(value, carry, capex, spec.hysteresis_share)
+            && m.cash_usd >= spec.ai_equity_share * capex
+        {
+            consider(
+                value - carry,
+                Choice::Project(ProjectKind::Lease, stage, capex),
+            );
+        }
+    }
+    // An own GPU cloud on a stage.
+    if ai_spec.gpu.enabled {
+        let stage = available.min(ai_spec.stage_mw);
+        let value = gpu_value_usd(
+            stage,
+            &cx.gpu_terms,
+            &cx.gpu,
+            |years| cx.gpu_now * (1.0 + cx.gpu_drift).powf(years),
+            price,
+            disc,
+        );
+        let carry = mine(stage, cx.gpu_terms.horizon_months());
+        let capex = cx.gpu_terms.capex_usd(stage);
+        if worth_switching(value, carry, capex, spec.hysteresis_share)
+            && m.cash_usd >= spec.ai_equity_share * capex
+        {
+            consider(
+                value - carry,
+                Choice::Project(ProjectKind::GpuCloud, stage, capex),
+            );
+        }
+    }
+    // Sell the whole site, if it has no projects and a buyer wants it all.
+    if site.projects.is_empty() && ai.unmet_mw() >= site.power_mw * crit {
+        let offer = ai_spec.sale_usd_per_w * 1e6 * site.power_mw;
+        let carry = mine(site.power_mw, cx.lease_terms.horizon_months());
+        if worth_switching(offer, carry, offer, spec.hysteresis_share) {
+            consider(offer - carry, Choice::Sale(offer));
+        }
+    }
+    match best {
+        None => {}
+        Some((_, Choice::Sale(offer))) => {
+            sell(world, site_e, fleets, ledger, offer);
+            ai.take(site.power_mw * crit);
+        }
+        Some((_, Choice::Project(kind, mw, capex))) => {
+            free_mw(world, fleets, idle, mw);
+            let equity = spec.ai_equity_share * capex;
+            let mut miner = world.get_mut::<Miner>(site.miner).unwrap();
+            miner.cash_usd -= equity;
+            miner.debt_usd += capex - equity;
+            let terms = if kind == ProjectKind::Lease {
+                &cx.lease_terms
+            } else {
+                &cx.gpu_terms
+            };
+            let ready_day = cx.day + ai_spec.lead_time_days;
+            let end_day = ready_day + (terms.term_months as f64 * DAYS_PER_MONTH).round() as u32;
+            world
+                .get_mut::<Site>(site_e)
+                .unwrap()
+                .projects
+                .push(Project {
+                    kind,
+                    mw,
+                    start_day: cx.day,
+                    ready_day,
+                    end_day,
+                    lease_usd_per_kw_month: cx.lease_usd_per_kw_month,
+                    capex_usd: capex,
+                });
+            if kind == ProjectKind::Lease {
+                ai.take(mw * crit);
+            }
+            ledger.add(|f| {
+                f.conversions_started += 1;
+                f.ai_capex_usd += capex;
+            });
+        }
+    }
+}

@@ -1,0 +1,330 @@
+//! What a miner believes its options are worth: pure functions, month by
+//! month, discounted at the miner's rate. The strategic review
+//! ([`super::review`]) compares them.
+//!
+//! - Mining a slice of a site: each machine earns max(0, margin) a day —
+//!   curtailment floors the loss — for the rest of its life (half of
+//!   `asics.life_years`, as machines are on average halfway through it),
+//!   after which the MW earns what a frontier machine would, net of the
+//!   capex to keep replacing it. Idle MW earns the frontier figure at once.
+//! - Leasing to an AI tenant: nothing during the lead time, then the signed
+//!   rent × NOI margin for the term, less the conversion capex, discounted
+//!   at the project's cost of capital (equity at the hurdle rate, debt at
+//!   the interest rate).
+//! - An own GPU cloud: GPU-hours × the expected rental price × utilisation,
+//!   less opex and power, for the term, less conversion and GPU capex,
+//!   discounted at the hurdle rate (equity risk).
+//!
+//! ```
+//! use hashflight::agents::valuation::margin_usd_per_mw_day;
+//! // An S21 (17.5 J/TH) at $35/MWh all in, hashprice $38.2, 2 % pool fee:
+//! // 57.14 PH/s per MW earn $2,139 a day and the power costs $840.
+//! let m = margin_usd_per_mw_day(38.2, 0.02, 17.5, 35.0);
+//! assert!((m - (38.2 * 0.98 * 1000.0 / 17.5 - 840.0)).abs() < 1e-9);
+//! ```
+
+use crate::consensus::subsidy::{SATS_PER_BTC, block_subsidy_sats};
+use crate::market::price::DAYS_PER_YEAR;
+
+use super::Belief;
+
+/// Days per month.
+pub const DAYS_PER_MONTH: f64 = DAYS_PER_YEAR / 12.0;
+/// Hours per month.
+pub const HOURS_PER_MONTH: f64 = DAYS_PER_MONTH * 24.0;
+/// Blocks per month at 600 s.
+const BLOCKS_PER_MONTH: f64 = DAYS_PER_MONTH * 144.0;
+
+/// What the market looks like today, for forecasts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MarketView {
+    /// Today's hashprice, USD/PH/day.
+    pub hashprice_usd_per_ph_day: f64,
+    /// Its moving average over the adaptive memory.
+    pub hashprice_average_usd_per_ph_day: f64,
+    /// Height of the next block.
+    pub next_height: u64,
+    /// Fees expected per block, BTC.
+    pub fees_btc: f64,
+    /// Difficulty growth halving-aware miners expect, per year.
+    pub difficulty_growth_per_year: f64,
+}
+
+/// Expected hashprice for each of the next `months` months (index 0 is the
+/// current month) under a belief.
+pub fn forecast(belief: Belief, view: &MarketView, months: usize) -> Vec<f64> {
+    match belief {
+        Belief::Myopic => vec![view.hashprice_usd_per_ph_day; months],
+        Belief::Adaptive => vec![view.hashprice_average_usd_per_ph_day; months],
+        Belief::HalvingAware => {
+            let reward = |height: u64| {
+                block_subsidy_sats(height) as f64 / SATS_PER_BTC as f64 + view.fees_btc
+            };
+            let now = reward(view.next_height);
+            (0..months)
+                .map(|m| {
+                    let height = view.next_height + (m as f64 * BLOCKS_PER_MONTH) as u64;
+                    let scale = if now > 0.0 { reward(height) / now } else { 0.0 };
+                    view.hashprice_average_usd_per_ph_day * scale
+                        / (1.0 + view.difficulty_growth_per_year).powf(m as f64 / 12.0)
+                })
+                .collect()
+        }
+    }
+}
+
+/// Daily margin of one MW of machines, USD: what its hashrate earns after
+/// the pool fee (`pool_fee`, a fraction) less power at `cost_usd_per_mwh`
+/// (electricity and other opex).
+pub fn margin_usd_per_mw_day(
+    hashprice_usd_per_ph_day: f64,
+    pool_fee: f64,
+    efficiency_j_per_th: f64,
+    cost_usd_per_mwh: f64,
+) -> f64 {
+    // 1 MW of machines at e J/TH hash 10^6/e TH/s = 1000/e PH/s.
+    hashprice_usd_per_ph_day * (1.0 - pool_fee) * 1000.0 / efficiency_j_per_th
+        - 24.0 * cost_usd_per_mwh
+}
+
+/// Monthly discount factor at `rate_per_year`.
+pub fn monthly_discount(rate_per_year: f64) -> f64 {
+    (1.0 + rate_per_year).powf(-1.0 / 12.0)
+}
+
+/// The ASIC market as the valuation needs it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MachineMarket {
+    /// Frontier efficiency in each month is `frontier_j_per_th` × this
+    /// factor^month.
+    pub frontier_j_per_th: f64,
+    /// Monthly factor on the frontier efficiency.
+    pub frontier_monthly: f64,
+    /// USD/TH per USD/PH/day of hashprice (machines cost in proportion).
+    pub usd_per_th_per_hashprice: f64,
+    /// Machine life, months.
+    pub life_months: f64,
+}
+
+impl MachineMarket {
+    /// What one MW of frontier machines nets in a day of month `m` at
+    /// hashprice `h`, after the capex that keeps it replaced (USD, ≥ 0).
+    pub fn frontier_usd_per_mw_day(&self, m: usize, h: f64, pool_fee: f64, cost: f64) -> f64 {
+        let e = self.frontier_j_per_th * self.frontier_monthly.powi(m as i32);
+        self.frontier_at(e, h, pool_fee, cost)
+    }
+
+    /// The same for frontier machines of efficiency `e`.
+    #[inline]
+    fn frontier_at(&self, e: f64, h: f64, pool_fee: f64, cost: f64) -> f64 {
+        let capex_per_mw = self.usd_per_th_per_hashprice * h * 1e6 / e;
+        let sustain = capex_per_mw / (self.life_months * DAYS_PER_MONTH);
+        (margin_usd_per_mw_day(h, pool_fee, e, cost) - sustain).max(0.0)
+    }
+}
+
+/// Present value of mining `mw` MW of a site for `months` months: machines
+/// of `efficiency_j_per_th` (None for idle MW) at `cost_usd_per_mwh`.
+#[allow(clippy::too_many_arguments)]
+pub fn mining_value_usd(
+    mw: f64,
+    efficiency_j_per_th: Option<f64>,
+    cost_usd_per_mwh: f64,
+    pool_fee: f64,
+    hashprice: &[f64],
+    months: usize,
+    discount_monthly: f64,
+    machines: &MachineMarket,
+) -> f64 {
+    let life_left = efficiency_j_per_th.map_or(0.0, |_| machines.life_months / 2.0);
+    let mut d = 1.0;
+    let mut frontier = machines.frontier_j_per_th;
+    let mut pv = 0.0;
+    for (m, &h) in hashprice.iter().take(months).enumerate() {
+        let per_day = match efficiency_j_per_th {
+            Some(e) if (m as f64) < life_left => {
+                margin_usd_per_mw_day(h, pool_fee, e, cost_usd_per_mwh).max(0.0)
+            }
+            _ => machines.frontier_at(frontier, h, pool_fee, cost_usd_per_mwh),
+        };
+        pv += d * per_day * DAYS_PER_MONTH;
+        d *= discount_monthly;
+        frontier *= machines.frontier_monthly;
+    }
+    pv * mw
+}
+
+/// Terms of an AI option for `mw` gross MW.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AiTerms {
+    /// Critical IT MW per gross MW.
+    pub critical_it_share: f64,
+    /// Months of lead time.
+    pub lead_months: usize,
+    /// Months of contract.
+    pub term_months: usize,
+    /// Capex, USD per critical MW.
+    pub capex_usd_per_critical_mw: f64,
+}
+
+impl AiTerms {
+    /// Months from now to the end of the contract.
+    pub fn horizon_months(&self) -> usize {
+        self.lead_months + self.term_months
+    }
+
+    /// Capex for `mw` gross MW, USD.
+    pub fn capex_usd(&self, mw: f64) -> f64 {
+        mw * self.critical_it_share * self.capex_usd_per_critical_mw
+    }
+}
+
+/// Net present value of leasing `mw` gross MW at `lease_usd_per_kw_month`
+/// with `noi_margin`, USD (capex included).
+pub fn lease_value_usd(
+    mw: f64,
+    terms: &AiTerms,
+    lease_usd_per_kw_month: f64,
+    noi_margin: f64,
+    discount_monthly: f64,
+) -> f64 {
+    let noi = mw * terms.critical_it_share * 1000.0 * lease_usd_per_kw_month * noi_margin;
+    let first = discount_monthly.powi(terms.lead_months as i32);
+    let annuity: f64 = std::iter::successors(Some(first), |d| Some(d * discount_monthly))
+        .take(terms.term_months)
+        .sum();
+    noi * annuity - terms.capex_usd(mw)
+}
+
+/// The GPU-cloud economics per critical MW.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GpuTerms {
+    /// GPUs per critical MW.
+    pub gpus_per_critical_mw: f64,
+    /// Share of hours rented.
+    pub utilisation: f64,
+    /// Opex other than power, share of revenue.
+    pub opex_share: f64,
+}
+
+/// Net present value of running an own GPU cloud on `mw` gross MW, USD
+/// (capex included): `gpu_usd_per_hour(years)` is the expected rental
+/// price that many years ahead.
+pub fn gpu_value_usd(
+    mw: f64,
+    terms: &AiTerms,
+    gpu: &GpuTerms,
+    gpu_usd_per_hour: impl Fn(f64) -> f64,
+    power_usd_per_mwh: f64,
+    discount_monthly: f64,
+) -> f64 {
+    let gpus = mw * terms.critical_it_share * gpu.gpus_per_critical_mw;
+    let mut pv = 0.0;
+    let mut d = discount_monthly.powi(terms.lead_months as i32);
+    for m in terms.lead_months..terms.horizon_months() {
+        let revenue = gpus
+            * HOURS_PER_MONTH
+            * gpu_usd_per_hour(m as f64 / 12.0)
+            * gpu.utilisation
+            * (1.0 - gpu.opex_share);
+        let power = mw * HOURS_PER_MONTH * power_usd_per_mwh;
+        pv += d * (revenue - power);
+        d *= discount_monthly;
+    }
+    pv - terms.capex_usd(mw)
+}
+
+/// The cost of capital of a project financed with `equity_share` of equity
+/// at `hurdle` and the rest as debt at `interest`.
+pub fn project_rate(equity_share: f64, hurdle: f64, interest: f64) -> f64 {
+    equity_share * hurdle + (1.0 - equity_share) * interest
+}
+
+/// Whether an irreversible switch is worth taking: its value must beat
+/// carrying on by `hysteresis` × `stake` (its capex, or the sale price).
+pub fn worth_switching(
+    option_value: f64,
+    carry_on_value: f64,
+    stake: f64,
+    hysteresis: f64,
+) -> bool {
+    option_value - carry_on_value > hysteresis * stake
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view() -> MarketView {
+        MarketView {
+            hashprice_usd_per_ph_day: 40.0,
+            hashprice_average_usd_per_ph_day: 50.0,
+            next_height: 1_050_000 - 144 * 60, // 60 days before 2028's halving
+            fees_btc: 0.0,
+            difficulty_growth_per_year: 0.0,
+        }
+    }
+
+    #[test]
+    fn beliefs_differ_as_documented() {
+        assert_eq!(forecast(Belief::Myopic, &view(), 3), [40.0; 3]);
+        assert_eq!(forecast(Belief::Adaptive, &view(), 3), [50.0; 3]);
+        let h = forecast(Belief::HalvingAware, &view(), 4);
+        // The halving falls in month 2: the subsidy halves and so does the
+        // expected hashprice (no fees in this view).
+        assert_eq!(&h[..2], [50.0, 50.0]);
+        assert_eq!(&h[2..], [25.0, 25.0]);
+    }
+
+    #[test]
+    fn a_machine_that_loses_money_is_worth_nothing_not_less() {
+        let machines = MachineMarket {
+            frontier_j_per_th: 15.0,
+            frontier_monthly: 1.0,
+            usd_per_th_per_hashprice: 0.0,
+            life_months: 120.0,
+        };
+        // 34 J/TH at $45/MWh needs $36.7 of hashprice; at $30 it curtails.
+        let v = mining_value_usd(10.0, Some(34.0), 45.0, 0.0, &[30.0; 12], 12, 1.0, &machines);
+        assert_eq!(v, 0.0);
+        // At $40: (40·1000/34 − 1080) a day for 12 months, undiscounted.
+        let v = mining_value_usd(10.0, Some(34.0), 45.0, 0.0, &[40.0; 12], 12, 1.0, &machines);
+        let expected = 10.0 * (40_000.0 / 34.0 - 1080.0) * DAYS_PER_YEAR;
+        assert!((v - expected).abs() < 1e-6 * expected, "{v} vs {expected}");
+    }
+
+    #[test]
+    fn a_lease_pays_after_its_lead_time_for_its_term() {
+        let terms = AiTerms {
+            critical_it_share: 0.75,
+            lead_months: 12,
+            term_months: 120,
+            capex_usd_per_critical_mw: 9e6,
+        };
+        // Undiscounted: 100 MW → 75 critical MW → 75,000 kW × $150 × 0.85
+        // = $9.5625M a month for 120 months, less $675M of capex.
+        let v = lease_value_usd(100.0, &terms, 150.0, 0.85, 1.0);
+        assert!((v - (9.5625e6 * 120.0 - 675e6)).abs() < 1.0, "{v}");
+        // Discounting lowers it.
+        assert!(lease_value_usd(100.0, &terms, 150.0, 0.85, monthly_discount(0.1)) < v);
+    }
+
+    #[test]
+    fn gpu_value_counts_hours_price_and_power() {
+        let terms = AiTerms {
+            critical_it_share: 0.5,
+            lead_months: 0,
+            term_months: 12,
+            capex_usd_per_critical_mw: 1e6,
+        };
+        let gpu = GpuTerms {
+            gpus_per_critical_mw: 100.0,
+            utilisation: 0.5,
+            opex_share: 0.0,
+        };
+        // 2 MW → 1 critical MW → 100 GPUs × 8766 h × $2 × 0.5 = $876,600 a
+        // year; power 2 MW × 8766 h × $10 = $175,320; capex $1M.
+        let v = gpu_value_usd(2.0, &terms, &gpu, |_| 2.0, 10.0, 1.0);
+        assert!((v - (876_600.0 - 175_320.0 - 1e6)).abs() < 1e-3, "{v}");
+    }
+}

@@ -1,0 +1,55 @@
+//! The ASIC market: the price of new machines moves with hashprice, and the
+//! efficiency frontier falls year by year.
+//!
+//! ```
+//! use hashflight::market::asics::AsicMarket;
+//! use hashflight::scenario::Scenario;
+//! let s = Scenario::load("baseline", &[]).unwrap();
+//! let m = AsicMarket::new(&s.spec().asics);
+//! // At half the reference hashprice, machines cost half as much.
+//! assert!((m.usd_per_th(39.8 / 2.0) - 25.7 / 2.0).abs() < 1e-9);
+//! assert!((m.frontier_j_per_th(365.25) - 13.5 * 0.9).abs() < 1e-9);
+//! // Machines come in yearly generations.
+//! assert_eq!(m.generation_j_per_th(364), 13.5);
+//! assert!((m.generation_j_per_th(400) - 13.5 * 0.9).abs() < 1e-9);
+//! ```
+
+use crate::market::price::DAYS_PER_YEAR;
+use crate::scenario::schema::AsicSpec;
+
+/// The ASIC market of a run.
+#[derive(Clone, Debug)]
+pub struct AsicMarket {
+    spec: AsicSpec,
+}
+
+impl AsicMarket {
+    /// The market of a scenario.
+    pub fn new(spec: &AsicSpec) -> Self {
+        Self { spec: spec.clone() }
+    }
+
+    /// The scenario's ASIC settings.
+    pub fn spec(&self) -> &AsicSpec {
+        &self.spec
+    }
+
+    /// Price of frontier machines at this hashprice, USD/TH.
+    pub fn usd_per_th(&self, hashprice_usd_per_ph_day: f64) -> f64 {
+        self.spec.usd_per_th * hashprice_usd_per_ph_day.max(0.0)
+            / self.spec.reference_hashprice_usd_per_ph_day
+    }
+
+    /// Efficiency of the newest machines on `day` (fractional days allowed),
+    /// J/TH: the frontier falls continuously.
+    pub fn frontier_j_per_th(&self, day: f64) -> f64 {
+        self.spec.frontier_j_per_th
+            * (1.0 - self.spec.frontier_decline_per_year).powf(day / DAYS_PER_YEAR)
+    }
+
+    /// Efficiency of the machines one can buy on `day`, J/TH: a new
+    /// generation comes out at the start of each year of the run.
+    pub fn generation_j_per_th(&self, day: u32) -> f64 {
+        self.frontier_j_per_th((day as f64 / DAYS_PER_YEAR).floor() * DAYS_PER_YEAR)
+    }
+}
