@@ -3,6 +3,7 @@
 
 mod cli;
 mod consensus;
+mod economics;
 mod measures;
 mod statistics;
 mod support;
