@@ -210,11 +210,12 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             if let (Some(no_ai), Some(vs)) = (
-                summary.hashrate_end_no_ai_ehs,
+                summary.hashrate_last_90_days_no_ai_ehs,
                 summary.hashrate_decline_vs_no_ai_pct,
             ) {
                 println!(
-                    "  without the AI option: {no_ai:.1} EH/s at the end; the AI option costs {vs:.1} % of it"
+                    "  last 90 days: {:.1} EH/s, against {no_ai:.1} EH/s without the AI option ({:+.1} %)",
+                    summary.hashrate_last_90_days_ehs, -vs
                 );
             }
             Ok(ExitCode::SUCCESS)

@@ -15,6 +15,9 @@ pub mod concentration;
 pub mod security;
 pub mod stats;
 
+/// Days behind the summary's end-of-run hashrate mean.
+pub const TAIL_DAYS: usize = 90;
+
 /// Seconds per day.
 pub const SECONDS_PER_DAY: f64 = 86_400.0;
 
@@ -284,6 +287,9 @@ pub struct Summary {
     pub hashrate_start_ehs: f64,
     /// Hashrate mining on the last day, EH/s.
     pub hashrate_end_ehs: f64,
+    /// Mean daily hashrate over the run's last 90 days (or all of a
+    /// shorter run), EH/s: the end state without the day-to-day swing.
+    pub hashrate_last_90_days_ehs: f64,
     /// Lowest daily hashrate, EH/s.
     pub hashrate_min_ehs: f64,
     /// Fall from start to end, percent of the start (negative for growth).
@@ -323,11 +329,11 @@ pub struct Summary {
     /// Money and decisions over the whole run.
     #[serde(flatten)]
     pub flows: crate::agents::Flows,
-    /// Hashrate at the end of the same seed run without the AI option,
-    /// EH/s (only with `--counterfactual`).
-    pub hashrate_end_no_ai_ehs: Option<f64>,
-    /// How much lower the end hashrate is than without the AI option,
-    /// percent of the latter (only with `--counterfactual`).
+    /// Mean hashrate over the last 90 days of the same seed run without
+    /// the AI option, EH/s (only with `--counterfactual`).
+    pub hashrate_last_90_days_no_ai_ehs: Option<f64>,
+    /// How much lower the last 90 days' mean hashrate is than without the
+    /// AI option, percent of the latter (only with `--counterfactual`).
     pub hashrate_decline_vs_no_ai_pct: Option<f64>,
     /// Wall-clock time of the run, s: the one figure that differs between
     /// two runs of the same scenario and seed.
@@ -345,6 +351,7 @@ impl Summary {
             ("days", self.days as f64),
             ("hashrate_start_ehs", self.hashrate_start_ehs),
             ("hashrate_end_ehs", self.hashrate_end_ehs),
+            ("hashrate_last_90_days_ehs", self.hashrate_last_90_days_ehs),
             ("hashrate_min_ehs", self.hashrate_min_ehs),
             ("hashrate_decline_pct", self.hashrate_decline_pct),
             ("mean_block_interval_s", self.mean_block_interval_s),
@@ -383,9 +390,13 @@ impl Summary {
 
     /// Adds the comparison with the same run without the AI option.
     pub fn set_counterfactual(&mut self, no_ai: &Summary) {
-        self.hashrate_end_no_ai_ehs = Some(no_ai.hashrate_end_ehs);
-        self.hashrate_decline_vs_no_ai_pct = Some(if no_ai.hashrate_end_ehs > 0.0 {
-            (no_ai.hashrate_end_ehs - self.hashrate_end_ehs) / no_ai.hashrate_end_ehs * 100.0
+        let (with, without) = (
+            self.hashrate_last_90_days_ehs,
+            no_ai.hashrate_last_90_days_ehs,
+        );
+        self.hashrate_last_90_days_no_ai_ehs = Some(without);
+        self.hashrate_decline_vs_no_ai_pct = Some(if without > 0.0 {
+            (without - with) / without * 100.0
         } else {
             0.0
         });

@@ -38,6 +38,31 @@ pub const SHIPPED: &[Shipped] = &[
         path: "scenarios/daa-drop.ron",
         source: include_str!("../../scenarios/daa-drop.ron"),
     },
+    Shipped {
+        name: "halving-2028",
+        path: "scenarios/halving-2028.ron",
+        source: include_str!("../../scenarios/halving-2028.ron"),
+    },
+    Shipped {
+        name: "ai-landgrab",
+        path: "scenarios/ai-landgrab.ron",
+        source: include_str!("../../scenarios/ai-landgrab.ron"),
+    },
+    Shipped {
+        name: "deepseek-shock",
+        path: "scenarios/deepseek-shock.ron",
+        source: include_str!("../../scenarios/deepseek-shock.ron"),
+    },
+    Shipped {
+        name: "fee-only",
+        path: "scenarios/fee-only.ron",
+        source: include_str!("../../scenarios/fee-only.ron"),
+    },
+    Shipped {
+        name: "storm-2026",
+        path: "scenarios/storm-2026.ron",
+        source: include_str!("../../scenarios/storm-2026.ron"),
+    },
 ];
 
 /// The shipped scenario of this name.

@@ -328,6 +328,8 @@ pub struct RunTotals {
     pub hashrate_start_ehs: Option<f64>,
     /// Latest daily hashrate, EH/s.
     pub hashrate_end_ehs: f64,
+    /// The last 90 days' hashrates, EH/s.
+    pub hashrate_tail: std::collections::VecDeque<f64>,
     /// Lowest daily hashrate, EH/s.
     pub hashrate_min_ehs: f64,
     /// Epoch rows written.
@@ -599,6 +601,8 @@ impl Simulation {
             days: totals.days,
             hashrate_start_ehs: start,
             hashrate_end_ehs: totals.hashrate_end_ehs,
+            hashrate_last_90_days_ehs: totals.hashrate_tail.iter().sum::<f64>()
+                / totals.hashrate_tail.len().max(1) as f64,
             hashrate_min_ehs: totals.hashrate_min_ehs,
             hashrate_decline_pct: if start > 0.0 {
                 (start - totals.hashrate_end_ehs) / start * 100.0
@@ -626,7 +630,7 @@ impl Simulation {
             sold_mw_end: table.sold_mw,
             idle_mw_end: table.idle_mw,
             flows: self.world.resource::<Ledger>().run,
-            hashrate_end_no_ai_ehs: None,
+            hashrate_last_90_days_no_ai_ehs: None,
             hashrate_decline_vs_no_ai_pct: None,
             wall_time_s: started.elapsed().as_secs_f64(),
         };
@@ -1205,6 +1209,10 @@ fn record_day(
         totals.hashrate_min_ehs = hashrate_ehs;
     }
     totals.hashrate_end_ehs = hashrate_ehs;
+    if totals.hashrate_tail.len() == crate::metrics::TAIL_DAYS {
+        totals.hashrate_tail.pop_front();
+    }
+    totals.hashrate_tail.push_back(hashrate_ehs);
     totals.hashrate_min_ehs = totals.hashrate_min_ehs.min(hashrate_ehs);
     totals.days += 1;
     totals.last_day = Some((row.centralization.clone(), row.security.clone()));

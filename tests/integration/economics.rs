@@ -89,18 +89,37 @@ fn a_site_whose_lease_beats_mining_by_the_margin_converts_after_the_lead_time() 
 #[test]
 fn a_site_whose_lease_beats_mining_by_less_than_the_margin_keeps_mining() {
     let r = world(LOSING_SITE, &["ai.lease_usd_per_kw_month=135.0"], 120);
-    assert!(r.days.iter().all(|d| d.pivot.converting_mw == 0.0 && d.pivot.ai_mw == 0.0));
+    assert!(
+        r.days
+            .iter()
+            .all(|d| d.pivot.converting_mw == 0.0 && d.pivot.ai_mw == 0.0)
+    );
     assert_eq!(r.summary.flows.conversions_started, 0);
     // With no hysteresis, the same $46.5M advantage is enough.
-    let r = world(LOSING_SITE, &["ai.lease_usd_per_kw_month=135.0", "strategy.hysteresis_share=0.0"], 120);
+    let r = world(
+        LOSING_SITE,
+        &[
+            "ai.lease_usd_per_kw_month=135.0",
+            "strategy.hysteresis_share=0.0",
+        ],
+        120,
+    );
     assert_eq!(r.summary.flows.conversions_started, 1);
 }
 
 #[test]
 fn without_tenants_or_with_the_option_off_nothing_converts() {
-    let r = world(LOSING_SITE, &["ai.lease_usd_per_kw_month=300.0", "ai.tenant_demand_mw=0.0"], 60);
+    let r = world(
+        LOSING_SITE,
+        &["ai.lease_usd_per_kw_month=300.0", "ai.tenant_demand_mw=0.0"],
+        60,
+    );
     assert_eq!(r.summary.flows.conversions_started, 0);
-    let r = world(LOSING_SITE, &["ai.lease_usd_per_kw_month=300.0", "ai.enabled=false"], 60);
+    let r = world(
+        LOSING_SITE,
+        &["ai.lease_usd_per_kw_month=300.0", "ai.enabled=false"],
+        60,
+    );
     assert_eq!(r.summary.flows.conversions_started, 0);
 }
 
@@ -117,13 +136,26 @@ fn debtor(eligible: bool) -> String {
 
 #[test]
 fn a_bankrupt_miners_site_goes_to_the_larger_miner_that_bids_for_it() {
-    let r = world(&debtor(false), &["ai.lease_usd_per_kw_month=150.0", "strategy.distress_days=10"], 30);
+    let r = world(
+        &debtor(false),
+        &[
+            "ai.lease_usd_per_kw_month=150.0",
+            "strategy.distress_days=10",
+        ],
+        30,
+    );
     let exited = first_day_with(&r.days, |d| d.pivot.flows.miners_exited > 0).expect("bankrupt");
     assert!((12..=16).contains(&exited), "day {exited}");
     let before = &r.days[exited as usize - 1];
     let after = &r.days[exited as usize + 1];
     // The machines keep hashing, now for Big: one firm instead of two.
-    assert_eq!((before.centralization.firm_nakamoto, after.centralization.firm_nakamoto), (1, 1));
+    assert_eq!(
+        (
+            before.centralization.firm_nakamoto,
+            after.centralization.firm_nakamoto
+        ),
+        (1, 1)
+    );
     assert!(before.centralization.top_firm_share < 1.0);
     assert!((after.centralization.top_firm_share - 1.0).abs() < 1e-12);
     assert!((after.hashrate_ehs - 1010.0).abs() < 1e-6);
@@ -134,7 +166,15 @@ fn a_bankrupt_miners_site_goes_to_the_larger_miner_that_bids_for_it() {
 #[test]
 fn a_bankrupt_miners_eligible_site_goes_to_an_ai_buyer_when_it_bids_more() {
     // $5/W × 160 MW = $800M, more than the machines are worth to Big.
-    let r = world(&debtor(true), &["ai.lease_usd_per_kw_month=150.0", "ai.sale_usd_per_w=5.0", "strategy.distress_days=10"], 30);
+    let r = world(
+        &debtor(true),
+        &[
+            "ai.lease_usd_per_kw_month=150.0",
+            "ai.sale_usd_per_w=5.0",
+            "strategy.distress_days=10",
+        ],
+        30,
+    );
     let exited = first_day_with(&r.days, |d| d.pivot.flows.miners_exited > 0).expect("bankrupt");
     let after = &r.days[exited as usize + 1];
     assert_eq!(after.pivot.sold_mw, 160.0);
@@ -147,26 +187,44 @@ fn a_bankrupt_miners_eligible_site_goes_to_an_ai_buyer_when_it_bids_more() {
 
 #[test]
 fn machines_curtailed_too_long_are_retired_and_their_mw_goes_idle() {
-    let r = world(LOSING_SITE, &["ai.enabled=false", "strategy.retire_after_days=20"], 60);
+    let r = world(
+        LOSING_SITE,
+        &["ai.enabled=false", "strategy.retire_after_days=20"],
+        60,
+    );
     // Curtailed from day 0; retired at the first review after 20 days of it
     // (the second epoch's end, about day 28).
     let first = &r.days[0];
     assert!((first.curtailed_mw - 68.0).abs() < 1e-9);
     let last = r.days.last().unwrap();
     assert_eq!(last.curtailed_mw, 0.0);
-    assert!((last.pivot.idle_mw - 100.0 - 5000.0).abs() < 1e-6, "{}", last.pivot.idle_mw);
+    assert!(
+        (last.pivot.idle_mw - 100.0 - 5000.0).abs() < 1e-6,
+        "{}",
+        last.pivot.idle_mw
+    );
 }
 
 #[test]
 fn megawatts_add_up_to_every_sites_connection() {
     for r in [
         world(LOSING_SITE, &["ai.lease_usd_per_kw_month=140.0"], 420),
-        world(&debtor(true), &["ai.sale_usd_per_w=5.0", "strategy.distress_days=10"], 30),
+        world(
+            &debtor(true),
+            &["ai.sale_usd_per_w=5.0", "strategy.distress_days=10"],
+            30,
+        ),
     ] {
         for d in &r.days {
             let p = &d.pivot;
-            let sum = d.mining_mw + d.curtailed_mw + d.offline_mw + p.ai_mw + p.gpu_cloud_mw
-                + p.converting_mw + p.idle_mw + p.sold_mw;
+            let sum = d.mining_mw
+                + d.curtailed_mw
+                + d.offline_mw
+                + p.ai_mw
+                + p.gpu_cloud_mw
+                + p.converting_mw
+                + p.idle_mw
+                + p.sold_mw;
             // Big's 20,000 MW plus the small site's 100 or 160.
             assert!(
                 (sum - 20_100.0).abs() < 1e-6 || (sum - 20_160.0).abs() < 1e-6,
@@ -181,12 +239,26 @@ fn megawatts_add_up_to_every_sites_connection() {
 fn an_ai_buyers_offer_above_the_value_of_carrying_on_buys_the_site() {
     // $0.8/W × 100 MW = $80M against $0 of mining: advantage $80M, above
     // both the hysteresis ($8M) and the lease's $73.2M at $140.
-    let r = world(LOSING_SITE, &["ai.lease_usd_per_kw_month=140.0", "ai.sale_usd_per_w=0.8"], 30);
+    let r = world(
+        LOSING_SITE,
+        &["ai.lease_usd_per_kw_month=140.0", "ai.sale_usd_per_w=0.8"],
+        30,
+    );
     assert_eq!(r.summary.flows.sites_sold, 1);
     assert_eq!(r.summary.flows.conversions_started, 0);
     assert!((r.summary.flows.site_sales_usd - 80e6).abs() < 1.0);
     assert_eq!(r.days.last().unwrap().pivot.sold_mw, 100.0);
     // At $0.5/W the lease's advantage is larger: it leases instead.
-    let r = world(LOSING_SITE, &["ai.lease_usd_per_kw_month=140.0", "ai.sale_usd_per_w=0.5"], 30);
-    assert_eq!((r.summary.flows.sites_sold, r.summary.flows.conversions_started), (0, 1));
+    let r = world(
+        LOSING_SITE,
+        &["ai.lease_usd_per_kw_month=140.0", "ai.sale_usd_per_w=0.5"],
+        30,
+    );
+    assert_eq!(
+        (
+            r.summary.flows.sites_sold,
+            r.summary.flows.conversions_started
+        ),
+        (0, 1)
+    );
 }
