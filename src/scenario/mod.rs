@@ -194,6 +194,73 @@ mod tests {
         assert!(mw.message.contains("must be > 0"));
     }
 
+    fn problems(src: &str, set: &[&str]) -> Vec<Problem> {
+        let set: Vec<Override> = set.iter().map(|s| Override::parse(s).unwrap()).collect();
+        Scenario::from_str(src, "bad.ron", &set)
+            .unwrap_err()
+            .problems()
+            .to_vec()
+    }
+
+    fn has(problems: &[Problem], field: &str, text: &str) {
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.field == field && p.message.contains(text)),
+            "no `{text}` on {field}: {problems:?}"
+        );
+    }
+
+    #[test]
+    fn economics_input_is_checked_field_by_field() {
+        let p = problems(
+            "(name: \"b\",\n strategy: (beliefs: [(belief: Myopic, share: 0.5), (belief: Adaptive, share: 0.2)]),\n ai: (lease_term_years: 1.0, lead_time_days: 500, noi_margin: 1.5),\n asics: (usd_per_th: -3.0))",
+            &[],
+        );
+        has(&p, "strategy.beliefs", "shares must sum to 1, they sum to 0.7");
+        has(&p, "ai.lease_term_years", "longer than the lead time (500 days");
+        has(&p, "ai.noi_margin", "between 0 and 1");
+        has(&p, "asics.usd_per_th", "≥ 0");
+        // Positions point into the file.
+        let lease = p.iter().find(|p| p.field == "ai.lease_term_years").unwrap();
+        assert_eq!(lease.position.map(|p| p.0), Some(3));
+    }
+
+    #[test]
+    fn events_need_a_day_or_a_height_inside_the_run_and_a_known_region() {
+        let p = problems(
+            r#"(name: "b", duration_days: 30, events: [
+                (day: 30, event: RegionOnline(region: "US")),
+                (event: RegionOnline(region: "US")),
+                (day: 3, height: 930000, event: RegionOnline(region: "US")),
+                (height: 5, event: FeeWave(demand_multiply_by: 2.0, days: 3)),
+                (day: 2, event: RegionCurtail(region: "Mars", share: 1.5, days: 0)),
+                (day: 2, event: RegionOffline(region: "US", relocate_share: 0.5)),
+                (day: 2, event: AiShock(demand_multiply_by: -1.0, lease_multiply_by: 1.0, gpu_multiply_by: 1.0)),
+            ])"#,
+            &[],
+        );
+        has(&p, "events.0.day", "past the end of the run (days 0..30)");
+        has(&p, "events.1", "exactly one of `day`");
+        has(&p, "events.2", "exactly one of `day`");
+        has(&p, "events.3.height", "before the run's first block 929376");
+        has(&p, "events.4.event.region", "no site is in region `Mars`");
+        has(&p, "events.4.event.share", "between 0 and 1");
+        has(&p, "events.4.event.days", "at least 1 day");
+        has(&p, "events.5.event.relocate_to", "name the region");
+        has(&p, "events.6.event.demand_multiply_by", "between 0 and 1000");
+        // A region a relocation creates can be named by later events.
+        Scenario::from_str(
+            r#"(name: "b", duration_days: 30, events: [
+                (day: 2, event: RegionOffline(region: "China", relocate_share: 0.5, relocate_after_days: 5, relocate_to: "Texas")),
+                (day: 9, event: RegionCurtail(region: "Texas", share: 0.5, days: 2)),
+            ])"#,
+            "ok.ron",
+            &[],
+        )
+        .unwrap();
+    }
+
     #[test]
     fn parse_errors_name_the_field() {
         let err = Scenario::from_str("(name: \"v\",\n chain: (start_bits: \"x\"))", "v.ron", &[])

@@ -580,6 +580,17 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
             vec![]
         })
         .collect();
+    // Regions that relocation events create are known too.
+    let mut regions = regions;
+    for e in &file.events {
+        if let Event::RegionOffline {
+            relocate_to: Some(to),
+            ..
+        } = &e.event
+        {
+            regions.insert(to.as_str());
+        }
+    }
     let mut known: Vec<&str> = regions.iter().copied().collect();
     known.sort();
     for (i, e) in file.events.iter().enumerate() {

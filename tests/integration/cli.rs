@@ -385,3 +385,93 @@ fn compare_overlays_runs_and_seed_groups() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown metric `hashrate_eh`"));
     assert!(!tmp.path().join("cmp2").exists() && !tmp.path().join("cmp3").exists());
 }
+
+#[test]
+fn a_csv_price_path_is_followed_and_bad_paths_are_located() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("scen");
+    std::fs::create_dir(&dir).unwrap();
+    // The baseline starts 2025-12-25; the path starts earlier and covers
+    // the run's five days.
+    let good = "date,usd\n2025-12-24,1\n2025-12-25,90000\n2025-12-26,85000\n2025-12-27,80000\n2025-12-28,88000\n2025-12-29,91000\n";
+    std::fs::write(dir.join("prices.csv"), good).unwrap();
+    std::fs::write(
+        dir.join("path.ron"),
+        "(name: \"path\", duration_days: 5, btc_price: (model: Path(csv: \"prices.csv\")),\n population: (miners: 50))",
+    )
+    .unwrap();
+    // Run from elsewhere: the CSV is found beside the scenario.
+    ok(&run_in(tmp.path(), &["run", "scen/path.ron", "--out", "out", "--quiet"]));
+    let days = read(tmp.path().join("out/path/seed-1/days.csv"));
+    let prices: Vec<f64> = days
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let header: Vec<&str> = days.lines().next().unwrap().split(',').collect();
+            let i = header.iter().position(|h| *h == "btc_price_usd").unwrap();
+            l.split(',').nth(i).unwrap().parse().unwrap()
+        })
+        .collect();
+    assert_eq!(prices, [90000.0, 85000.0, 80000.0, 88000.0, 91000.0]);
+    // The resolved scenario names the file absolutely: it re-runs anywhere.
+    let resolved = read(tmp.path().join("out/path/seed-1/scenario.ron"));
+    assert!(resolved.contains(&format!("{}", dir.join("prices.csv").display())), "{resolved}");
+
+    for (csv, expect) in [
+        ("date,usd\n2025-12-25,90000\n2025-12-27,1\n", "prices.csv:3:1: field `btc_price.model.csv`: 2025-12-27 does not follow 2025-12-25"),
+        ("date,usd\n2025-12-25,90000\n26/12/2025,1\n", "prices.csv:3:1: field `btc_price.model.csv`: `26/12/2025` is not a date"),
+        ("date,usd\n2025-12-25,-5\n", "prices.csv:2:12: field `btc_price.model.csv`: the price must be a positive number"),
+        ("day,price\n2025-12-25,1\n", "prices.csv:1:1: field `btc_price.model.csv`: the header must be `date,usd`"),
+        ("date,usd\n2025-12-25,90000\n2025-12-26,1\n", "the path must cover every day of the run, 2025-12-25 to 2025-12-29; it has 2 of its 5 days"),
+        ("date,usd\n2025-12-26,90000\n", "the path starts after the run does"),
+    ] {
+        std::fs::write(dir.join("prices.csv"), csv).unwrap();
+        let out = run_in(tmp.path(), &["run", "scen/path.ron", "--out", "bad-out"]);
+        assert_eq!(out.status.code(), Some(2), "{csv}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{csv}: {err}");
+        assert!(!tmp.path().join("bad-out").exists(), "nothing may be written");
+    }
+}
+
+#[test]
+fn counterfactual_runs_report_the_decline_against_no_ai() {
+    let tmp = tempfile::tempdir().unwrap();
+    let stdout = run_baseline(tmp.path(), &["--counterfactual"]);
+    assert!(stdout.contains("without the AI option"), "{stdout}");
+    let summary = read(tmp.path().join("out/baseline/seed-1/summary.json"));
+    let v: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    let with = v["hashrate_last_90_days_ehs"].as_f64().unwrap();
+    let without = v["hashrate_last_90_days_no_ai_ehs"].as_f64().unwrap();
+    let vs = v["hashrate_decline_vs_no_ai_pct"].as_f64().unwrap();
+    assert!(((without - with) / without * 100.0 - vs).abs() < 1e-9);
+    // Without the flag the fields are null.
+    run_baseline(tmp.path(), &[]);
+    let v: serde_json::Value =
+        serde_json::from_str(&read(tmp.path().join("out/baseline/seed-1/summary.json"))).unwrap();
+    assert!(v["hashrate_decline_vs_no_ai_pct"].is_null());
+}
+
+#[test]
+fn runs_write_pools_and_regions_in_long_form() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_baseline(tmp.path(), &[]);
+    let run = tmp.path().join("out/baseline/seed-1");
+    let pools = read(run.join("pools.csv"));
+    let regions = read(run.join("regions.csv"));
+    assert!(pools.starts_with("day,pool,hashrate_ehs,blocks\n"), "{pools}");
+    assert!(regions.starts_with("day,region,hashrate_ehs,online,power_price_factor,ai_mw\n"));
+    let days = read(run.join("days.csv")).lines().count() - 1;
+    // One row per pool (13) and per region (8) per day.
+    assert_eq!(pools.lines().count() - 1, days * 13);
+    assert_eq!(regions.lines().count() - 1, days * 8);
+    // The pools' blocks add up to the day's blocks.
+    let blocks: u64 = pools
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with("3,"))
+        .map(|l| l.rsplit(',').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    let day3 = read(run.join("days.csv")).lines().nth(4).unwrap().to_string();
+    assert_eq!(day3.split(',').nth(3).unwrap().parse::<u64>().unwrap(), blocks);
+}
