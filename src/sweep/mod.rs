@@ -173,6 +173,16 @@ fn csv_line(fields: &[String]) -> Vec<u8> {
     w.into_inner().expect("writing to memory")
 }
 
+/// A number for a CSV cell: empty when it does not exist (NaN, e.g. the
+/// decline against no AI of a run without a counterfactual).
+fn number_cell(v: f64) -> String {
+    if v.is_nan() {
+        String::new()
+    } else {
+        v.to_string()
+    }
+}
+
 fn row(plan: &Plan, run: &PlannedRun, summary: &Summary) -> Vec<u8> {
     let mut f = vec![
         run.id.clone(),
@@ -181,7 +191,7 @@ fn row(plan: &Plan, run: &PlannedRun, summary: &Summary) -> Vec<u8> {
         run.seed.to_string(),
     ];
     f.extend(plan.points[run.point].values.iter().cloned());
-    f.extend(summary.figures().into_iter().map(|(_, v)| v.to_string()));
+    f.extend(summary.figures().into_iter().map(|(_, v)| number_cell(v)));
     let check = row_check(&f);
     f.push(check);
     csv_line(&f)
@@ -389,11 +399,7 @@ pub fn finish(plan: &Plan, dir: &Path) -> Result<(), SweepError> {
         rec.extend(plan.points[point].values.iter().cloned());
         rec.push(values.first().map_or(0, Vec::len).to_string());
         for s in &spreads {
-            rec.extend(
-                [s.mean, s.median, s.p05, s.p95]
-                    .iter()
-                    .map(|v| v.to_string()),
-            );
+            rec.extend([s.mean, s.median, s.p05, s.p95].into_iter().map(number_cell));
         }
         w.write_record(&rec).map_err(io::Error::other)?;
         point_stats.push((point, spreads));
