@@ -217,8 +217,16 @@ mod tests {
             "(name: \"b\",\n strategy: (beliefs: [(belief: Myopic, share: 0.5), (belief: Adaptive, share: 0.2)]),\n ai: (lease_term_years: 1.0, lead_time_days: 500, noi_margin: 1.5),\n asics: (usd_per_th: -3.0))",
             &[],
         );
-        has(&p, "strategy.beliefs", "shares must sum to 1, they sum to 0.7");
-        has(&p, "ai.lease_term_years", "longer than the lead time (500 days");
+        has(
+            &p,
+            "strategy.beliefs",
+            "shares must sum to 1, they sum to 0.7",
+        );
+        has(
+            &p,
+            "ai.lease_term_years",
+            "longer than the lead time (500 days",
+        );
         has(&p, "ai.noi_margin", "between 0 and 1");
         has(&p, "asics.usd_per_th", "≥ 0");
         // Positions point into the file.
@@ -248,7 +256,11 @@ mod tests {
         has(&p, "events.4.event.share", "between 0 and 1");
         has(&p, "events.4.event.days", "at least 1 day");
         has(&p, "events.5.event.relocate_to", "name the region");
-        has(&p, "events.6.event.demand_multiply_by", "between 0 and 1000");
+        has(
+            &p,
+            "events.6.event.demand_multiply_by",
+            "between 0 and 1000",
+        );
         // A region a relocation creates can be named by later events.
         Scenario::from_str(
             r#"(name: "b", duration_days: 30, events: [

@@ -456,6 +456,10 @@ pub enum Event {
         /// goes back to the miner idle).
         #[serde(default)]
         abandon_share: f64,
+        /// Days the unfinished conversions that go on are delayed by
+        /// (their contracts shift with them).
+        #[serde(default)]
+        stall_days: u32,
     },
     /// Fee demand is multiplied for some days (an inscription wave).
     FeeWave {

@@ -659,7 +659,14 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
                 lease_multiply_by,
                 gpu_multiply_by,
                 abandon_share,
+                stall_days,
             } => {
+                if *stall_days > 3650 {
+                    c.fail(
+                        f("stall_days"),
+                        format!("must be at most 3650 days, got {stall_days}"),
+                    );
+                }
                 c.within(&f("demand_multiply_by"), *demand_multiply_by, 0.0, 1e3);
                 c.within(&f("lease_multiply_by"), *lease_multiply_by, 1e-3, 1e3);
                 c.within(&f("gpu_multiply_by"), *gpu_multiply_by, 1e-3, 1e3);

@@ -762,16 +762,25 @@ fn apply_events(
                 lease_multiply_by,
                 gpu_multiply_by,
                 abandon_share,
+                stall_days,
             } => {
                 markets
                     .ai
                     .shock(demand_multiply_by, lease_multiply_by, gpu_multiply_by);
                 let mut abandoned = 0;
                 for (_, mut s) in &mut sites {
-                    if s.projects.iter().any(|p| p.converting(day)) && draw(&s) < abandon_share {
+                    if !s.projects.iter().any(|p| p.converting(day)) {
+                        continue;
+                    }
+                    if draw(&s) < abandon_share {
                         let before = s.projects.len();
                         s.projects.retain(|p| !p.converting(day));
                         abandoned += (before - s.projects.len()) as u64;
+                    } else if stall_days > 0 {
+                        for p in s.projects.iter_mut().filter(|p| p.converting(day)) {
+                            p.ready_day += stall_days;
+                            p.end_day += stall_days;
+                        }
                     }
                 }
                 ledger.add(|f| f.conversions_abandoned += abandoned);

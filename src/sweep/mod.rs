@@ -399,7 +399,11 @@ pub fn finish(plan: &Plan, dir: &Path) -> Result<(), SweepError> {
         rec.extend(plan.points[point].values.iter().cloned());
         rec.push(values.first().map_or(0, Vec::len).to_string());
         for s in &spreads {
-            rec.extend([s.mean, s.median, s.p05, s.p95].into_iter().map(number_cell));
+            rec.extend(
+                [s.mean, s.median, s.p05, s.p95]
+                    .into_iter()
+                    .map(number_cell),
+            );
         }
         w.write_record(&rec).map_err(io::Error::other)?;
         point_stats.push((point, spreads));

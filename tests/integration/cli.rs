@@ -401,7 +401,10 @@ fn a_csv_price_path_is_followed_and_bad_paths_are_located() {
     )
     .unwrap();
     // Run from elsewhere: the CSV is found beside the scenario.
-    ok(&run_in(tmp.path(), &["run", "scen/path.ron", "--out", "out", "--quiet"]));
+    ok(&run_in(
+        tmp.path(),
+        &["run", "scen/path.ron", "--out", "out", "--quiet"],
+    ));
     let days = read(tmp.path().join("out/path/seed-1/days.csv"));
     let prices: Vec<f64> = days
         .lines()
@@ -415,22 +418,46 @@ fn a_csv_price_path_is_followed_and_bad_paths_are_located() {
     assert_eq!(prices, [90000.0, 85000.0, 80000.0, 88000.0, 91000.0]);
     // The resolved scenario names the file absolutely: it re-runs anywhere.
     let resolved = read(tmp.path().join("out/path/seed-1/scenario.ron"));
-    assert!(resolved.contains(&format!("{}", dir.join("prices.csv").display())), "{resolved}");
+    assert!(
+        resolved.contains(&format!("{}", dir.join("prices.csv").display())),
+        "{resolved}"
+    );
 
     for (csv, expect) in [
-        ("date,usd\n2025-12-25,90000\n2025-12-27,1\n", "prices.csv:3:1: field `btc_price.model.csv`: 2025-12-27 does not follow 2025-12-25"),
-        ("date,usd\n2025-12-25,90000\n26/12/2025,1\n", "prices.csv:3:1: field `btc_price.model.csv`: `26/12/2025` is not a date"),
-        ("date,usd\n2025-12-25,-5\n", "prices.csv:2:12: field `btc_price.model.csv`: the price must be a positive number"),
-        ("day,price\n2025-12-25,1\n", "prices.csv:1:1: field `btc_price.model.csv`: the header must be `date,usd`"),
-        ("date,usd\n2025-12-25,90000\n2025-12-26,1\n", "the path must cover every day of the run, 2025-12-25 to 2025-12-29; it has 2 of its 5 days"),
-        ("date,usd\n2025-12-26,90000\n", "the path starts after the run does"),
+        (
+            "date,usd\n2025-12-25,90000\n2025-12-27,1\n",
+            "prices.csv:3:1: field `btc_price.model.csv`: 2025-12-27 does not follow 2025-12-25",
+        ),
+        (
+            "date,usd\n2025-12-25,90000\n26/12/2025,1\n",
+            "prices.csv:3:1: field `btc_price.model.csv`: `26/12/2025` is not a date",
+        ),
+        (
+            "date,usd\n2025-12-25,-5\n",
+            "prices.csv:2:12: field `btc_price.model.csv`: the price must be a positive number",
+        ),
+        (
+            "day,price\n2025-12-25,1\n",
+            "prices.csv:1:1: field `btc_price.model.csv`: the header must be `date,usd`",
+        ),
+        (
+            "date,usd\n2025-12-25,90000\n2025-12-26,1\n",
+            "the path must cover every day of the run, 2025-12-25 to 2025-12-29; it has 2 of its 5 days",
+        ),
+        (
+            "date,usd\n2025-12-26,90000\n",
+            "the path starts after the run does",
+        ),
     ] {
         std::fs::write(dir.join("prices.csv"), csv).unwrap();
         let out = run_in(tmp.path(), &["run", "scen/path.ron", "--out", "bad-out"]);
         assert_eq!(out.status.code(), Some(2), "{csv}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(expect), "{csv}: {err}");
-        assert!(!tmp.path().join("bad-out").exists(), "nothing may be written");
+        assert!(
+            !tmp.path().join("bad-out").exists(),
+            "nothing may be written"
+        );
     }
 }
 
@@ -459,7 +486,10 @@ fn runs_write_pools_and_regions_in_long_form() {
     let run = tmp.path().join("out/baseline/seed-1");
     let pools = read(run.join("pools.csv"));
     let regions = read(run.join("regions.csv"));
-    assert!(pools.starts_with("day,pool,hashrate_ehs,blocks\n"), "{pools}");
+    assert!(
+        pools.starts_with("day,pool,hashrate_ehs,blocks\n"),
+        "{pools}"
+    );
     assert!(regions.starts_with("day,region,hashrate_ehs,online,power_price_factor,ai_mw\n"));
     let days = read(run.join("days.csv")).lines().count() - 1;
     // One row per pool (13) and per region (8) per day.
@@ -472,6 +502,13 @@ fn runs_write_pools_and_regions_in_long_form() {
         .filter(|l| l.starts_with("3,"))
         .map(|l| l.rsplit(',').next().unwrap().parse::<u64>().unwrap())
         .sum();
-    let day3 = read(run.join("days.csv")).lines().nth(4).unwrap().to_string();
-    assert_eq!(day3.split(',').nth(3).unwrap().parse::<u64>().unwrap(), blocks);
+    let day3 = read(run.join("days.csv"))
+        .lines()
+        .nth(4)
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        day3.split(',').nth(3).unwrap().parse::<u64>().unwrap(),
+        blocks
+    );
 }

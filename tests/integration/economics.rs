@@ -262,3 +262,73 @@ fn an_ai_buyers_offer_above_the_value_of_carrying_on_buys_the_site() {
         (0, 1)
     );
 }
+
+#[test]
+fn a_gpu_cloud_that_pays_is_built_and_earns_at_the_rental_price() {
+    // No tenants, so no lease; GPUs at $4/h with no drift. Per gross MW:
+    // 0.75 × 800 = 600 GPUs × 730.5 h × $4 × 0.75 × 0.85 = $1.118M a month
+    // less 730.5 MWh × $80 = $58,440 of power, for 60 months after 12 of
+    // lead time, against 0.75 × ($9M + $29M) = $28.5M of capex: at 10 %,
+    // Σ_{12}^{71} d^m = 43.2 → NPV ≈ $17.3M per MW, far above the margin.
+    let r = world(
+        LOSING_SITE,
+        &[
+            "ai.tenant_demand_mw=0.0",
+            "ai.gpu=(enabled: true, usd_per_hour: 4.0, drift_per_year: 0.0, gpus_per_critical_mw: 800.0, utilisation: 0.75, capex_usd_per_critical_mw: 29e6, opex_share: 0.15, term_years: 5.0)",
+        ],
+        400,
+    );
+    assert_eq!(r.summary.flows.conversions_started, 1);
+    assert!((r.summary.flows.ai_capex_usd - 100.0 * 0.75 * 38e6).abs() < 1.0);
+    let running = r
+        .days
+        .iter()
+        .find(|d| d.pivot.gpu_cloud_mw > 0.0)
+        .expect("built");
+    assert_eq!(running.pivot.gpu_cloud_mw, 100.0);
+    // A day's income: 60,000 GPUs × 24 h × $4 × 0.75 × 0.85 less
+    // 100 MW × 24 h × $80, with the region's power bid up by the baseline's
+    // 1 % per GW of AI load (0.1 GW here).
+    let next = &r.days[running.day as usize + 1];
+    let expect = 60_000.0 * 24.0 * 4.0 * 0.75 * 0.85 - 100.0 * 24.0 * 80.0 * (1.0 + 0.01 * 0.1);
+    assert!(
+        (next.pivot.flows.revenue_gpu_cloud_usd - expect).abs() < 1e-3,
+        "{} vs {expect}",
+        next.pivot.flows.revenue_gpu_cloud_usd
+    );
+}
+
+#[test]
+fn an_ai_shock_can_stall_the_conversions_it_does_not_cancel() {
+    let shock = |demand: f64, abandon: f64| {
+        format!(
+            "events=[(day: 100, event: AiShock(demand_multiply_by: {demand}, lease_multiply_by: 1.0, gpu_multiply_by: 1.0, abandon_share: {abandon}, stall_days: 30))]"
+        )
+    };
+    let r = world(
+        LOSING_SITE,
+        &["ai.lease_usd_per_kw_month=140.0", &shock(1.0, 0.0)],
+        420,
+    );
+    let started = r
+        .days
+        .iter()
+        .find(|d| d.pivot.converting_mw > 0.0)
+        .unwrap()
+        .day;
+    let leased = r.days.iter().find(|d| d.pivot.ai_mw > 0.0).unwrap().day;
+    assert_eq!(leased, started + 365 + 30);
+    // Abandoned, with the tenants gone: the site stays out of AI.
+    let r = world(
+        LOSING_SITE,
+        &["ai.lease_usd_per_kw_month=140.0", &shock(0.0, 1.0)],
+        420,
+    );
+    assert_eq!(r.summary.flows.conversions_abandoned, 1);
+    assert_eq!(r.summary.flows.conversions_started, 1);
+    assert!(
+        r.days[100..]
+            .iter()
+            .all(|d| d.pivot.converting_mw == 0.0 && d.pivot.ai_mw == 0.0)
+    );
+}

@@ -70,7 +70,11 @@ fn deepseek_shock_abandons_conversions_and_stops_the_pivot() {
     // Nothing new leaves for AI after it.
     let sold = |d: &DayRow| d.pivot.sold_mw;
     assert_eq!(sold(r.days.last().unwrap()), sold(after));
-    assert!(r.days[366..].iter().all(|d| d.pivot.flows.conversions_started == 0));
+    assert!(
+        r.days[366..]
+            .iter()
+            .all(|d| d.pivot.flows.conversions_started == 0)
+    );
 }
 
 #[test]
