@@ -502,15 +502,22 @@ fn consider_ai(
         )
     };
 
-    // Each option: (advantage over carrying on, what it is).
+    // The options worth switching to: (advantage over carrying on, what).
     enum Choice {
         Project(ProjectKind, f64, f64),
         Sale(f64),
     }
-    let mut best: Option<(f64, Choice)> = None;
-    let mut consider = |advantage: f64, choice: Choice| {
-        if best.as_ref().is_none_or(|b| advantage > b.0) {
-            best = Some((advantage, choice));
+    let mut options: Vec<(f64, Choice)> = Vec::new();
+    // A project on `stage` MW worth `value`: it must beat mining that
+    // slice over the project's horizon by the margin, and the miner must
+    // pay its equity share.
+    let mut project = |kind: ProjectKind, stage: f64, value: f64, terms: &AiTerms| {
+        let carry = mine(stage, terms.horizon_months());
+        let capex = terms.capex_usd(stage);
+        if worth_switching(value, carry, capex, spec.hysteresis_share)
+            && m.cash_usd >= spec.ai_equity_share * capex
+        {
+            options.push((value - carry, Choice::Project(kind, stage, capex)));
         }
     };
     // Lease a stage, as far as tenants want it.
@@ -528,16 +535,7 @@ fn consider_ai(
             cx.noi_margin,
             monthly_discount(rate),
         );
-        let carry = mine(stage, cx.lease_terms.horizon_months());
-        let capex = cx.lease_terms.capex_usd(stage);
-        if worth_switching(value, carry, capex, spec.hysteresis_share)
-            && m.cash_usd >= spec.ai_equity_share * capex
-        {
-            consider(
-                value - carry,
-                Choice::Project(ProjectKind::Lease, stage, capex),
-            );
-        }
+        project(ProjectKind::Lease, stage, value, &cx.lease_terms);
     }
     // An own GPU cloud on a stage.
     if ai_spec.gpu.enabled {
@@ -550,25 +548,20 @@ fn consider_ai(
             price,
             disc,
         );
-        let carry = mine(stage, cx.gpu_terms.horizon_months());
-        let capex = cx.gpu_terms.capex_usd(stage);
-        if worth_switching(value, carry, capex, spec.hysteresis_share)
-            && m.cash_usd >= spec.ai_equity_share * capex
-        {
-            consider(
-                value - carry,
-                Choice::Project(ProjectKind::GpuCloud, stage, capex),
-            );
-        }
+        project(ProjectKind::GpuCloud, stage, value, &cx.gpu_terms);
     }
     // Sell the whole site, if it has no projects and a buyer wants it all.
     if site.projects.is_empty() && ai.unmet_mw() >= site.power_mw * crit {
         let offer = ai_spec.sale_usd_per_w * 1e6 * site.power_mw;
         let carry = mine(site.power_mw, cx.lease_terms.horizon_months());
         if worth_switching(offer, carry, offer, spec.hysteresis_share) {
-            consider(offer - carry, Choice::Sale(offer));
+            options.push((offer - carry, Choice::Sale(offer)));
         }
     }
+    // The best; on a tie, the first considered.
+    let best = options
+        .into_iter()
+        .reduce(|a, b| if b.0 > a.0 { b } else { a });
     match best {
         None => {}
         Some((_, Choice::Sale(offer))) => {
