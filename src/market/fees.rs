@@ -150,7 +150,8 @@ impl FeeMarket {
     /// A wave of demand from `day` for `days` days (no effect on fixed fees).
     pub fn wave(&mut self, day: u32, days: u32, demand_by: f64, rate_by: f64) {
         if let Self::Mempool(m) = self {
-            m.waves.push((demand_by, rate_by, day + days - 1));
+            m.waves
+                .push((demand_by, rate_by, day.saturating_add(days.max(1) - 1)));
             self.start_day(day);
         }
     }

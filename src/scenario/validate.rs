@@ -632,9 +632,18 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
             Event::RegionOffline {
                 relocate_share,
                 relocate_to,
+                relocate_after_days,
                 ..
             } => {
                 c.within(&f("relocate_share"), *relocate_share, 0.0, 1.0);
+                if *relocate_after_days > MAX_DURATION_DAYS {
+                    c.fail(
+                        f("relocate_after_days"),
+                        format!(
+                            "must be at most {MAX_DURATION_DAYS} days, got {relocate_after_days}"
+                        ),
+                    );
+                }
                 if *relocate_share > 0.0
                     && relocate_to.as_deref().is_none_or(|r| r.trim().is_empty())
                 {
@@ -647,8 +656,11 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
             Event::RegionOnline { .. } => {}
             Event::RegionCurtail { share, days, .. } => {
                 c.within(&f("share"), *share, 0.0, 1.0);
-                if *days == 0 {
-                    c.fail(f("days"), "must be at least 1 day");
+                if !(1..=MAX_DURATION_DAYS).contains(days) {
+                    c.fail(
+                        f("days"),
+                        format!("must be between 1 and {MAX_DURATION_DAYS} days, got {days}"),
+                    );
                 }
             }
             Event::PowerPrice { multiply_by, .. } => {
@@ -679,8 +691,11 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
             } => {
                 c.within(&f("demand_multiply_by"), *demand_multiply_by, 0.0, 1e3);
                 c.within(&f("fee_rate_multiply_by"), *fee_rate_multiply_by, 1e-3, 1e3);
-                if *days == 0 {
-                    c.fail(f("days"), "must be at least 1 day");
+                if !(1..=MAX_DURATION_DAYS).contains(days) {
+                    c.fail(
+                        f("days"),
+                        format!("must be between 1 and {MAX_DURATION_DAYS} days, got {days}"),
+                    );
                 }
             }
         }

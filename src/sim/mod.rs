@@ -729,7 +729,11 @@ fn apply_events(
                     }
                     for (e, s) in &sites {
                         if s.region == r && !s.sold && draw(s) < relocate_share {
-                            relocations.0.push((day + relocate_after_days, e, target));
+                            relocations.0.push((
+                                day.saturating_add(relocate_after_days),
+                                e,
+                                target,
+                            ));
                         }
                     }
                 }
@@ -746,7 +750,7 @@ fn apply_events(
                 let r = regions.intern(&region);
                 for (_, mut s) in &mut sites {
                     if s.region == r && draw(&s) < share {
-                        s.offline_until_day = s.offline_until_day.max(day + days);
+                        s.offline_until_day = s.offline_until_day.max(day.saturating_add(days));
                     }
                 }
             }
