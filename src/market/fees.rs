@@ -29,7 +29,7 @@ use crate::metrics::SECONDS_PER_DAY;
 use crate::scenario::schema::MempoolSpec;
 
 /// Number of fee-rate buckets.
-pub const BUCKETS: usize = 25;
+pub const BUCKETS: usize = 18;
 /// Lowest bucket edge, sat/vB.
 const LOWEST_SAT_PER_VB: f64 = 0.1;
 /// Highest bucket edge, sat/vB.
@@ -60,6 +60,15 @@ pub struct Mempool {
     share: [f64; BUCKETS],
     /// Waiting vbytes per bucket.
     backlog: [f64; BUCKETS],
+    /// Their sum.
+    total: f64,
+    /// Sum of `share` (1 less the negligible shares dropped).
+    share_sum: f64,
+    /// Mean fee rate of arrivals, sat/vB: Σ share × rate.
+    mean_rate: f64,
+    /// Buckets `lo..hi` are the only ones that receive or hold anything.
+    lo: usize,
+    hi: usize,
     /// Arrivals now, vbytes/s (trend and waves applied).
     demand_vbytes_per_s: f64,
     /// Factors of the waves under way (demand, fee rate), with their last day.
@@ -84,6 +93,11 @@ impl FeeMarket {
             rate: [0.0; BUCKETS],
             share: [0.0; BUCKETS],
             backlog: [0.0; BUCKETS],
+            total: 0.0,
+            share_sum: 1.0,
+            mean_rate: 0.0,
+            lo: 0,
+            hi: BUCKETS,
             demand_vbytes_per_s: spec.demand_vbytes_per_s,
             waves: Vec::new(),
             rate_factor: 1.0,
@@ -125,7 +139,7 @@ impl FeeMarket {
     pub fn backlog_vbytes(&self) -> f64 {
         match self {
             Self::Fixed { .. } => 0.0,
-            Self::Mempool(m) => m.backlog.iter().sum(),
+            Self::Mempool(m) => m.total,
         }
     }
 
@@ -197,24 +211,37 @@ impl Mempool {
             // E[X; lo < ln X ≤ hi] for log-normal X.
             let partial =
                 (mu + sigma * sigma / 2.0).exp() * (cdf(z(hi) - sigma) - cdf(z(lo) - sigma));
+            // Shares below 1e-12 carry no fee worth a bucket's work.
+            let share = if share < 1e-12 { 0.0 } else { share };
             self.share[i] = share;
-            self.rate[i] = if share > 1e-300 {
+            self.rate[i] = if share > 0.0 {
                 partial / share
             } else {
                 edge_rate(lo, hi)
             };
         }
+        self.share_sum = self.share.iter().sum();
+        self.mean_rate = self.share.iter().zip(&self.rate).map(|(s, r)| s * r).sum();
+        let used = |i: &usize| self.share[*i] > 0.0 || self.backlog[*i] > 0.0;
+        self.lo = (0..BUCKETS).find(used).unwrap_or(0);
+        self.hi = (0..BUCKETS).rev().find(used).map_or(0, |i| i + 1);
     }
 
     #[inline]
     fn collect(&mut self, interval_s: f64) -> f64 {
         let arriving = self.demand_vbytes_per_s * interval_s.min(SECONDS_PER_DAY * 30.0);
-        for (b, s) in self.backlog.iter_mut().zip(&self.share) {
+        // An empty mempool whose arrivals all fit: the block takes them all.
+        if self.total == 0.0 && arriving * self.share_sum <= self.spec.block_vbytes {
+            return arriving * self.mean_rate * 1e-8;
+        }
+        let (lo, hi) = (self.lo, self.hi);
+        for (b, s) in self.backlog[lo..hi].iter_mut().zip(&self.share[lo..hi]) {
             *b += arriving * s;
         }
+        self.total += arriving * self.share_sum;
         let mut room = self.spec.block_vbytes;
         let mut sats = 0.0;
-        for i in (0..BUCKETS).rev() {
+        for i in (lo..hi).rev() {
             let take = self.backlog[i].min(room);
             self.backlog[i] -= take;
             sats += take * self.rate[i];
@@ -223,13 +250,19 @@ impl Mempool {
                 break;
             }
         }
+        if room > 0.0 {
+            // Everything was taken: empty exactly.
+            self.backlog[lo..hi].iter_mut().for_each(|b| *b = 0.0);
+            self.total = 0.0;
+        } else {
+            self.total = (self.total - self.spec.block_vbytes).max(0.0);
+        }
         // Evict the cheapest beyond the cap.
-        let mut total: f64 = self.backlog.iter().sum();
-        let mut i = 0;
-        while total > self.spec.max_vbytes && i < BUCKETS {
-            let cut = self.backlog[i].min(total - self.spec.max_vbytes);
+        let mut i = lo;
+        while self.total > self.spec.max_vbytes && i < hi {
+            let cut = self.backlog[i].min(self.total - self.spec.max_vbytes);
             self.backlog[i] -= cut;
-            total -= cut;
+            self.total -= cut;
             i += 1;
         }
         sats * 1e-8

@@ -254,7 +254,7 @@ mod tests {
         has(&p, "events.3.height", "before the run's first block 929376");
         has(&p, "events.4.event.region", "no site is in region `Mars`");
         has(&p, "events.4.event.share", "between 0 and 1");
-        has(&p, "events.4.event.days", "at least 1 day");
+        has(&p, "events.4.event.days", "between 1 and 73050 days");
         has(&p, "events.5.event.relocate_to", "name the region");
         has(
             &p,
