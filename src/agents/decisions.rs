@@ -2,11 +2,12 @@
 //! - [`update_power_prices`]: every region's price factor (drift, tariff
 //!   steps, AI load bidding up power);
 //! - [`deliver_asics`]: machines ordered earlier start hashing;
-//! - [`curtail_unprofitable_fleets`]: each fleet mines while today's
-//!   hashprice, net of the pool fee, pays for its power, and stops while its
-//!   region or site is held offline. Partial curtailment follows, worst
-//!   machines first, because each generation is judged on its own J/TH;
-//! - [`settle_accounts`]: mining revenue and power, AI income, interest;
+//! - [`operate_fleets`]: each fleet mines while today's hashprice, net of
+//!   the pool fee, pays for its power, and stops while its region or site
+//!   is held offline. Partial curtailment follows, worst machines first,
+//!   because each generation is judged on its own J/TH. Mining fleets book
+//!   their margin to their owner;
+//! - [`settle_accounts`]: mining margins, AI income and interest move cash;
 //!   a miner whose cash is below its credit line counts a day of distress.
 //!
 //! Strategic decisions (AI, sale, growth, bankruptcy) are taken once an
@@ -14,9 +15,10 @@
 
 use bevy_ecs::prelude::*;
 
+use super::population::PopulationCounts;
 use super::{
-    Fleet, FleetState, Ledger, Miner, Orders, PoolFees, ProjectKind, Regions, Site, Strategy,
-    breakeven_hashprice_usd_per_ph_day,
+    DailyMargins, Fleet, FleetState, Ledger, Miner, Orders, PoolFees, ProjectKind, Regions, Site,
+    Strategy, breakeven_hashprice_usd_per_ph_day,
 };
 use crate::market::price::DAYS_PER_YEAR;
 use crate::sim::{Clock, Economics, HashTable, Markets};
@@ -89,33 +91,40 @@ pub fn deliver_asics(
 }
 
 /// Daily: each fleet mines while it covers its power cost, and stops while
-/// its region or site is offline.
-pub fn curtail_unprofitable_fleets(
+/// its region or site is offline; a mining fleet books its day's margin
+/// (revenue after the pool fee — FPPS pays the expected value of the
+/// hashrate — less power and other opex) to its owner in [`DailyMargins`].
+#[allow(clippy::too_many_arguments)] // a system's parameters are its data access
+pub fn operate_fleets(
     clock: Res<Clock>,
     economics: Res<Economics>,
     fees: Res<PoolFees>,
     regions: Res<Regions>,
+    strategy: Res<Strategy>,
+    counts: Res<PopulationCounts>,
+    mut margins: ResMut<DailyMargins>,
+    mut ledger: ResMut<Ledger>,
     sites: Query<&Site>,
-    miners: Query<&Miner>,
     mut fleets: Query<&mut Fleet>,
 ) {
     let hashprice = economics.hashprice_usd_per_ph_day;
+    let opex = strategy.other_opex_usd_per_mwh;
+    margins.0.clear();
+    margins.0.resize(counts.miners as usize, 0.0);
+    let mut revenue = 0.0;
     for mut fleet in &mut fleets {
         let Ok(site) = sites.get(fleet.site) else {
             continue;
         };
+        let price = site_power_price(site, &regions);
         let state = if !regions.online[site.region as usize] || site.offline_until_day > clock.day {
             FleetState::Offline
         } else {
-            let fee = miners
-                .get(site.miner)
-                .map_or(0.0, |m| fees.0[m.pool as usize]);
-            let net = hashprice * (1.0 - fee / 100.0);
-            let cost = breakeven_hashprice_usd_per_ph_day(
-                fleet.efficiency_j_per_th,
-                site_power_price(site, &regions),
-            );
-            if net >= cost {
+            let net = hashprice * (1.0 - fees.0[site.pool as usize] / 100.0);
+            if net >= breakeven_hashprice_usd_per_ph_day(fleet.efficiency_j_per_th, price) {
+                let r = fleet.hashrate_ths / 1e3 * net;
+                margins.0[site.owner_id as usize] += r - fleet.power_mw() * 24.0 * (price + opex);
+                revenue += r;
                 FleetState::Mining
             } else {
                 FleetState::Curtailed
@@ -132,44 +141,25 @@ pub fn curtail_unprofitable_fleets(
             fleet.curtailed_days = curtailed_days;
         }
     }
+    ledger.add(|f| f.revenue_mining_usd += revenue);
 }
 
-/// Daily: each miner's cash moves by its mining margin (FPPS: the pool pays
-/// the expected value of the hashrate), its AI income, and interest on its
-/// debt. A miner below its credit line counts a day of distress.
+/// Daily: each miner's cash moves by its mining margin, its AI income and
+/// interest on its debt. A miner below its credit line counts a day of
+/// distress.
 #[allow(clippy::too_many_arguments)] // a system's parameters are its data access
 pub fn settle_accounts(
     clock: Res<Clock>,
-    economics: Res<Economics>,
-    fees: Res<PoolFees>,
     regions: Res<Regions>,
     strategy: Res<Strategy>,
     markets: Res<Markets>,
     table: Res<HashTable>,
+    margins: Res<DailyMargins>,
     mut ledger: ResMut<Ledger>,
     sites: Query<&Site>,
-    fleets: Query<&Fleet>,
     mut miners: Query<&mut Miner>,
 ) {
-    let hashprice = economics.hashprice_usd_per_ph_day;
-    let opex = strategy.other_opex_usd_per_mwh;
-    let (mut mining, mut lease, mut gpu) = (0.0, 0.0, 0.0);
-    for fleet in &fleets {
-        if fleet.state != FleetState::Mining {
-            continue;
-        }
-        let Ok(site) = sites.get(fleet.site) else {
-            continue;
-        };
-        let Ok(mut miner) = miners.get_mut(site.miner) else {
-            continue;
-        };
-        let fee = fees.0[miner.pool as usize] / 100.0;
-        let revenue = fleet.hashrate_ths / 1e3 * hashprice * (1.0 - fee);
-        let power = fleet.power_mw() * 24.0 * (site_power_price(site, &regions) + opex);
-        miner.cash_usd += revenue - power;
-        mining += revenue;
-    }
+    let (mut lease, mut gpu) = (0.0, 0.0);
     let ai = &markets.ai;
     let spec = ai.spec();
     for site in &sites {
@@ -206,13 +196,10 @@ pub fn settle_accounts(
         if miner.exited {
             continue;
         }
+        let id = miner.id as usize;
         let interest = miner.debt_usd * daily_interest;
-        miner.cash_usd -= interest;
-        let owned_mw = table
-            .miner_mw
-            .get(miner.id as usize)
-            .copied()
-            .unwrap_or(0.0);
+        miner.cash_usd += margins.0.get(id).copied().unwrap_or(0.0) - interest;
+        let owned_mw = table.miner_mw.get(id).copied().unwrap_or(0.0);
         if miner.cash_usd < -credit * owned_mw {
             miner.distress_days += 1;
         } else if miner.distress_days != 0 {
@@ -220,7 +207,6 @@ pub fn settle_accounts(
         }
     }
     ledger.add(|f| {
-        f.revenue_mining_usd += mining;
         f.revenue_ai_lease_usd += lease;
         f.revenue_gpu_cloud_usd += gpu;
     });
@@ -239,6 +225,19 @@ mod tests {
         });
         world.insert_resource(Clock::default());
         world.insert_resource(PoolFees(vec![2.0]));
+        world.insert_resource(Strategy {
+            spec: crate::scenario::shipped::baseline().strategy.clone(),
+            other_opex_usd_per_mwh: 0.0,
+            ai_price_pressure_per_gw: 0.0,
+            seed: 1,
+        });
+        world.insert_resource(PopulationCounts {
+            miners: 1,
+            sites: 1,
+            fleets: 5,
+        });
+        world.insert_resource(DailyMargins::default());
+        world.insert_resource(Ledger::default());
         let mut regions = Regions::default();
         regions.intern("A");
         world.insert_resource(regions);
@@ -246,10 +245,11 @@ mod tests {
             index: 0,
             fee_pct: 2.0,
         });
-        let miner = world
-            .spawn(Miner::new(0, 0, 0.0, 0.0, Belief::Myopic, 0.1))
+        let owner = Miner::new(0, 0, 0.0, 0.0, Belief::Myopic, 0.1);
+        let miner = world.spawn(owner.clone()).id();
+        let site = world
+            .spawn(Site::new(0, (miner, &owner), 100.0, 45.0, 0, false))
             .id();
-        let site = world.spawn(Site::new(0, miner, 100.0, 45.0, 0, false)).id();
         let fleets = [15.0, 17.5, 21.5, 29.5, 34.0]
             .iter()
             .map(|&e| {
@@ -268,7 +268,7 @@ mod tests {
     }
 
     fn states(world: &mut World, fleets: &[Entity]) -> Vec<FleetState> {
-        world.run_system_once(curtail_unprofitable_fleets).unwrap();
+        world.run_system_once(operate_fleets).unwrap();
         fleets
             .iter()
             .map(|&f| world.get::<Fleet>(f).unwrap().state)
@@ -294,6 +294,20 @@ mod tests {
         );
         let (mut w, f) = world_with(40.0); // nets 39.2
         assert_eq!(states(&mut w, &f), [Mining; 5]);
+    }
+
+    #[test]
+    fn mining_fleets_book_their_margin_to_their_owner() {
+        let (mut w, f) = world_with(30.0);
+        states(&mut w, &f);
+        // The three mining fleets: 1 EH/s each earns 1,000 PH/s × $29.40
+        // and draws e MW at $45/MWh for 24 h.
+        let expect: f64 = [15.0, 17.5, 21.5]
+            .iter()
+            .map(|e| 29_400.0 - e * 24.0 * 45.0)
+            .sum();
+        assert!((w.resource::<DailyMargins>().0[0] - expect).abs() < 1e-6);
+        assert!((w.resource::<Ledger>().day.revenue_mining_usd - 3.0 * 29_400.0).abs() < 1e-6);
     }
 
     #[test]

@@ -107,6 +107,11 @@ pub struct Site {
     pub id: u32,
     /// The miner that owns it.
     pub miner: Entity,
+    /// That miner's id ([`Miner::id`]), kept beside `miner` so the daily
+    /// systems need not look the miner up.
+    pub owner_id: u32,
+    /// That miner's pool ([`Miner::pool`]), likewise.
+    pub pool: u16,
     /// Grid connection, MW.
     pub power_mw: f64,
     /// All-in power price, USD/MWh.
@@ -124,10 +129,10 @@ pub struct Site {
 }
 
 impl Site {
-    /// A mining site with no AI projects.
+    /// A mining site with no AI projects, owned by `miner`.
     pub fn new(
         id: u32,
-        miner: Entity,
+        (miner, owner): (Entity, &Miner),
         power_mw: f64,
         price: f64,
         region: u16,
@@ -136,6 +141,8 @@ impl Site {
         Self {
             id,
             miner,
+            owner_id: owner.id,
+            pool: owner.pool,
             power_mw,
             power_price_usd_per_mwh: price,
             region,
@@ -144,6 +151,13 @@ impl Site {
             sold: false,
             offline_until_day: 0,
         }
+    }
+
+    /// Hands the site to another miner.
+    pub fn transfer(&mut self, (miner, owner): (Entity, &Miner)) {
+        self.miner = miner;
+        self.owner_id = owner.id;
+        self.pool = owner.pool;
     }
 
     /// Gross MW its projects take.
@@ -274,6 +288,12 @@ impl Ledger {
         f(&mut self.run);
     }
 }
+
+/// Each miner's mining margin today (revenue after pool fees less power
+/// and other opex), USD, by miner id: booked by the fleets, paid into cash
+/// by [`decisions::settle_accounts`].
+#[derive(Resource, Clone, Debug, Default)]
+pub struct DailyMargins(pub Vec<f64>);
 
 /// ASICs ordered and not yet delivered.
 #[derive(Resource, Clone, Debug, Default)]

@@ -44,26 +44,22 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
 
     let strategy = &spec.strategy;
     for m in &spec.miners {
-        let miner = world
-            .spawn((
-                Miner::new(
-                    counts.miners,
-                    scenario.pool_index(&m.pool) as u16,
-                    m.cash_usd,
-                    m.debt_usd,
-                    m.belief.unwrap_or(strategy.named_belief),
-                    m.hurdle_rate_per_year
-                        .unwrap_or(strategy.hurdle_rate_per_year),
-                ),
-                Name::new(m.name.clone()),
-            ))
-            .id();
+        let owner = Miner::new(
+            counts.miners,
+            scenario.pool_index(&m.pool) as u16,
+            m.cash_usd,
+            m.debt_usd,
+            m.belief.unwrap_or(strategy.named_belief),
+            m.hurdle_rate_per_year
+                .unwrap_or(strategy.hurdle_rate_per_year),
+        );
+        let miner = world.spawn((owner.clone(), Name::new(m.name.clone()))).id();
         counts.miners += 1;
         for s in &m.sites {
             let site = world
                 .spawn(Site::new(
                     counts.sites,
-                    miner,
+                    (miner, &owner),
                     s.power_mw,
                     s.power_price_usd_per_mwh,
                     regions.intern(&s.region),
@@ -176,20 +172,19 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
             };
             let power_mw = fleet.power_mw() * pop.power_headroom;
             let eligible = d.ai_draw < (pop.ai_eligible_share * weight(&d) / mean_weight).min(1.0);
-            let miner = world
-                .spawn(Miner::new(
-                    counts.miners,
-                    d.pool,
-                    strategy.tail_cash_usd_per_mw * power_mw,
-                    0.0,
-                    d.belief,
-                    d.hurdle,
-                ))
-                .id();
+            let owner = Miner::new(
+                counts.miners,
+                d.pool,
+                strategy.tail_cash_usd_per_mw * power_mw,
+                0.0,
+                d.belief,
+                d.hurdle,
+            );
+            let miner = world.spawn(owner.clone()).id();
             let site = world
                 .spawn(Site::new(
                     counts.sites,
-                    miner,
+                    (miner, &owner),
                     power_mw,
                     d.price,
                     d.region,

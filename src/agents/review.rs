@@ -270,8 +270,10 @@ pub fn review(world: &mut World) {
             );
             markets_ai.take(critical);
         } else if let Some((buyer, bid)) = best {
-            world.get_mut::<Miner>(buyer).unwrap().cash_usd -= bid;
-            world.get_mut::<Site>(site_e).unwrap().miner = buyer;
+            let mut m = world.get_mut::<Miner>(buyer).unwrap();
+            m.cash_usd -= bid;
+            let m = m.clone();
+            world.get_mut::<Site>(site_e).unwrap().transfer((buyer, &m));
         } else {
             // Nobody wants it: the site closes and its machines are scrapped.
             for f in fleets_of[id as usize].drain(..) {

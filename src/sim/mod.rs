@@ -23,8 +23,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::agents::population::{self, PopulationCounts};
 use crate::agents::{
-    Fleet, FleetState, Ledger, Miner, Orders, ProjectKind, Regions, Site, Strategy, decisions,
-    review,
+    Fleet, FleetState, Ledger, Orders, ProjectKind, Regions, Site, Strategy, decisions, review,
 };
 use crate::consensus::DifficultyAlgorithm;
 use crate::consensus::difficulty::{difficulty, expected_hashes_per_block};
@@ -445,6 +444,7 @@ impl Simulation {
             seed: spec.seed,
         });
         world.insert_resource(Ledger::default());
+        world.insert_resource(crate::agents::DailyMargins::default());
         world.insert_resource(Orders::default());
         world.insert_resource(Relocations::default());
         world.insert_resource(BlockRng(rng::stream(spec.seed, rng::BLOCKS)));
@@ -505,7 +505,7 @@ impl Simulation {
                 remember_hashprice,
                 decisions::update_power_prices,
                 decisions::deliver_asics,
-                decisions::curtail_unprofitable_fleets,
+                decisions::operate_fleets,
                 aggregate_hashrate,
                 decisions::settle_accounts,
             )
@@ -862,7 +862,6 @@ pub fn aggregate_hashrate(
     counts: Res<PopulationCounts>,
     fleets: Query<&Fleet>,
     sites: Query<&Site>,
-    miners: Query<&Miner>,
     mut regions: ResMut<Regions>,
     markets: Res<Markets>,
     measurement: Res<Measurement>,
@@ -893,14 +892,11 @@ pub fn aggregate_hashrate(
         site_fleet_mw[site.id as usize] += mw;
         match fleet.state {
             FleetState::Mining => {
-                let Ok(miner) = miners.get(site.miner) else {
-                    continue;
-                };
-                table.pool_ths[miner.pool as usize] += fleet.hashrate_ths;
-                table.miner_ths[miner.id as usize] += fleet.hashrate_ths;
+                table.pool_ths[site.pool as usize] += fleet.hashrate_ths;
+                table.miner_ths[site.owner_id as usize] += fleet.hashrate_ths;
                 table.region_ths[site.region as usize] += fleet.hashrate_ths;
                 table.mining_mw += mw;
-                active[miner.id as usize] = true;
+                active[site.owner_id as usize] = true;
             }
             FleetState::Curtailed => {
                 table.curtailed_mw += mw;
@@ -924,9 +920,7 @@ pub fn aggregate_hashrate(
             filled += site.power_mw * critical;
             continue;
         }
-        if let Ok(m) = miners.get(site.miner) {
-            table.miner_mw[m.id as usize] += site.power_mw;
-        }
+        table.miner_mw[site.owner_id as usize] += site.power_mw;
         let mut used = site_fleet_mw[site.id as usize];
         for p in &site.projects {
             used += p.mw;
