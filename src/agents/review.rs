@@ -514,11 +514,17 @@ fn consider_ai(
     // slice over the project's horizon by the margin, and the miner must
     // pay its equity share.
     let mut project = |kind: ProjectKind, stage: f64, value: f64, terms: &AiTerms| {
-        let carry = mine(stage, terms.horizon_months());
         let capex = terms.capex_usd(stage);
-        if worth_switching(value, carry, capex, spec.hysteresis_share)
-            && m.cash_usd >= spec.ai_equity_share * capex
+        // Carrying on is worth at least nothing: an option that cannot beat
+        // zero by the margin, or that the miner cannot pay for, is out
+        // before mining is valued.
+        if !worth_switching(value, 0.0, capex, spec.hysteresis_share)
+            || m.cash_usd < spec.ai_equity_share * capex
         {
+            return;
+        }
+        let carry = mine(stage, terms.horizon_months());
+        if worth_switching(value, carry, capex, spec.hysteresis_share) {
             options.push((value - carry, Choice::Project(kind, stage, capex)));
         }
     };
