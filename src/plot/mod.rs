@@ -51,6 +51,7 @@ pub fn series_color(key: &str) -> RGBColor {
         ("ai_mw", 4),
         ("gpu_cloud_mw", 5),
         ("converting_mw", 1),
+        ("sold_mw", 3),
         ("double_spend_p_top_pool_z6", 3),
     ];
     match fixed.iter().find(|(k, _)| *k == key) {
