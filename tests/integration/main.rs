@@ -5,6 +5,7 @@ mod cli;
 mod consensus;
 mod economics;
 mod measures;
+mod properties;
 mod scenarios;
 mod statistics;
 mod support;
