@@ -16,6 +16,7 @@
 use bevy_ecs::prelude::*;
 
 use super::population::PopulationCounts;
+use super::valuation::{DAYS_PER_MONTH, GpuTerms, gpu_net_usd_per_hour, lease_noi_usd_per_month};
 use super::{
     DailyMargins, Fleet, FleetState, Ledger, Miner, Orders, PoolFees, ProjectKind, Regions, Site,
     Strategy, breakeven_hashprice_usd_per_ph_day,
@@ -162,6 +163,7 @@ pub fn settle_accounts(
     let (mut lease, mut gpu) = (0.0, 0.0);
     let ai = &markets.ai;
     let spec = ai.spec();
+    let gpu_terms = GpuTerms::from(&spec.gpu);
     for site in &sites {
         if site.projects.is_empty() {
             continue;
@@ -170,20 +172,26 @@ pub fn settle_accounts(
             continue;
         };
         for p in site.projects.iter().filter(|p| !p.converting(clock.day)) {
-            let critical_kw = p.mw * spec.critical_it_share * 1000.0;
             match p.kind {
                 ProjectKind::Lease => {
-                    let noi = critical_kw * p.lease_usd_per_kw_month * 12.0 / DAYS_PER_YEAR
-                        * spec.noi_margin;
+                    let noi = lease_noi_usd_per_month(
+                        p.mw,
+                        spec.critical_it_share,
+                        p.lease_usd_per_kw_month,
+                        spec.noi_margin,
+                    ) / DAYS_PER_MONTH;
                     miner.cash_usd += noi;
                     lease += noi;
                 }
                 ProjectKind::GpuCloud => {
-                    let g = &spec.gpu;
-                    let gpus = critical_kw / 1000.0 * g.gpus_per_critical_mw;
-                    let net =
-                        gpus * 24.0 * ai.gpu_usd_per_hour() * g.utilisation * (1.0 - g.opex_share)
-                            - p.mw * 24.0 * site_power_price(site, &regions);
+                    let net = 24.0
+                        * gpu_net_usd_per_hour(
+                            p.mw,
+                            spec.critical_it_share,
+                            &gpu_terms,
+                            ai.gpu_usd_per_hour(),
+                            site_power_price(site, &regions),
+                        );
                     miner.cash_usd += net;
                     gpu += net;
                 }

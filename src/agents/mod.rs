@@ -81,16 +81,12 @@ pub struct Project {
     pub kind: ProjectKind,
     /// Gross MW it takes.
     pub mw: f64,
-    /// Day it started.
-    pub start_day: u32,
     /// First day it earns.
     pub ready_day: u32,
     /// Day the contract ends.
     pub end_day: u32,
     /// Lease rate signed, USD per critical kW-month (leases only).
     pub lease_usd_per_kw_month: f64,
-    /// Capex spent, USD.
-    pub capex_usd: f64,
 }
 
 impl Project {

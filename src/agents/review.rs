@@ -51,10 +51,8 @@ struct Context {
     gpu: GpuTerms,
     lease_usd_per_kw_month: f64,
     noi_margin: f64,
-    gpu_now: f64,
-    gpu_drift: f64,
+    ai: crate::market::ai::AiMarket,
     asic_usd_per_th: f64,
-    frontier_j_per_th: f64,
     life_months: usize,
 }
 
@@ -118,17 +116,11 @@ pub fn review(world: &mut World) {
         },
         lease_terms,
         gpu_terms,
-        gpu: GpuTerms {
-            gpus_per_critical_mw: ai_spec.gpu.gpus_per_critical_mw,
-            utilisation: ai_spec.gpu.utilisation,
-            opex_share: ai_spec.gpu.opex_share,
-        },
+        gpu: GpuTerms::from(&ai_spec.gpu),
         lease_usd_per_kw_month: ai.lease_usd_per_kw_month(),
         noi_margin: ai_spec.noi_margin,
-        gpu_now: ai.gpu_usd_per_hour(),
-        gpu_drift: ai_spec.gpu.drift_per_year,
+        ai: ai.clone(),
         asic_usd_per_th: asics.usd_per_th(economics.hashprice_usd_per_ph_day),
-        frontier_j_per_th: frontier,
         life_months,
     };
 
@@ -337,7 +329,7 @@ pub fn review(world: &mut World) {
             let fee = fees[m.pool as usize] / 100.0;
             // Payback within the machines' life at the hurdle rate.
             let disc = monthly_discount(m.hurdle_rate_per_year);
-            let e = cx.frontier_j_per_th;
+            let e = cx.machines.frontier_j_per_th;
             let pv_per_mw: f64 = cx
                 .forecast(m.belief)
                 .iter()
@@ -552,7 +544,7 @@ fn consider_ai(
             stage,
             &cx.gpu_terms,
             &cx.gpu,
-            |years| cx.gpu_now * (1.0 + cx.gpu_drift).powf(years),
+            |years| cx.ai.gpu_usd_per_hour_in(years),
             price,
             disc,
         );
@@ -596,11 +588,9 @@ fn consider_ai(
                 .push(Project {
                     kind,
                     mw,
-                    start_day: cx.day,
                     ready_day,
                     end_day,
                     lease_usd_per_kw_month: cx.lease_usd_per_kw_month,
-                    capex_usd: capex,
                 });
             if kind == ProjectKind::Lease {
                 ai.take(mw * crit);

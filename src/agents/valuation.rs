@@ -107,16 +107,10 @@ pub struct MachineMarket {
 }
 
 impl MachineMarket {
-    /// What one MW of frontier machines nets in a day of month `m` at
+    /// What one MW of frontier machines of efficiency `e` nets in a day at
     /// hashprice `h`, after the capex that keeps it replaced (USD, ≥ 0).
-    pub fn frontier_usd_per_mw_day(&self, m: usize, h: f64, pool_fee: f64, cost: f64) -> f64 {
-        let e = self.frontier_j_per_th * self.frontier_monthly.powi(m as i32);
-        self.frontier_at(e, h, pool_fee, cost)
-    }
-
-    /// The same for frontier machines of efficiency `e`.
     #[inline]
-    fn frontier_at(&self, e: f64, h: f64, pool_fee: f64, cost: f64) -> f64 {
+    pub fn frontier_usd_per_mw_day(&self, e: f64, h: f64, pool_fee: f64, cost: f64) -> f64 {
         let capex_per_mw = self.usd_per_th_per_hashprice * h * 1e6 / e;
         let sustain = capex_per_mw / (self.life_months * DAYS_PER_MONTH);
         (margin_usd_per_mw_day(h, pool_fee, e, cost) - sustain).max(0.0)
@@ -145,7 +139,7 @@ pub fn mining_value_usd(
             Some(e) if (m as f64) < life_left => {
                 margin_usd_per_mw_day(h, pool_fee, e, cost_usd_per_mwh).max(0.0)
             }
-            _ => machines.frontier_at(frontier, h, pool_fee, cost_usd_per_mwh),
+            _ => machines.frontier_usd_per_mw_day(frontier, h, pool_fee, cost_usd_per_mwh),
         };
         pv += d * per_day * DAYS_PER_MONTH;
         d *= discount_monthly;
@@ -179,6 +173,17 @@ impl AiTerms {
     }
 }
 
+/// Net operating income of `mw` gross MW leased at
+/// `lease_usd_per_kw_month` with `noi_margin`, USD per month.
+pub fn lease_noi_usd_per_month(
+    mw: f64,
+    critical_it_share: f64,
+    lease_usd_per_kw_month: f64,
+    noi_margin: f64,
+) -> f64 {
+    mw * critical_it_share * 1000.0 * lease_usd_per_kw_month * noi_margin
+}
+
 /// Net present value of leasing `mw` gross MW at `lease_usd_per_kw_month`
 /// with `noi_margin`, USD (capex included).
 pub fn lease_value_usd(
@@ -188,7 +193,12 @@ pub fn lease_value_usd(
     noi_margin: f64,
     discount_monthly: f64,
 ) -> f64 {
-    let noi = mw * terms.critical_it_share * 1000.0 * lease_usd_per_kw_month * noi_margin;
+    let noi = lease_noi_usd_per_month(
+        mw,
+        terms.critical_it_share,
+        lease_usd_per_kw_month,
+        noi_margin,
+    );
     let first = discount_monthly.powi(terms.lead_months as i32);
     let annuity: f64 = std::iter::successors(Some(first), |d| Some(d * discount_monthly))
         .take(terms.term_months)
@@ -207,6 +217,29 @@ pub struct GpuTerms {
     pub opex_share: f64,
 }
 
+impl From<&crate::scenario::schema::GpuSpec> for GpuTerms {
+    fn from(g: &crate::scenario::schema::GpuSpec) -> Self {
+        Self {
+            gpus_per_critical_mw: g.gpus_per_critical_mw,
+            utilisation: g.utilisation,
+            opex_share: g.opex_share,
+        }
+    }
+}
+
+/// Net income of an own GPU cloud on `mw` gross MW, USD per hour: rented
+/// GPU-hours at `gpu_usd_per_hour` after opex, less power.
+pub fn gpu_net_usd_per_hour(
+    mw: f64,
+    critical_it_share: f64,
+    gpu: &GpuTerms,
+    gpu_usd_per_hour: f64,
+    power_usd_per_mwh: f64,
+) -> f64 {
+    let gpus = mw * critical_it_share * gpu.gpus_per_critical_mw;
+    gpus * gpu_usd_per_hour * gpu.utilisation * (1.0 - gpu.opex_share) - mw * power_usd_per_mwh
+}
+
 /// Net present value of running an own GPU cloud on `mw` gross MW, USD
 /// (capex included): `gpu_usd_per_hour(years)` is the expected rental
 /// price that many years ahead.
@@ -218,17 +251,13 @@ pub fn gpu_value_usd(
     power_usd_per_mwh: f64,
     discount_monthly: f64,
 ) -> f64 {
-    let gpus = mw * terms.critical_it_share * gpu.gpus_per_critical_mw;
     let mut pv = 0.0;
     let mut d = discount_monthly.powi(terms.lead_months as i32);
     for m in terms.lead_months..terms.horizon_months() {
-        let revenue = gpus
+        let price = gpu_usd_per_hour(m as f64 / 12.0);
+        pv += d
             * HOURS_PER_MONTH
-            * gpu_usd_per_hour(m as f64 / 12.0)
-            * gpu.utilisation
-            * (1.0 - gpu.opex_share);
-        let power = mw * HOURS_PER_MONTH * power_usd_per_mwh;
-        pv += d * (revenue - power);
+            * gpu_net_usd_per_hour(mw, terms.critical_it_share, gpu, price, power_usd_per_mwh);
         d *= discount_monthly;
     }
     pv - terms.capex_usd(mw)

@@ -231,11 +231,11 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
     }
     c.non_negative("fees.per_block_btc", file.fees.per_block_btc);
     let mp = &file.fees.mempool;
-    c.positive("fees.mempool.demand_vbytes_per_s", mp.demand_vbytes_per_s);
+    // Positive (a mempool without demand is `model: Fixed` with no fees).
     c.within(
         "fees.mempool.demand_vbytes_per_s",
         mp.demand_vbytes_per_s,
-        0.0,
+        1e-9,
         1e9,
     );
     c.within(

@@ -170,10 +170,8 @@ pub struct Markets {
 /// The moving average of hashprice that adaptive forecasts use.
 #[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
 pub struct HashpriceMemory {
-    /// Exponential moving average, USD/PH/day.
+    /// Exponential moving average over `strategy.memory_days`, USD/PH/day.
     pub average_usd_per_ph_day: f64,
-    /// Its memory, days.
-    pub memory_days: f64,
 }
 
 /// Sites relocating after a regional ban: (day they mine again, site,
@@ -433,10 +431,7 @@ impl Simulation {
             asics: AsicMarket::new(&spec.asics),
         });
         world.insert_resource(Economics::default());
-        world.insert_resource(HashpriceMemory {
-            average_usd_per_ph_day: 0.0,
-            memory_days: spec.strategy.memory_days,
-        });
+        world.insert_resource(HashpriceMemory::default());
         world.insert_resource(Strategy {
             spec: spec.strategy.clone(),
             other_opex_usd_per_mwh: spec.power.other_opex_usd_per_mwh,
@@ -725,7 +720,9 @@ fn apply_events(
                     let known = regions.names.contains(&to);
                     let target = regions.intern(&to);
                     if !known {
-                        regions.drift_per_year[target as usize] = strategy_drift(&regions, r);
+                        // A new region inherits the drift of the one left.
+                        regions.drift_per_year[target as usize] =
+                            regions.drift_per_year[r as usize];
                     }
                     for (e, s) in &sites {
                         if s.region == r && !s.sold && draw(s) < relocate_share {
@@ -800,11 +797,6 @@ fn apply_events(
     }
 }
 
-/// The drift a new region inherits from the one its sites leave.
-fn strategy_drift(regions: &Regions, from: u16) -> f64 {
-    regions.drift_per_year[from as usize]
-}
-
 /// Steps the markets to today: the BTC price, fee demand, the AI market
 /// (with the tenant demand miners supplied yesterday).
 fn step_markets(
@@ -821,12 +813,16 @@ fn step_markets(
 }
 
 /// Folds today's hashprice into the adaptive miners' moving average.
-fn remember_hashprice(economics: Res<Economics>, mut memory: ResMut<HashpriceMemory>) {
+fn remember_hashprice(
+    economics: Res<Economics>,
+    strategy: Res<Strategy>,
+    mut memory: ResMut<HashpriceMemory>,
+) {
     let h = economics.hashprice_usd_per_ph_day;
     if memory.average_usd_per_ph_day == 0.0 {
         memory.average_usd_per_ph_day = h;
     } else {
-        let w = 1.0 / memory.memory_days;
+        let w = 1.0 / strategy.spec.memory_days;
         memory.average_usd_per_ph_day += (h - memory.average_usd_per_ph_day) * w;
     }
 }
