@@ -45,6 +45,11 @@ impl Scenario {
         self.price_path.as_deref().map(|v| v.as_slice())
     }
 
+    /// The same, shared (runs of one scenario hold one copy).
+    pub(crate) fn price_path_shared(&self) -> Option<std::sync::Arc<Vec<f64>>> {
+        self.price_path.clone()
+    }
+
     /// The resolved scenario.
     pub fn spec(&self) -> &ScenarioFile {
         &self.spec

@@ -419,9 +419,7 @@ impl Simulation {
                     .iter()
                     .map(|s| (s.day, s.multiply_by))
                     .collect(),
-                scenario
-                    .price_path()
-                    .map(|p| std::sync::Arc::new(p.to_vec())),
+                scenario.price_path_shared(),
             ),
             fees: match spec.fees.model {
                 FeeModel::Fixed => FeeMarket::fixed(spec.fees.per_block_btc),
