@@ -18,7 +18,7 @@ use bevy_ecs::prelude::*;
 use super::population::PopulationCounts;
 use super::valuation::{DAYS_PER_MONTH, GpuTerms, gpu_net_usd_per_hour, lease_noi_usd_per_month};
 use super::{
-    DailyMargins, Fleet, FleetState, Ledger, Miner, Orders, PoolFees, ProjectKind, Regions, Site,
+    DailyMargins, FleetState, Ledger, Miner, Orders, PoolFees, ProjectKind, Regions, Site,
     Strategy, breakeven_hashprice_usd_per_ph_day,
 };
 use crate::market::price::DAYS_PER_YEAR;
@@ -47,47 +47,16 @@ pub fn update_power_prices(
 /// Daily: machines whose delivery day has come start on their site (if it
 /// has not been sold meanwhile), joining the site's fleet of the same
 /// generation if it has one.
-pub fn deliver_asics(
-    clock: Res<Clock>,
-    mut orders: ResMut<Orders>,
-    sites: Query<&Site>,
-    mut fleets: Query<(Entity, &mut Fleet)>,
-    mut commands: Commands,
-) {
+pub fn deliver_asics(clock: Res<Clock>, mut orders: ResMut<Orders>, mut sites: Query<&mut Site>) {
     if !orders.0.iter().any(|o| o.day <= clock.day) {
         return;
     }
-    let due: Vec<_> = orders.0.extract_if(.., |o| o.day <= clock.day).collect();
-    let existing: std::collections::HashMap<(Entity, u64), Entity> = fleets
-        .iter()
-        .map(|(e, f)| ((f.site, f.efficiency_j_per_th.to_bits()), e))
-        .collect();
-    // New fleets, merged per site and generation, in order of first order.
-    let mut new: Vec<Fleet> = Vec::new();
-    for o in due {
-        if !sites.get(o.site).is_ok_and(|s| !s.sold) {
-            continue;
-        }
-        let key = (o.site, o.efficiency_j_per_th.to_bits());
-        if let Some(&e) = existing.get(&key) {
-            fleets.get_mut(e).expect("queried above").1.hashrate_ths += o.hashrate_ths;
-        } else if let Some(f) = new
-            .iter_mut()
-            .find(|f| (f.site, f.efficiency_j_per_th.to_bits()) == key)
+    for o in orders.0.extract_if(.., |o| o.day <= clock.day) {
+        if let Ok(mut site) = sites.get_mut(o.site)
+            && !site.sold
         {
-            f.hashrate_ths += o.hashrate_ths;
-        } else {
-            new.push(Fleet {
-                site: o.site,
-                hashrate_ths: o.hashrate_ths,
-                efficiency_j_per_th: o.efficiency_j_per_th,
-                state: FleetState::Mining,
-                curtailed_days: 0,
-            });
+            site.add_machines(o.hashrate_ths, o.efficiency_j_per_th);
         }
-    }
-    for f in new {
-        commands.spawn(f);
     }
 }
 
@@ -105,41 +74,39 @@ pub fn operate_fleets(
     counts: Res<PopulationCounts>,
     mut margins: ResMut<DailyMargins>,
     mut ledger: ResMut<Ledger>,
-    sites: Query<&Site>,
-    mut fleets: Query<&mut Fleet>,
+    mut sites: Query<&mut Site>,
 ) {
     let hashprice = economics.hashprice_usd_per_ph_day;
     let opex = strategy.other_opex_usd_per_mwh;
     margins.0.clear();
     margins.0.resize(counts.miners as usize, 0.0);
     let mut revenue = 0.0;
-    for mut fleet in &mut fleets {
-        let Ok(site) = sites.get(fleet.site) else {
+    for mut site in &mut sites {
+        if site.fleets.is_empty() {
             continue;
-        };
+        }
+        let site = &mut *site;
         let price = site_power_price(site, &regions);
-        let state = if !regions.online[site.region as usize] || site.offline_until_day > clock.day {
-            FleetState::Offline
-        } else {
-            let net = hashprice * (1.0 - fees.0[site.pool as usize] / 100.0);
-            if net >= breakeven_hashprice_usd_per_ph_day(fleet.efficiency_j_per_th, price) {
+        let offline = !regions.online[site.region as usize] || site.offline_until_day > clock.day;
+        let net = hashprice * (1.0 - fees.0[site.pool as usize] / 100.0);
+        let margin = &mut margins.0[site.owner_id as usize];
+        for fleet in &mut site.fleets {
+            let state = if offline {
+                FleetState::Offline
+            } else if net >= breakeven_hashprice_usd_per_ph_day(fleet.efficiency_j_per_th, price) {
                 let r = fleet.hashrate_ths / 1e3 * net;
-                margins.0[site.owner_id as usize] += r - fleet.power_mw() * 24.0 * (price + opex);
+                *margin += r - fleet.power_mw() * 24.0 * (price + opex);
                 revenue += r;
                 FleetState::Mining
             } else {
                 FleetState::Curtailed
-            }
-        };
-        let curtailed_days = if state == FleetState::Curtailed {
-            fleet.curtailed_days + 1
-        } else {
-            0
-        };
-        // Write only on change so change detection stays meaningful.
-        if fleet.state != state || fleet.curtailed_days != curtailed_days {
+            };
+            fleet.curtailed_days = if state == FleetState::Curtailed {
+                fleet.curtailed_days + 1
+            } else {
+                0
+            };
             fleet.state = state;
-            fleet.curtailed_days = curtailed_days;
         }
     }
     ledger.add(|f| f.revenue_mining_usd += revenue);

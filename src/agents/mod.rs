@@ -1,9 +1,11 @@
 //! The agents: miners (firms), their sites and fleets, and the pools they
 //! mine with, as ECS components; and the decisions they take, as systems.
 //!
-//! A miner owns sites ([`Site::miner`]); a site holds fleets, one per ASIC
-//! generation ([`Fleet::site`]). Components are plain data; behaviour lives
-//! in [`decisions`]. [`population`] builds them from a scenario.
+//! A miner owns sites ([`Site::miner`]); a site holds its fleets, one per
+//! ASIC generation ([`Site::fleets`]), so the daily systems read a site and
+//! its machines together without looking anything up. Components are plain
+//! data; behaviour lives in [`decisions`]. [`population`] builds them from
+//! a scenario.
 //!
 //! ```
 //! use hashflight::agents::breakeven_hashprice_usd_per_ph_day;
@@ -122,6 +124,9 @@ pub struct Site {
     pub sold: bool,
     /// Curtailed from outside (a storm) until this day (exclusive).
     pub offline_until_day: u32,
+    /// Its machines, one fleet per generation, worst J/TH first (the order
+    /// in which they give way to a conversion).
+    pub fleets: Vec<Fleet>,
 }
 
 impl Site {
@@ -146,6 +151,7 @@ impl Site {
             projects: Vec::new(),
             sold: false,
             offline_until_day: 0,
+            fleets: Vec::new(),
         }
     }
 
@@ -159,6 +165,35 @@ impl Site {
     /// Gross MW its projects take.
     pub fn project_mw(&self) -> f64 {
         self.projects.iter().map(|p| p.mw).sum()
+    }
+
+    /// MW its machines draw when running.
+    pub fn fleet_mw(&self) -> f64 {
+        self.fleets.iter().map(Fleet::power_mw).sum()
+    }
+
+    /// Adds machines: to the fleet of the same efficiency if the site has
+    /// one, else as a new fleet in worst-first order (after any equally
+    /// efficient ones, so the order of arrival breaks ties).
+    pub fn add_machines(&mut self, hashrate_ths: f64, efficiency_j_per_th: f64) {
+        if let Some(f) = self
+            .fleets
+            .iter_mut()
+            .find(|f| f.efficiency_j_per_th.to_bits() == efficiency_j_per_th.to_bits())
+        {
+            f.hashrate_ths += hashrate_ths;
+            return;
+        }
+        self.push_fleet(Fleet::new(hashrate_ths, efficiency_j_per_th));
+    }
+
+    /// Adds a fleet of its own in worst-first order (after any equally
+    /// efficient ones).
+    pub fn push_fleet(&mut self, fleet: Fleet) {
+        let at = self
+            .fleets
+            .partition_point(|f| f.efficiency_j_per_th >= fleet.efficiency_j_per_th);
+        self.fleets.insert(at, fleet);
     }
 }
 
@@ -174,10 +209,8 @@ pub enum FleetState {
 }
 
 /// Machines of one ASIC generation on a site.
-#[derive(Component, Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Fleet {
-    /// The site it stands on.
-    pub site: Entity,
     /// Hashrate when running, TH/s.
     pub hashrate_ths: f64,
     /// Efficiency, J/TH.
@@ -189,6 +222,16 @@ pub struct Fleet {
 }
 
 impl Fleet {
+    /// New machines, mining.
+    pub fn new(hashrate_ths: f64, efficiency_j_per_th: f64) -> Self {
+        Self {
+            hashrate_ths,
+            efficiency_j_per_th,
+            state: FleetState::Mining,
+            curtailed_days: 0,
+        }
+    }
+
     /// Power drawn when running, MW (TH/s · J/TH = W).
     pub fn power_mw(&self) -> f64 {
         self.hashrate_ths * self.efficiency_j_per_th * 1e-6

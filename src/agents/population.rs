@@ -7,7 +7,7 @@ use rand::RngExt;
 use rand::distr::weighted::WeightedIndex;
 use rand_distr::LogNormal;
 
-use super::{Fleet, FleetState, Miner, Pool, PoolFees, Regions, Site};
+use super::{Fleet, Miner, Pool, PoolFees, Regions, Site};
 use crate::scenario::Scenario;
 use crate::sim::rng;
 
@@ -56,27 +56,23 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
         let miner = world.spawn((owner.clone(), Name::new(m.name.clone()))).id();
         counts.miners += 1;
         for s in &m.sites {
-            let site = world
-                .spawn(Site::new(
-                    counts.sites,
-                    (miner, &owner),
-                    s.power_mw,
-                    s.power_price_usd_per_mwh,
-                    regions.intern(&s.region),
-                    s.ai_eligible,
-                ))
-                .id();
-            counts.sites += 1;
+            let mut site = Site::new(
+                counts.sites,
+                (miner, &owner),
+                s.power_mw,
+                s.power_price_usd_per_mwh,
+                regions.intern(&s.region),
+                s.ai_eligible,
+            );
             for f in &s.fleets {
-                world.spawn(Fleet {
-                    site,
-                    hashrate_ths: f.hashrate_ehs * THS_PER_EHS,
-                    efficiency_j_per_th: f.efficiency_j_per_th,
-                    state: FleetState::Mining,
-                    curtailed_days: 0,
-                });
+                site.push_fleet(Fleet::new(
+                    f.hashrate_ehs * THS_PER_EHS,
+                    f.efficiency_j_per_th,
+                ));
                 counts.fleets += 1;
             }
+            world.spawn(site);
+            counts.sites += 1;
         }
     }
 
@@ -163,13 +159,7 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
             let class = &pop.fleet_mix[d.class];
             let hashrate_ths =
                 total_ths * class.share / present_share * d.size / class_size[d.class];
-            let fleet = Fleet {
-                site: Entity::PLACEHOLDER,
-                hashrate_ths,
-                efficiency_j_per_th: class.efficiency_j_per_th,
-                state: FleetState::Mining,
-                curtailed_days: 0,
-            };
+            let fleet = Fleet::new(hashrate_ths, class.efficiency_j_per_th);
             let power_mw = fleet.power_mw() * pop.power_headroom;
             let eligible = d.ai_draw < (pop.ai_eligible_share * weight(&d) / mean_weight).min(1.0);
             let owner = Miner::new(
@@ -181,17 +171,16 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
                 d.hurdle,
             );
             let miner = world.spawn(owner.clone()).id();
-            let site = world
-                .spawn(Site::new(
-                    counts.sites,
-                    (miner, &owner),
-                    power_mw,
-                    d.price,
-                    d.region,
-                    eligible,
-                ))
-                .id();
-            world.spawn(Fleet { site, ..fleet });
+            let mut site = Site::new(
+                counts.sites,
+                (miner, &owner),
+                power_mw,
+                d.price,
+                d.region,
+                eligible,
+            );
+            site.fleets.push(fleet);
+            world.spawn(site);
             counts.miners += 1;
             counts.sites += 1;
             counts.fleets += 1;

@@ -33,14 +33,6 @@ use crate::sim::{Chain, Clock, Economics, HashTable, HashpriceMemory, Markets};
 /// Smallest purchase of machines worth an order, USD.
 const MIN_ORDER_USD: f64 = 10_000.0;
 
-/// One fleet as the review sees it.
-#[derive(Clone, Copy, Debug)]
-struct FleetView {
-    entity: Entity,
-    mw: f64,
-    efficiency_j_per_th: f64,
-}
-
 /// What the review needs to know about the markets, once per epoch.
 struct Context {
     day: u32,
@@ -133,47 +125,25 @@ pub fn review(world: &mut World) {
     }
 
     // 2. Retirement.
-    let retire: Vec<Entity> = world
-        .query::<(Entity, &Fleet)>()
-        .iter(world)
-        .filter(|(_, f)| f.curtailed_days >= spec.retire_after_days)
-        .map(|(e, _)| e)
-        .collect();
-    for e in retire {
-        world.despawn(e);
+    for mut site in sites_q.iter_mut(world) {
+        if site
+            .fleets
+            .iter()
+            .any(|f| f.curtailed_days >= spec.retire_after_days)
+        {
+            site.fleets
+                .retain(|f| f.curtailed_days < spec.retire_after_days);
+        }
     }
 
-    // The sites and their fleets, by site id.
+    // The sites, by site id.
     let mut site_entities: Vec<(u32, Entity)> = world
         .query::<(Entity, &Site)>()
         .iter(world)
         .map(|(e, s)| (s.id, e))
         .collect();
     site_entities.sort_unstable_by_key(|s| s.0);
-    let mut fleets_of: Vec<Vec<FleetView>> = vec![Vec::new(); site_entities.len()];
     let index_of = |world: &World, site: Entity| world.get::<Site>(site).map(|s| s.id as usize);
-    let fleet_list: Vec<(Entity, Entity, f64, f64)> = world
-        .query::<(Entity, &Fleet)>()
-        .iter(world)
-        .map(|(e, f)| (e, f.site, f.power_mw(), f.efficiency_j_per_th))
-        .collect();
-    for (entity, site, mw, eff) in fleet_list {
-        if let Some(i) = index_of(world, site) {
-            fleets_of[i].push(FleetView {
-                entity,
-                mw,
-                efficiency_j_per_th: eff,
-            });
-        }
-    }
-    for f in &mut fleets_of {
-        // Worst machines first: they are the first to give way.
-        f.sort_by(|a, b| {
-            b.efficiency_j_per_th
-                .total_cmp(&a.efficiency_j_per_th)
-                .then(a.entity.cmp(&b.entity))
-        });
-    }
     let mut on_order = vec![0.0; site_entities.len()];
     for o in &world.resource::<Orders>().0 {
         if let Some(i) = index_of(world, o.site) {
@@ -211,7 +181,7 @@ pub fn review(world: &mut World) {
         .map(|m| m.0)
         .filter(|e| !bankrupt.contains(e))
         .collect();
-    for &(id, site_e) in &site_entities {
+    for &(_, site_e) in &site_entities {
         let site = world.get::<Site>(site_e).unwrap().clone();
         if site.sold || !bankrupt.contains(&site.miner) {
             continue;
@@ -230,11 +200,12 @@ pub fn review(world: &mut World) {
             let m = world.get::<Miner>(bidder).unwrap();
             let fee = fees[m.pool as usize] / 100.0;
             let disc = monthly_discount(m.hurdle_rate_per_year);
-            let value: f64 = fleets_of[id as usize]
+            let value: f64 = site
+                .fleets
                 .iter()
                 .map(|f| {
                     mining_value_usd(
-                        f.mw,
+                        f.power_mw(),
                         Some(f.efficiency_j_per_th),
                         cost,
                         fee,
@@ -253,13 +224,7 @@ pub fn review(world: &mut World) {
         }
         let miner_bid = best.map_or(0.0, |b| b.1);
         if ai_bid > 0.0 && ai_bid >= miner_bid {
-            sell(
-                world,
-                site_e,
-                &mut fleets_of[id as usize],
-                &mut ledger,
-                ai_bid,
-            );
+            sell(world, site_e, &mut ledger, ai_bid);
             markets_ai.take(critical);
         } else if let Some((buyer, bid)) = best {
             let mut m = world.get_mut::<Miner>(buyer).unwrap();
@@ -268,9 +233,7 @@ pub fn review(world: &mut World) {
             world.get_mut::<Site>(site_e).unwrap().transfer((buyer, &m));
         } else {
             // Nobody wants it: the site closes and its machines are scrapped.
-            for f in fleets_of[id as usize].drain(..) {
-                world.despawn(f.entity);
-            }
+            world.get_mut::<Site>(site_e).unwrap().fleets.clear();
         }
     }
 
@@ -288,7 +251,7 @@ pub fn review(world: &mut World) {
             })
             .collect();
         candidates.sort_unstable();
-        for (_, id, site_e) in candidates {
+        for (_, _, site_e) in candidates {
             consider_ai(
                 world,
                 &cx,
@@ -297,7 +260,6 @@ pub fn review(world: &mut World) {
                 &regions,
                 &fees,
                 site_e,
-                &mut fleets_of[id as usize],
                 &mut markets_ai,
                 &mut ledger,
             );
@@ -319,7 +281,7 @@ pub fn review(world: &mut World) {
             if m.exited {
                 continue;
             }
-            let fleet_mw: f64 = fleets_of[id as usize].iter().map(|f| f.mw).sum();
+            let fleet_mw = site.fleet_mw();
             let free_mw = site.power_mw - fleet_mw - site.project_mw() - on_order[id as usize];
             let budget = m.cash_usd - spec.cash_reserve_usd_per_mw * size(m.id);
             if free_mw <= 1e-6 || budget < MIN_ORDER_USD || cx.asic_usd_per_th <= 0.0 {
@@ -373,17 +335,9 @@ pub fn review(world: &mut World) {
 }
 
 /// Sells a site to an AI buyer for `usd`: its machines leave mining.
-fn sell(
-    world: &mut World,
-    site_e: Entity,
-    fleets: &mut Vec<FleetView>,
-    ledger: &mut Ledger,
-    usd: f64,
-) {
-    for f in fleets.drain(..) {
-        world.despawn(f.entity);
-    }
+fn sell(world: &mut World, site_e: Entity, ledger: &mut Ledger, usd: f64) {
     let mut site = world.get_mut::<Site>(site_e).unwrap();
+    site.fleets.clear();
     site.sold = true;
     let owner = site.miner;
     if let Some(mut m) = world.get_mut::<Miner>(owner) {
@@ -397,20 +351,18 @@ fn sell(
 
 /// Frees `mw` of a site for conversion: idle MW first, then the worst
 /// machines (the last one in part).
-fn free_mw(world: &mut World, fleets: &mut Vec<FleetView>, idle_mw: f64, mw: f64) {
+fn free_mw(fleets: &mut Vec<Fleet>, idle_mw: f64, mw: f64) {
     let mut need = mw - idle_mw;
     while need > 1e-9 {
         let Some(f) = fleets.first_mut() else {
             break;
         };
-        if f.mw <= need + 1e-9 {
-            need -= f.mw;
-            world.despawn(f.entity);
+        let f_mw = f.power_mw();
+        if f_mw <= need + 1e-9 {
+            need -= f_mw;
             fleets.remove(0);
         } else {
-            let keep = (f.mw - need) / f.mw;
-            f.mw -= need;
-            world.get_mut::<Fleet>(f.entity).unwrap().hashrate_ths *= keep;
+            f.hashrate_ths *= (f_mw - need) / f_mw;
             need = 0.0;
         }
     }
@@ -420,7 +372,7 @@ fn free_mw(world: &mut World, fleets: &mut Vec<FleetView>, idle_mw: f64, mw: f64
 /// (idle MW, then the worst machines), over `months`.
 #[allow(clippy::too_many_arguments)]
 fn slice_value(
-    fleets: &[FleetView],
+    fleets: &[Fleet],
     idle_mw: f64,
     mw: f64,
     cost: f64,
@@ -438,7 +390,7 @@ fn slice_value(
         if left <= 0.0 {
             break;
         }
-        let take = left.min(f.mw);
+        let take = left.min(f.power_mw());
         v += mining_value_usd(
             take,
             Some(f.efficiency_j_per_th),
@@ -463,14 +415,14 @@ fn consider_ai(
     regions: &Regions,
     fees: &[f64],
     site_e: Entity,
-    fleets: &mut Vec<FleetView>,
     ai: &mut crate::market::ai::AiMarket,
     ledger: &mut Ledger,
 ) {
     let site = world.get::<Site>(site_e).unwrap().clone();
     let m = world.get::<Miner>(site.miner).unwrap().clone();
     let ai_spec = ai.spec().clone();
-    let fleet_mw: f64 = fleets.iter().map(|f| f.mw).sum();
+    let fleets = &site.fleets;
+    let fleet_mw = site.fleet_mw();
     let available = site.power_mw - site.project_mw();
     let idle = (available - fleet_mw).max(0.0);
     if available <= 1e-6 {
@@ -565,11 +517,15 @@ fn consider_ai(
     match best {
         None => {}
         Some((_, Choice::Sale(offer))) => {
-            sell(world, site_e, fleets, ledger, offer);
+            sell(world, site_e, ledger, offer);
             ai.take(site.power_mw * crit);
         }
         Some((_, Choice::Project(kind, mw, capex))) => {
-            free_mw(world, fleets, idle, mw);
+            free_mw(
+                &mut world.get_mut::<Site>(site_e).unwrap().fleets,
+                idle,
+                mw,
+            );
             let equity = spec.ai_equity_share * capex;
             let mut miner = world.get_mut::<Miner>(site.miner).unwrap();
             miner.cash_usd -= equity;

@@ -23,7 +23,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::agents::population::{self, PopulationCounts};
 use crate::agents::{
-    Fleet, FleetState, Ledger, Orders, ProjectKind, Regions, Site, Strategy, decisions, review,
+    FleetState, Ledger, Orders, ProjectKind, Regions, Site, Strategy, decisions, review,
 };
 use crate::consensus::DifficultyAlgorithm;
 use crate::consensus::difficulty::{difficulty, expected_hashes_per_block};
@@ -854,14 +854,12 @@ pub fn aggregate_hashrate(
     clock: Res<Clock>,
     mut table: ResMut<HashTable>,
     counts: Res<PopulationCounts>,
-    fleets: Query<&Fleet>,
     sites: Query<&Site>,
     mut regions: ResMut<Regions>,
     markets: Res<Markets>,
     measurement: Res<Measurement>,
     mut active: Local<Vec<bool>>,
     mut previous: Local<Vec<f64>>,
-    mut site_fleet_mw: Local<Vec<f64>>,
 ) {
     let table = &mut *table;
     table.pool_ths.iter_mut().for_each(|x| *x = 0.0);
@@ -876,32 +874,6 @@ pub fn aggregate_hashrate(
     table.miner_ths.resize(counts.miners as usize, 0.0);
     table.region_ths.clear();
     table.region_ths.resize(regions.names.len(), 0.0);
-    site_fleet_mw.clear();
-    site_fleet_mw.resize(counts.sites as usize, 0.0);
-    for fleet in &fleets {
-        let mw = fleet.power_mw();
-        let Ok(site) = sites.get(fleet.site) else {
-            continue;
-        };
-        site_fleet_mw[site.id as usize] += mw;
-        match fleet.state {
-            FleetState::Mining => {
-                table.pool_ths[site.pool as usize] += fleet.hashrate_ths;
-                table.miner_ths[site.owner_id as usize] += fleet.hashrate_ths;
-                table.region_ths[site.region as usize] += fleet.hashrate_ths;
-                table.mining_mw += mw;
-                active[site.owner_id as usize] = true;
-            }
-            FleetState::Curtailed => {
-                table.curtailed_mw += mw;
-                table.curtailed_ths += fleet.hashrate_ths;
-            }
-            FleetState::Offline => {
-                table.offline_mw += mw;
-                table.offline_ths += fleet.hashrate_ths;
-            }
-        }
-    }
     let (mut ai, mut gpu, mut converting, mut sold, mut idle, mut filled) =
         (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
     table.miner_mw.clear();
@@ -914,8 +886,30 @@ pub fn aggregate_hashrate(
             filled += site.power_mw * critical;
             continue;
         }
-        table.miner_mw[site.owner_id as usize] += site.power_mw;
-        let mut used = site_fleet_mw[site.id as usize];
+        let owner = site.owner_id as usize;
+        table.miner_mw[owner] += site.power_mw;
+        let mut used = 0.0;
+        for fleet in &site.fleets {
+            let mw = fleet.power_mw();
+            used += mw;
+            match fleet.state {
+                FleetState::Mining => {
+                    table.pool_ths[site.pool as usize] += fleet.hashrate_ths;
+                    table.miner_ths[owner] += fleet.hashrate_ths;
+                    table.region_ths[site.region as usize] += fleet.hashrate_ths;
+                    table.mining_mw += mw;
+                    active[owner] = true;
+                }
+                FleetState::Curtailed => {
+                    table.curtailed_mw += mw;
+                    table.curtailed_ths += fleet.hashrate_ths;
+                }
+                FleetState::Offline => {
+                    table.offline_mw += mw;
+                    table.offline_ths += fleet.hashrate_ths;
+                }
+            }
+        }
         for p in &site.projects {
             used += p.mw;
             if p.kind == ProjectKind::Lease {
