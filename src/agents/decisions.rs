@@ -22,7 +22,7 @@ use super::{
     Strategy, breakeven_hashprice_usd_per_ph_day,
 };
 use crate::market::price::DAYS_PER_YEAR;
-use crate::sim::{Clock, Economics, HashTable, Markets};
+use crate::sim::{Clock, Economics, HashTable, Markets, Measurement};
 
 /// A site's price today, USD/MWh, electricity only.
 pub fn site_power_price(site: &Site, regions: &Regions) -> f64 {
@@ -64,39 +64,75 @@ pub fn deliver_asics(clock: Res<Clock>, mut orders: ResMut<Orders>, mut sites: Q
 /// its region or site is offline; a mining fleet books its day's margin
 /// (revenue after the pool fee — FPPS pays the expected value of the
 /// hashrate — less power and other opex) to its owner in [`DailyMargins`].
+/// Each site is then counted into the [`HashTable`] (in the same pass, so
+/// the day visits every site once).
 #[allow(clippy::too_many_arguments)] // a system's parameters are its data access
 pub fn operate_fleets(
     clock: Res<Clock>,
     economics: Res<Economics>,
     fees: Res<PoolFees>,
-    regions: Res<Regions>,
+    mut regions: ResMut<Regions>,
     strategy: Res<Strategy>,
     counts: Res<PopulationCounts>,
+    markets: Res<Markets>,
+    measurement: Res<Measurement>,
+    mut table: ResMut<HashTable>,
     mut margins: ResMut<DailyMargins>,
     mut ledger: ResMut<Ledger>,
     mut sites: Query<&mut Site>,
 ) {
     let hashprice = economics.hashprice_usd_per_ph_day;
     let opex = strategy.other_opex_usd_per_mwh;
+    let critical = markets.ai.spec().critical_it_share;
     margins.0.clear();
     margins.0.resize(counts.miners as usize, 0.0);
+    table.clear_sums(counts.miners as usize, &mut regions);
     let mut revenue = 0.0;
     for mut site in &mut sites {
-        if site.fleets.is_empty() {
-            continue;
-        }
-        let site = &mut *site;
-        let price = site_power_price(site, &regions);
-        let offline = !regions.online[site.region as usize] || site.offline_until_day > clock.day;
-        let net = hashprice * (1.0 - fees.0[site.pool as usize] / 100.0);
-        let margin = &mut margins.0[site.owner_id as usize];
+        operate_site(
+            &mut site,
+            &regions,
+            &fees.0,
+            hashprice,
+            opex,
+            clock.day,
+            &mut margins.0,
+            &mut revenue,
+        );
+        table.add_site(&site, &mut regions, clock.day, critical);
+    }
+    table.finish_sums(measurement.spec.nakamoto_threshold_pct);
+    ledger.add(|f| f.revenue_mining_usd += revenue);
+}
+
+/// One site's fleets for the day: see [`operate_fleets`].
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn operate_site(
+    site: &mut Site,
+    regions: &Regions,
+    pool_fees: &[f64],
+    hashprice: f64,
+    opex: f64,
+    day: u32,
+    margins: &mut [f64],
+    revenue: &mut f64,
+) {
+    if site.fleets.is_empty() {
+        return;
+    }
+    {
+        let price = site_power_price(site, regions);
+        let offline = !regions.online[site.region as usize] || site.offline_until_day > day;
+        let net = hashprice * (1.0 - pool_fees[site.pool as usize] / 100.0);
+        let margin = &mut margins[site.owner_id as usize];
         for fleet in &mut site.fleets {
             let state = if offline {
                 FleetState::Offline
             } else if net >= breakeven_hashprice_usd_per_ph_day(fleet.efficiency_j_per_th, price) {
                 let r = fleet.hashrate_ths / 1e3 * net;
                 *margin += r - fleet.power_mw() * 24.0 * (price + opex);
-                revenue += r;
+                *revenue += r;
                 FleetState::Mining
             } else {
                 FleetState::Curtailed
@@ -109,7 +145,6 @@ pub fn operate_fleets(
             fleet.state = state;
         }
     }
-    ledger.add(|f| f.revenue_mining_usd += revenue);
 }
 
 /// Daily: each miner's cash moves by its mining margin, its AI income and

@@ -41,9 +41,10 @@ struct Context {
     lease_terms: AiTerms,
     gpu_terms: AiTerms,
     gpu: GpuTerms,
+    /// The expected GPU rental price each month ahead, USD/GPU-hour.
+    gpu_usd_per_hour_by_month: Vec<f64>,
     lease_usd_per_kw_month: f64,
     noi_margin: f64,
-    ai: crate::market::ai::AiMarket,
     asic_usd_per_th: f64,
     life_months: usize,
 }
@@ -109,9 +110,12 @@ pub fn review(world: &mut World) {
         lease_terms,
         gpu_terms,
         gpu: GpuTerms::from(&ai_spec.gpu),
+        gpu_usd_per_hour_by_month: (0..horizon)
+            .map(|m| ai.gpu_usd_per_hour_in(m as f64 / 12.0))
+            .collect(),
         lease_usd_per_kw_month: ai.lease_usd_per_kw_month(),
         noi_margin: ai_spec.noi_margin,
-        ai: ai.clone(),
+
         asic_usd_per_th: asics.usd_per_th(economics.hashprice_usd_per_ph_day),
         life_months,
     };
@@ -496,7 +500,7 @@ fn consider_ai(
             stage,
             &cx.gpu_terms,
             &cx.gpu,
-            |years| cx.ai.gpu_usd_per_hour_in(years),
+            &cx.gpu_usd_per_hour_by_month,
             price,
             disc,
         );
@@ -521,11 +525,7 @@ fn consider_ai(
             ai.take(site.power_mw * crit);
         }
         Some((_, Choice::Project(kind, mw, capex))) => {
-            free_mw(
-                &mut world.get_mut::<Site>(site_e).unwrap().fleets,
-                idle,
-                mw,
-            );
+            free_mw(&mut world.get_mut::<Site>(site_e).unwrap().fleets, idle, mw);
             let equity = spec.ai_equity_share * capex;
             let mut miner = world.get_mut::<Miner>(site.miner).unwrap();
             miner.cash_usd -= equity;

@@ -241,20 +241,21 @@ pub fn gpu_net_usd_per_hour(
 }
 
 /// Net present value of running an own GPU cloud on `mw` gross MW, USD
-/// (capex included): `gpu_usd_per_hour(years)` is the expected rental
-/// price that many years ahead.
+/// (capex included): `gpu_usd_per_hour_by_month[m]` is the expected rental
+/// price `m` months ahead (the last one holds beyond the slice).
 pub fn gpu_value_usd(
     mw: f64,
     terms: &AiTerms,
     gpu: &GpuTerms,
-    gpu_usd_per_hour: impl Fn(f64) -> f64,
+    gpu_usd_per_hour_by_month: &[f64],
     power_usd_per_mwh: f64,
     discount_monthly: f64,
 ) -> f64 {
     let mut pv = 0.0;
     let mut d = discount_monthly.powi(terms.lead_months as i32);
+    let last = gpu_usd_per_hour_by_month.last().copied().unwrap_or(0.0);
     for m in terms.lead_months..terms.horizon_months() {
-        let price = gpu_usd_per_hour(m as f64 / 12.0);
+        let price = gpu_usd_per_hour_by_month.get(m).copied().unwrap_or(last);
         pv += d
             * HOURS_PER_MONTH
             * gpu_net_usd_per_hour(mw, terms.critical_it_share, gpu, price, power_usd_per_mwh);
@@ -353,7 +354,7 @@ mod tests {
         };
         // 2 MW → 1 critical MW → 100 GPUs × 8766 h × $2 × 0.5 = $876,600 a
         // year; power 2 MW × 8766 h × $10 = $175,320; capex $1M.
-        let v = gpu_value_usd(2.0, &terms, &gpu, |_| 2.0, 10.0, 1.0);
+        let v = gpu_value_usd(2.0, &terms, &gpu, &[2.0], 10.0, 1.0);
         assert!((v - (876_600.0 - 175_320.0 - 1e6)).abs() < 1e-3, "{v}");
     }
 }

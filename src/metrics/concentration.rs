@@ -20,12 +20,17 @@ pub fn hhi(weights: &[f64]) -> f64 {
 /// Fewest entities whose combined share exceeds `threshold_pct` percent (0
 /// when nothing mines).
 pub fn nakamoto(weights: &[f64], threshold_pct: f64) -> usize {
-    let total: f64 = weights.iter().sum();
+    let mut sorted: Vec<f64> = weights.to_vec();
+    sorted.sort_unstable_by(|a, b| b.total_cmp(a));
+    nakamoto_sorted(&sorted, threshold_pct)
+}
+
+/// [`nakamoto`] of weights already sorted largest first.
+fn nakamoto_sorted(sorted: &[f64], threshold_pct: f64) -> usize {
+    let total: f64 = sorted.iter().sum();
     if total <= 0.0 {
         return 0;
     }
-    let mut sorted: Vec<f64> = weights.to_vec();
-    sorted.sort_unstable_by(|a, b| b.total_cmp(a));
     let mut sum = 0.0;
     for (i, w) in sorted.iter().enumerate() {
         sum += w;
@@ -34,6 +39,11 @@ pub fn nakamoto(weights: &[f64], threshold_pct: f64) -> usize {
         }
     }
     sorted.len()
+}
+
+/// w·ln w, the entropy term of one weight (0 for no weight).
+fn w_ln_w(w: f64) -> f64 {
+    if w > 0.0 { w * w.ln() } else { 0.0 }
 }
 
 /// Concentration of one layer (firms, pools or template builders).
@@ -58,38 +68,100 @@ impl Concentration {
     /// The concentration of `weights` (hashrate or blocks), with the
     /// Nakamoto coefficient at `threshold_pct` percent.
     pub fn of(weights: &[f64], threshold_pct: f64) -> Self {
-        let total: f64 = weights.iter().filter(|w| **w > 0.0).sum();
+        let mut sorted: Vec<f64> = weights.iter().copied().filter(|w| *w > 0.0).collect();
+        sorted.sort_unstable_by(|a, b| b.total_cmp(a));
+        let sum_w_ln_w = sorted.iter().map(|w| w_ln_w(*w)).sum();
+        Self::of_sorted(&sorted, sum_w_ln_w, threshold_pct)
+    }
+
+    /// The concentration of positive weights sorted largest first, given
+    /// the sum of w·ln w over them (the entropy is ln T − Σ w·ln w / T for
+    /// the total T, which spares a logarithm per weight when the terms are
+    /// kept from one call to the next).
+    fn of_sorted(sorted: &[f64], sum_w_ln_w: f64, threshold_pct: f64) -> Self {
+        let total: f64 = sorted.iter().sum();
         if total <= 0.0 {
             return Self::default();
         }
-        let mut shares: Vec<f64> = weights
-            .iter()
-            .filter(|w| **w > 0.0)
-            .map(|w| w / total)
-            .collect();
-        shares.sort_unstable_by(|a, b| b.total_cmp(a));
-        let n = shares.len() as f64;
-        let entropy: f64 = -shares.iter().map(|s| s * s.ln()).sum::<f64>();
+        let n = sorted.len() as f64;
+        let hhi = sorted.iter().map(|w| (100.0 * w / total).powi(2)).sum();
+        let entropy = total.ln() - sum_w_ln_w / total;
         // Gini from the sorted shares (ascending rank i = 1..n).
-        let gini = if shares.len() < 2 {
+        let gini = if sorted.len() < 2 {
             0.0
         } else {
-            let weighted: f64 = shares
+            let weighted: f64 = sorted
                 .iter()
                 .rev()
                 .enumerate()
-                .map(|(i, s)| (i as f64 + 1.0) * s)
+                .map(|(i, w)| (i as f64 + 1.0) * (w / total))
                 .sum();
             (2.0 * weighted / n - (n + 1.0) / n).max(0.0)
         };
         Self {
-            hhi: hhi(weights),
-            nakamoto: nakamoto(weights, threshold_pct) as u64,
-            top1: shares[0],
-            top4: shares.iter().take(4).sum(),
+            hhi,
+            nakamoto: nakamoto_sorted(sorted, threshold_pct) as u64,
+            top1: sorted[0] / total,
+            top4: sorted.iter().take(4).sum::<f64>() / total,
             entropy_eff: entropy.exp(),
             gini,
         }
+    }
+}
+
+/// [`Concentration`] of many entities whose weights change a few at a time
+/// (firms' hashrate, day after day). It keeps the last order and each
+/// weight's w·ln w, so an update costs a pass over the weights, a
+/// logarithm per changed weight and a stable sort of an almost sorted
+/// order (which the standard library's adaptive merge sort does in about
+/// linear time), instead of a full sort and a logarithm per entity.
+#[derive(Clone, Debug, Default)]
+pub struct ConcentrationTracker {
+    weights: Vec<f64>,
+    w_ln_w: Vec<f64>,
+    order: Vec<u32>,
+    sorted: Vec<f64>,
+    current: Option<Concentration>,
+}
+
+impl ConcentrationTracker {
+    /// The concentration of `weights`, as [`Concentration::of`] gives it up
+    /// to rounding.
+    pub fn update(&mut self, weights: &[f64], threshold_pct: f64) -> Concentration {
+        if let Some(c) = self.current
+            && self.weights == weights
+        {
+            return c;
+        }
+        if self.weights.len() != weights.len() {
+            self.weights.clear();
+            self.w_ln_w.clear();
+            self.weights.extend_from_slice(weights);
+            self.w_ln_w.extend(weights.iter().map(|w| w_ln_w(*w)));
+            self.order = (0..weights.len() as u32).collect();
+        } else {
+            for ((old, term), new) in self.weights.iter_mut().zip(&mut self.w_ln_w).zip(weights) {
+                if old.to_bits() != new.to_bits() {
+                    *old = *new;
+                    *term = w_ln_w(*new);
+                }
+            }
+        }
+        let w = &self.weights;
+        // Largest first; equal weights keep their last order.
+        self.order
+            .sort_by(|a, b| w[*b as usize].total_cmp(&w[*a as usize]));
+        self.sorted.clear();
+        self.sorted.extend(
+            self.order
+                .iter()
+                .map(|i| w[*i as usize])
+                .take_while(|w| *w > 0.0),
+        );
+        let sum_w_ln_w = self.w_ln_w.iter().sum();
+        let c = Concentration::of_sorted(&self.sorted, sum_w_ln_w, threshold_pct);
+        self.current = Some(c);
+        c
     }
 }
 
@@ -125,5 +197,32 @@ mod tests {
             Concentration::of(&[0.0, 0.0], 50.0),
             Concentration::default()
         );
+    }
+
+    #[test]
+    fn the_tracker_agrees_with_a_fresh_computation_as_weights_change() {
+        let mut tracker = ConcentrationTracker::default();
+        let mut w: Vec<f64> = (0..500).map(|i| ((i * 7919) % 997) as f64).collect();
+        for day in 0..50_usize {
+            // A few weights move (some to zero, some back) each day.
+            for k in 0..5 {
+                let i = (day * 31 + k * 97) % w.len();
+                w[i] = if (day + k) % 3 == 0 {
+                    0.0
+                } else {
+                    (day * k) as f64 + 0.5
+                };
+            }
+            let (a, b) = (tracker.update(&w, 50.0), Concentration::of(&w, 50.0));
+            assert_eq!((a.nakamoto, a.top1, a.top4), (b.nakamoto, b.top1, b.top4));
+            for (x, y) in [
+                (a.hhi, b.hhi),
+                (a.entropy_eff, b.entropy_eff),
+                (a.gini, b.gini),
+            ] {
+                assert!((x - y).abs() <= 1e-9 * y.abs(), "day {day}: {x} vs {y}");
+            }
+        }
+        assert_eq!(tracker.update(&[0.0; 3], 50.0), Concentration::default());
     }
 }

@@ -32,7 +32,7 @@ use crate::market::ai::AiMarket;
 use crate::market::asics::AsicMarket;
 use crate::market::fees::FeeMarket;
 use crate::market::price::BtcPrice;
-use crate::metrics::concentration::Concentration;
+use crate::metrics::concentration::{Concentration, ConcentrationTracker};
 use crate::metrics::security::{
     attack_cost, confirmations_needed, double_spend_probability, selfish_mining_threshold,
 };
@@ -123,8 +123,9 @@ pub struct HashTable {
     pub miner_ths: Vec<f64>,
     /// Hashrate mining per region, TH/s.
     pub region_ths: Vec<f64>,
-    /// Concentration of firms' hashrate (recomputed only when it changes:
-    /// it sorts every firm).
+    /// Concentration of firms' hashrate (kept up to date by a
+    /// [`ConcentrationTracker`], which does little on days when few firms
+    /// change).
     pub firms: Concentration,
     /// Grid connection owned per miner (by id), MW, sold sites excluded.
     pub miner_mw: Vec<f64>,
@@ -141,9 +142,104 @@ pub struct HashTable {
     /// Critical MW of tenant demand that miners' sites supply (leases,
     /// building or running, and sites sold).
     pub ai_filled_critical_mw: f64,
+    /// Keeps `firms` up to date.
+    firm_tracker: ConcentrationTracker,
 }
 
 impl HashTable {
+    /// Starts a new count of the sites: every sum to zero.
+    pub fn clear_sums(&mut self, miners: usize, regions: &mut Regions) {
+        self.pool_ths.iter_mut().for_each(|x| *x = 0.0);
+        self.miner_ths.clear();
+        self.miner_ths.resize(miners, 0.0);
+        self.miner_mw.clear();
+        self.miner_mw.resize(miners, 0.0);
+        self.region_ths.clear();
+        self.region_ths.resize(regions.names.len(), 0.0);
+        regions.ai_mw.iter_mut().for_each(|x| *x = 0.0);
+        for x in [
+            &mut self.mining_mw,
+            &mut self.curtailed_mw,
+            &mut self.offline_mw,
+            &mut self.curtailed_ths,
+            &mut self.offline_ths,
+            &mut self.ai_mw,
+            &mut self.gpu_cloud_mw,
+            &mut self.converting_mw,
+            &mut self.sold_mw,
+            &mut self.idle_mw,
+            &mut self.ai_filled_critical_mw,
+        ] {
+            *x = 0.0;
+        }
+    }
+
+    /// Counts one site's fleets and projects as they stand on `day` (AI
+    /// load into its region's `ai_mw`); `critical` is the critical IT share
+    /// of gross MW.
+    #[inline]
+    pub fn add_site(&mut self, site: &Site, regions: &mut Regions, day: u32, critical: f64) {
+        if site.sold {
+            self.sold_mw += site.power_mw;
+            self.ai_filled_critical_mw += site.power_mw * critical;
+            return;
+        }
+        let owner = site.owner_id as usize;
+        self.miner_mw[owner] += site.power_mw;
+        let mut used = 0.0;
+        for fleet in &site.fleets {
+            let mw = fleet.power_mw();
+            used += mw;
+            match fleet.state {
+                FleetState::Mining => {
+                    self.pool_ths[site.pool as usize] += fleet.hashrate_ths;
+                    self.miner_ths[owner] += fleet.hashrate_ths;
+                    self.region_ths[site.region as usize] += fleet.hashrate_ths;
+                    self.mining_mw += mw;
+                }
+                FleetState::Curtailed => {
+                    self.curtailed_mw += mw;
+                    self.curtailed_ths += fleet.hashrate_ths;
+                }
+                FleetState::Offline => {
+                    self.offline_mw += mw;
+                    self.offline_ths += fleet.hashrate_ths;
+                }
+            }
+        }
+        for p in &site.projects {
+            used += p.mw;
+            if p.kind == ProjectKind::Lease {
+                self.ai_filled_critical_mw += p.mw * critical;
+            }
+            if p.converting(day) {
+                self.converting_mw += p.mw;
+            } else {
+                regions.ai_mw[site.region as usize] += p.mw;
+                match p.kind {
+                    ProjectKind::Lease => self.ai_mw += p.mw,
+                    ProjectKind::GpuCloud => self.gpu_cloud_mw += p.mw,
+                }
+            }
+        }
+        self.idle_mw += (site.power_mw - used).max(0.0);
+    }
+
+    /// Ends a count: the running sums that draw a block's pool, the active
+    /// miners and the firms' concentration.
+    pub fn finish_sums(&mut self, nakamoto_threshold_pct: f64) {
+        let mut sum = 0.0;
+        for (c, p) in self.cumulative.iter_mut().zip(&self.pool_ths) {
+            sum += p;
+            *c = sum;
+        }
+        self.total_ths = sum;
+        self.active_miners = self.miner_ths.iter().filter(|t| **t > 0.0).count() as u64;
+        self.firms = self
+            .firm_tracker
+            .update(&self.miner_ths, nakamoto_threshold_pct);
+    }
+
     /// The pool that finds a block, given a uniform draw in [0, 1).
     #[inline]
     pub fn draw(&self, u: f64) -> usize {
@@ -499,7 +595,6 @@ impl Simulation {
                 decisions::update_power_prices,
                 decisions::deliver_asics,
                 decisions::operate_fleets,
-                aggregate_hashrate,
                 decisions::settle_accounts,
             )
                 .chain(),
@@ -848,8 +943,8 @@ pub fn update_economics(
 }
 
 /// Sums the fleets that are mining into the pools' hashrate, and every
-/// site's MW by what it is doing.
-#[allow(clippy::too_many_arguments)] // a system's parameters are its data access
+/// site's MW by what it is doing (after the review; on other days
+/// [`decisions::operate_fleets`] counts each site as it decides).
 pub fn aggregate_hashrate(
     clock: Res<Clock>,
     mut table: ResMut<HashTable>,
@@ -858,92 +953,13 @@ pub fn aggregate_hashrate(
     mut regions: ResMut<Regions>,
     markets: Res<Markets>,
     measurement: Res<Measurement>,
-    mut active: Local<Vec<bool>>,
-    mut previous: Local<Vec<f64>>,
 ) {
-    let table = &mut *table;
-    table.pool_ths.iter_mut().for_each(|x| *x = 0.0);
-    table.mining_mw = 0.0;
-    table.curtailed_mw = 0.0;
-    table.offline_mw = 0.0;
-    table.curtailed_ths = 0.0;
-    table.offline_ths = 0.0;
-    active.clear();
-    active.resize(counts.miners as usize, false);
-    table.miner_ths.clear();
-    table.miner_ths.resize(counts.miners as usize, 0.0);
-    table.region_ths.clear();
-    table.region_ths.resize(regions.names.len(), 0.0);
-    let (mut ai, mut gpu, mut converting, mut sold, mut idle, mut filled) =
-        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-    table.miner_mw.clear();
-    table.miner_mw.resize(counts.miners as usize, 0.0);
-    regions.ai_mw.iter_mut().for_each(|x| *x = 0.0);
     let critical = markets.ai.spec().critical_it_share;
+    table.clear_sums(counts.miners as usize, &mut regions);
     for site in &sites {
-        if site.sold {
-            sold += site.power_mw;
-            filled += site.power_mw * critical;
-            continue;
-        }
-        let owner = site.owner_id as usize;
-        table.miner_mw[owner] += site.power_mw;
-        let mut used = 0.0;
-        for fleet in &site.fleets {
-            let mw = fleet.power_mw();
-            used += mw;
-            match fleet.state {
-                FleetState::Mining => {
-                    table.pool_ths[site.pool as usize] += fleet.hashrate_ths;
-                    table.miner_ths[owner] += fleet.hashrate_ths;
-                    table.region_ths[site.region as usize] += fleet.hashrate_ths;
-                    table.mining_mw += mw;
-                    active[owner] = true;
-                }
-                FleetState::Curtailed => {
-                    table.curtailed_mw += mw;
-                    table.curtailed_ths += fleet.hashrate_ths;
-                }
-                FleetState::Offline => {
-                    table.offline_mw += mw;
-                    table.offline_ths += fleet.hashrate_ths;
-                }
-            }
-        }
-        for p in &site.projects {
-            used += p.mw;
-            if p.kind == ProjectKind::Lease {
-                filled += p.mw * critical;
-            }
-            if p.converting(clock.day) {
-                converting += p.mw;
-            } else {
-                regions.ai_mw[site.region as usize] += p.mw;
-                match p.kind {
-                    ProjectKind::Lease => ai += p.mw,
-                    ProjectKind::GpuCloud => gpu += p.mw,
-                }
-            }
-        }
-        idle += (site.power_mw - used).max(0.0);
+        table.add_site(site, &mut regions, clock.day, critical);
     }
-    table.ai_mw = ai;
-    table.gpu_cloud_mw = gpu;
-    table.converting_mw = converting;
-    table.sold_mw = sold;
-    table.idle_mw = idle;
-    table.ai_filled_critical_mw = filled;
-    let mut sum = 0.0;
-    for (c, p) in table.cumulative.iter_mut().zip(&table.pool_ths) {
-        sum += p;
-        *c = sum;
-    }
-    table.total_ths = sum;
-    table.active_miners = active.iter().filter(|a| **a).count() as u64;
-    if *previous != table.miner_ths || previous.is_empty() {
-        table.firms = Concentration::of(&table.miner_ths, measurement.spec.nakamoto_threshold_pct);
-        previous.clone_from(&table.miner_ths);
-    }
+    table.finish_sums(measurement.spec.nakamoto_threshold_pct);
 }
 
 /// The AI and fee-market part of a row, and the period's flows.
