@@ -225,141 +225,124 @@ pub fn settle_accounts(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agents::{Belief, Pool};
+    use crate::agents::{Belief, Fleet};
 
-    fn world_with(hashprice: f64) -> (World, Vec<Entity>) {
-        let mut world = World::new();
-        world.insert_resource(Economics {
-            hashprice_usd_per_ph_day: hashprice,
-            ..Default::default()
-        });
-        world.insert_resource(Clock::default());
-        world.insert_resource(PoolFees(vec![2.0]));
-        world.insert_resource(Strategy {
-            spec: crate::scenario::shipped::baseline().strategy.clone(),
-            other_opex_usd_per_mwh: 0.0,
-            ai_price_pressure_per_gw: 0.0,
-            seed: 1,
-        });
-        world.insert_resource(PopulationCounts {
-            miners: 1,
-            sites: 1,
-            fleets: 5,
-        });
-        world.insert_resource(DailyMargins::default());
-        world.insert_resource(Ledger::default());
+    /// A 100 MW site at $45/MWh in region 0 with 1 EH/s of each of five
+    /// generations, in a pool that keeps 2 %.
+    fn site() -> (Site, Regions) {
+        let owner = Miner::new(0, 0, 0.0, 0.0, Belief::Myopic, 0.1);
+        let mut site = Site::new(0, (Entity::PLACEHOLDER, &owner), 100.0, 45.0, 0, false);
+        for e in [15.0, 17.5, 21.5, 29.5, 34.0] {
+            site.push_fleet(Fleet::new(1e6, e));
+        }
         let mut regions = Regions::default();
         regions.intern("A");
-        world.insert_resource(regions);
-        world.spawn(Pool {
-            index: 0,
-            fee_pct: 2.0,
-        });
-        let owner = Miner::new(0, 0, 0.0, 0.0, Belief::Myopic, 0.1);
-        let miner = world.spawn(owner.clone()).id();
-        let site = world
-            .spawn(Site::new(0, (miner, &owner), 100.0, 45.0, 0, false))
-            .id();
-        let fleets = [15.0, 17.5, 21.5, 29.5, 34.0]
-            .iter()
-            .map(|&e| {
-                world
-                    .spawn(Fleet {
-                        site,
-                        hashrate_ths: 1e6,
-                        efficiency_j_per_th: e,
-                        state: FleetState::Mining,
-                        curtailed_days: 0,
-                    })
-                    .id()
-            })
-            .collect();
-        (world, fleets)
+        (site, regions)
     }
 
-    fn states(world: &mut World, fleets: &[Entity]) -> Vec<FleetState> {
-        world.run_system_once(operate_fleets).unwrap();
-        fleets
-            .iter()
-            .map(|&f| world.get::<Fleet>(f).unwrap().state)
-            .collect()
+    /// Operates the site for `day` at `hashprice`: the fleets' states, best
+    /// machines first, the owner's margin and the revenue.
+    fn operate(
+        site: &mut Site,
+        regions: &Regions,
+        hashprice: f64,
+        day: u32,
+    ) -> (Vec<FleetState>, f64, f64) {
+        let (mut margins, mut revenue) = ([0.0], 0.0);
+        operate_site(
+            site,
+            regions,
+            &[2.0],
+            hashprice,
+            0.0,
+            day,
+            &mut margins,
+            &mut revenue,
+        );
+        let states = site.fleets.iter().rev().map(|f| f.state).collect();
+        (states, margins[0], revenue)
     }
 
-    use bevy_ecs::system::RunSystemOnce;
+    fn states(hashprice: f64) -> Vec<FleetState> {
+        let (mut s, r) = site();
+        operate(&mut s, &r, hashprice, 0).0
+    }
 
     #[test]
     fn the_worst_machines_switch_off_first() {
         use FleetState::*;
         // At $45/MWh, breakevens are 16.2, 18.9, 23.2, 31.9, 36.7 $/PH/day;
         // the pool keeps 2 %.
-        let (mut w, f) = world_with(30.0); // nets 29.4
+        assert_eq!(states(30.0), [Mining, Mining, Mining, Curtailed, Curtailed]); // nets 29.4
         assert_eq!(
-            states(&mut w, &f),
-            [Mining, Mining, Mining, Curtailed, Curtailed]
-        );
-        let (mut w, f) = world_with(19.0); // nets 18.62
-        assert_eq!(
-            states(&mut w, &f),
+            states(19.0),
             [Mining, Curtailed, Curtailed, Curtailed, Curtailed]
-        );
-        let (mut w, f) = world_with(40.0); // nets 39.2
-        assert_eq!(states(&mut w, &f), [Mining; 5]);
+        ); // 18.62
+        assert_eq!(states(40.0), [Mining; 5]); // nets 39.2
     }
 
     #[test]
     fn mining_fleets_book_their_margin_to_their_owner() {
-        let (mut w, f) = world_with(30.0);
-        states(&mut w, &f);
+        let (mut s, r) = site();
+        let (_, margin, revenue) = operate(&mut s, &r, 30.0, 0);
         // The three mining fleets: 1 EH/s each earns 1,000 PH/s × $29.40
         // and draws e MW at $45/MWh for 24 h.
         let expect: f64 = [15.0, 17.5, 21.5]
             .iter()
             .map(|e| 29_400.0 - e * 24.0 * 45.0)
             .sum();
-        assert!((w.resource::<DailyMargins>().0[0] - expect).abs() < 1e-6);
-        assert!((w.resource::<Ledger>().day.revenue_mining_usd - 3.0 * 29_400.0).abs() < 1e-6);
+        assert!((margin - expect).abs() < 1e-6);
+        assert!((revenue - 3.0 * 29_400.0).abs() < 1e-6);
     }
 
     #[test]
     fn curtailed_days_count_up_and_reset() {
-        let (mut w, f) = world_with(30.0);
-        for _ in 0..3 {
-            states(&mut w, &f);
+        let (mut s, r) = site();
+        for day in 0..3 {
+            operate(&mut s, &r, 30.0, day);
         }
-        let days = |w: &World| {
-            f.iter()
-                .map(|&e| w.get::<Fleet>(e).unwrap().curtailed_days)
+        let days = |s: &Site| {
+            s.fleets
+                .iter()
+                .rev()
+                .map(|f| f.curtailed_days)
                 .collect::<Vec<_>>()
         };
-        assert_eq!(days(&w), [0, 0, 0, 3, 3]);
-        w.resource_mut::<Economics>().hashprice_usd_per_ph_day = 40.0;
-        states(&mut w, &f);
-        assert_eq!(days(&w), [0; 5]);
+        assert_eq!(days(&s), [0, 0, 0, 3, 3]);
+        operate(&mut s, &r, 40.0, 3);
+        assert_eq!(days(&s), [0; 5]);
     }
 
     #[test]
     fn an_offline_region_or_a_storm_stops_every_fleet() {
-        let (mut w, f) = world_with(100.0);
-        w.resource_mut::<Regions>().online[0] = false;
-        assert_eq!(states(&mut w, &f), [FleetState::Offline; 5]);
-        let (mut w, f) = world_with(100.0);
-        let site = w.get::<Fleet>(f[0]).unwrap().site;
-        w.get_mut::<Site>(site).unwrap().offline_until_day = 2;
-        w.resource_mut::<Clock>().day = 1;
-        assert_eq!(states(&mut w, &f), [FleetState::Offline; 5]);
-        w.resource_mut::<Clock>().day = 2;
-        assert_eq!(states(&mut w, &f), [FleetState::Mining; 5]);
+        let (mut s, mut r) = site();
+        r.online[0] = false;
+        assert_eq!(operate(&mut s, &r, 100.0, 0).0, [FleetState::Offline; 5]);
+        let (mut s, r) = site();
+        s.offline_until_day = 2;
+        assert_eq!(operate(&mut s, &r, 100.0, 1).0, [FleetState::Offline; 5]);
+        assert_eq!(operate(&mut s, &r, 100.0, 2).0, [FleetState::Mining; 5]);
     }
 
     #[test]
     fn a_tariff_step_curtails_what_it_makes_unprofitable() {
         use FleetState::*;
-        let (mut w, f) = world_with(30.0);
+        let (mut s, mut r) = site();
         // ×1.5 → $67.5/MWh: breakevens 24.3, 28.4, 34.8, …; nets 29.4.
-        w.resource_mut::<Regions>().price_factor[0] = 1.5;
+        r.price_factor[0] = 1.5;
         assert_eq!(
-            states(&mut w, &f),
+            operate(&mut s, &r, 30.0, 0).0,
             [Mining, Mining, Curtailed, Curtailed, Curtailed]
         );
+    }
+
+    #[test]
+    fn machines_join_their_generation_and_keep_worst_first_order() {
+        let (mut s, _) = site();
+        s.add_machines(5e5, 21.5);
+        s.add_machines(2e5, 12.0);
+        let effs: Vec<f64> = s.fleets.iter().map(|f| f.efficiency_j_per_th).collect();
+        assert_eq!(effs, [34.0, 29.5, 21.5, 17.5, 15.0, 12.0]);
+        assert_eq!(s.fleets[2].hashrate_ths, 1.5e6);
     }
 }

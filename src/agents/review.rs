@@ -21,7 +21,7 @@ use bevy_ecs::prelude::*;
 use super::decisions::site_power_price;
 use super::valuation::{
     AiTerms, DAYS_PER_MONTH, GpuTerms, MachineMarket, MarketView, forecast, gpu_value_usd,
-    lease_value_usd, margin_usd_per_mw_day, mining_value_usd, monthly_discount, project_rate,
+    lease_value_usd, machines_value_usd, mining_value_usd, monthly_discount, project_rate,
     worth_switching,
 };
 use super::{
@@ -296,17 +296,16 @@ pub fn review(world: &mut World) {
             // Payback within the machines' life at the hurdle rate.
             let disc = monthly_discount(m.hurdle_rate_per_year);
             let e = cx.machines.frontier_j_per_th;
-            let pv_per_mw: f64 = cx
-                .forecast(m.belief)
-                .iter()
-                .take(cx.life_months)
-                .enumerate()
-                .map(|(k, &h)| {
-                    disc.powi(k as i32)
-                        * margin_usd_per_mw_day(h, fee, e, cost).max(0.0)
-                        * DAYS_PER_MONTH
-                })
-                .sum();
+            let pv_per_mw = machines_value_usd(
+                1.0,
+                Some((e, cx.machines.life_months)),
+                cost,
+                fee,
+                cx.forecast(m.belief),
+                cx.life_months,
+                disc,
+                &cx.machines,
+            );
             let capex_per_mw = cx.asic_usd_per_th * 1e6 / e;
             if pv_per_mw <= capex_per_mw {
                 continue;

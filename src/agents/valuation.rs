@@ -106,17 +106,6 @@ pub struct MachineMarket {
     pub life_months: f64,
 }
 
-impl MachineMarket {
-    /// What one MW of frontier machines of efficiency `e` nets in a day at
-    /// hashprice `h`, after the capex that keeps it replaced (USD, ≥ 0).
-    #[inline]
-    pub fn frontier_usd_per_mw_day(&self, e: f64, h: f64, pool_fee: f64, cost: f64) -> f64 {
-        let capex_per_mw = self.usd_per_th_per_hashprice * h * 1e6 / e;
-        let sustain = capex_per_mw / (self.life_months * DAYS_PER_MONTH);
-        (margin_usd_per_mw_day(h, pool_fee, e, cost) - sustain).max(0.0)
-    }
-}
-
 /// Present value of mining `mw` MW of a site for `months` months: machines
 /// of `efficiency_j_per_th` (None for idle MW) at `cost_usd_per_mwh`.
 #[allow(clippy::too_many_arguments)]
@@ -130,22 +119,59 @@ pub fn mining_value_usd(
     discount_monthly: f64,
     machines: &MachineMarket,
 ) -> f64 {
-    let life_left = efficiency_j_per_th.map_or(0.0, |_| machines.life_months / 2.0);
+    // Machines on a site are half way through their life, on average.
+    let on_site = efficiency_j_per_th.map(|e| (e, machines.life_months / 2.0));
+    machines_value_usd(
+        mw,
+        on_site,
+        cost_usd_per_mwh,
+        pool_fee,
+        hashprice,
+        months,
+        discount_monthly,
+        machines,
+    )
+}
+
+/// Present value of `mw` MW of machines of efficiency `e` J/TH with
+/// `life_left` months to run (`on_site`; None for idle MW), then of the
+/// frontier net of its replacement capex, at `cost_usd_per_mwh`, over
+/// `months`. Each month counts its margin floored at zero.
+#[allow(clippy::too_many_arguments)]
+pub fn machines_value_usd(
+    mw: f64,
+    on_site: Option<(f64, f64)>,
+    cost_usd_per_mwh: f64,
+    pool_fee: f64,
+    hashprice: &[f64],
+    months: usize,
+    discount_monthly: f64,
+    machines: &MachineMarket,
+) -> f64 {
+    let (efficiency_j_per_th, life_left) = on_site.map_or((None, 0.0), |(e, l)| (Some(e), l));
+    let c = 24.0 * cost_usd_per_mwh;
+    // Per month the margin is h × a / e − c: `a` per PH/s for the machines
+    // on site; for the frontier, `a` less the capex that keeps it
+    // replaced, with 1/e improving by a constant factor each month.
+    let a_site = (1.0 - pool_fee) * 1000.0;
+    let a_frontier =
+        a_site - machines.usd_per_th_per_hashprice * 1e6 / (machines.life_months * DAYS_PER_MONTH);
+    let k_site = efficiency_j_per_th.map_or(0.0, |e| a_site / e);
+    let mut inv_frontier = 1.0 / machines.frontier_j_per_th;
+    let frontier_step = 1.0 / machines.frontier_monthly;
     let mut d = 1.0;
-    let mut frontier = machines.frontier_j_per_th;
     let mut pv = 0.0;
     for (m, &h) in hashprice.iter().take(months).enumerate() {
-        let per_day = match efficiency_j_per_th {
-            Some(e) if (m as f64) < life_left => {
-                margin_usd_per_mw_day(h, pool_fee, e, cost_usd_per_mwh).max(0.0)
-            }
-            _ => machines.frontier_usd_per_mw_day(frontier, h, pool_fee, cost_usd_per_mwh),
+        let k = if (m as f64) < life_left {
+            k_site
+        } else {
+            a_frontier * inv_frontier
         };
-        pv += d * per_day * DAYS_PER_MONTH;
+        pv += d * (h * k - c).max(0.0);
         d *= discount_monthly;
-        frontier *= machines.frontier_monthly;
+        inv_frontier *= frontier_step;
     }
-    pv * mw
+    pv * DAYS_PER_MONTH * mw
 }
 
 /// Terms of an AI option for `mw` gross MW.
