@@ -110,17 +110,21 @@ impl Concentration {
 }
 
 /// [`Concentration`] of many entities whose weights change a few at a time
-/// (firms' hashrate, day after day). It keeps the last order and each
-/// weight's w·ln w, so an update costs a pass over the weights, a
-/// logarithm per changed weight and a stable sort of an almost sorted
-/// order (which the standard library's adaptive merge sort does in about
-/// linear time), instead of a full sort and a logarithm per entity.
+/// (firms' hashrate, day after day). It keeps the weights sorted and each
+/// weight's w·ln w, so an update costs a pass over the weights, then for
+/// the `k` that changed a logarithm each, a sort of those `k` and a merge
+/// into the rest — O(n + k log k) instead of a full sort and a logarithm
+/// per entity.
 #[derive(Clone, Debug, Default)]
 pub struct ConcentrationTracker {
     weights: Vec<f64>,
     w_ln_w: Vec<f64>,
-    order: Vec<u32>,
-    sorted: Vec<f64>,
+    /// (weight, entity), largest first.
+    sorted: Vec<(f64, u32)>,
+    spare: Vec<(f64, u32)>,
+    changed: Vec<u32>,
+    is_changed: Vec<bool>,
+    values: Vec<f64>,
     current: Option<Concentration>,
 }
 
@@ -128,38 +132,73 @@ impl ConcentrationTracker {
     /// The concentration of `weights`, as [`Concentration::of`] gives it up
     /// to rounding.
     pub fn update(&mut self, weights: &[f64], threshold_pct: f64) -> Concentration {
-        if let Some(c) = self.current
-            && self.weights == weights
-        {
-            return c;
-        }
+        let largest_first = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0);
         if self.weights.len() != weights.len() {
             self.weights.clear();
             self.w_ln_w.clear();
             self.weights.extend_from_slice(weights);
             self.w_ln_w.extend(weights.iter().map(|w| w_ln_w(*w)));
-            self.order = (0..weights.len() as u32).collect();
+            self.sorted.clear();
+            self.sorted
+                .extend(weights.iter().enumerate().map(|(i, w)| (*w, i as u32)));
+            self.sorted.sort_unstable_by(largest_first);
+            self.is_changed = vec![false; weights.len()];
         } else {
-            for ((old, term), new) in self.weights.iter_mut().zip(&mut self.w_ln_w).zip(weights) {
+            self.changed.clear();
+            for (i, ((old, term), new)) in self
+                .weights
+                .iter_mut()
+                .zip(&mut self.w_ln_w)
+                .zip(weights)
+                .enumerate()
+            {
                 if old.to_bits() != new.to_bits() {
                     *old = *new;
                     *term = w_ln_w(*new);
+                    self.changed.push(i as u32);
                 }
             }
-        }
-        let w = &self.weights;
-        // Largest first; equal weights keep their last order.
-        self.order
-            .sort_by(|a, b| w[*b as usize].total_cmp(&w[*a as usize]));
-        self.sorted.clear();
-        self.sorted.extend(
-            self.order
+            if let Some(c) = self.current
+                && self.changed.is_empty()
+            {
+                return c;
+            }
+            // Take the changed entities out, sort them by their new weights
+            // and merge them back in.
+            for &i in &self.changed {
+                self.is_changed[i as usize] = true;
+            }
+            let is_changed = &self.is_changed;
+            self.sorted.retain(|(_, i)| !is_changed[*i as usize]);
+            let mut moved: Vec<(f64, u32)> = self
+                .changed
                 .iter()
-                .map(|i| w[*i as usize])
-                .take_while(|w| *w > 0.0),
-        );
+                .map(|&i| (self.weights[i as usize], i))
+                .collect();
+            moved.sort_unstable_by(largest_first);
+            self.spare.clear();
+            let (mut a, mut b) = (self.sorted.iter().peekable(), moved.iter().peekable());
+            while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+                if x.0 >= y.0 {
+                    self.spare.push(**x);
+                    a.next();
+                } else {
+                    self.spare.push(**y);
+                    b.next();
+                }
+            }
+            self.spare.extend(a);
+            self.spare.extend(b);
+            std::mem::swap(&mut self.sorted, &mut self.spare);
+            for &i in &self.changed {
+                self.is_changed[i as usize] = false;
+            }
+        }
+        self.values.clear();
+        self.values
+            .extend(self.sorted.iter().map(|(w, _)| *w).take_while(|w| *w > 0.0));
         let sum_w_ln_w = self.w_ln_w.iter().sum();
-        let c = Concentration::of_sorted(&self.sorted, sum_w_ln_w, threshold_pct);
+        let c = Concentration::of_sorted(&self.values, sum_w_ln_w, threshold_pct);
         self.current = Some(c);
         c
     }
