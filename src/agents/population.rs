@@ -119,7 +119,9 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
             hurdle: f64,
         }
         let first_id = counts.miners;
-        let draws: Vec<Draw> = (0..pop.miners)
+        // Validation caps the agents far below u32::MAX.
+        let generated = u32::try_from(pop.miners).expect("validated agent count");
+        let draws: Vec<Draw> = (0..generated)
             .map(|i| {
                 let mut r = rng::agent(spec.seed, first_id + i);
                 let class = r.sample(&class_dist);

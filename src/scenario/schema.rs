@@ -320,7 +320,7 @@ pub struct FleetSpec {
 pub struct PopulationSpec {
     /// How many miners to generate (0 for none).
     #[serde(default = "shipped::defaults::population_miners")]
-    pub miners: u32,
+    pub miners: u64,
     /// Their total hashrate, EH/s.
     #[serde(default = "shipped::defaults::population_hashrate_ehs")]
     pub hashrate_ehs: f64,

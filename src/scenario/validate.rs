@@ -479,7 +479,7 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
 
     // Population.
     let p = &file.population;
-    agents += p.miners as u64;
+    agents += p.miners;
     if agents > MAX_AGENTS {
         c.fail(
             "population.miners",

@@ -177,6 +177,12 @@ pub struct PlannedRun {
 /// Most runs a sweep may plan.
 pub const MAX_RUNS: u64 = 10_000_000;
 
+/// Most axes in one sweep.
+pub const MAX_AXES: usize = 16;
+
+/// Most values on one axis (each is checked against the schema up front).
+pub const MAX_AXIS_VALUES: u64 = 1_000;
+
 /// A checked sweep: its points and runs, and the base it builds on.
 #[derive(Clone, Debug)]
 pub struct Plan {
@@ -267,6 +273,36 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
     if file.seeds == 0 {
         return Err(at("seeds".into(), "must be at least 1".into()));
     }
+    // Sizes first, so a huge sweep is refused before anything is built.
+    if file.axes.len() > MAX_AXES {
+        return Err(at(
+            "axes".into(),
+            format!("{} axes; at most {MAX_AXES} are allowed", file.axes.len()),
+        ));
+    }
+    let mut grid_points: u64 = 1;
+    for (i, axis) in file.axes.iter().enumerate() {
+        let (len, field) = match &axis.range {
+            Some(r) => (r.steps as u64, format!("axes.{i}.range")),
+            None => (axis.values.len() as u64, format!("axes.{i}.values")),
+        };
+        if len > MAX_AXIS_VALUES {
+            return Err(at(
+                field,
+                format!("{len} values; at most {MAX_AXIS_VALUES} are allowed on one axis"),
+            ));
+        }
+        grid_points = grid_points.saturating_mul(len.max(1));
+    }
+    if file.design == Design::Grid && grid_points.saturating_mul(file.seeds as u64) > MAX_RUNS {
+        return Err(at(
+            "axes".into(),
+            format!(
+                "{grid_points} points × {} seeds is more than {MAX_RUNS} runs",
+                file.seeds
+            ),
+        ));
+    }
     // Each axis' values, each checked against the schema on its own.
     let mut axis_values: Vec<Vec<String>> = Vec::new();
     for (i, axis) in file.axes.iter().enumerate() {
@@ -328,16 +364,6 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
     }
     let points_values: Vec<Vec<String>> = match &file.design {
         Design::Grid => {
-            let total: u64 = axis_values.iter().map(|v| v.len() as u64).product();
-            if total * file.seeds as u64 > MAX_RUNS {
-                return Err(at(
-                    "axes".into(),
-                    format!(
-                        "{total} points × {} seeds is more than {MAX_RUNS} runs",
-                        file.seeds
-                    ),
-                ));
-            }
             let mut points = vec![Vec::new()];
             for values in &axis_values {
                 points = points
