@@ -63,6 +63,11 @@ pub const SHIPPED: &[Shipped] = &[
         path: "scenarios/storm-2026.ron",
         source: include_str!("../../scenarios/storm-2026.ron"),
     },
+    Shipped {
+        name: "scale-1m",
+        path: "scenarios/scale-1m.ron",
+        source: include_str!("../../scenarios/scale-1m.ron"),
+    },
 ];
 
 /// The shipped scenario of this name.
@@ -178,7 +183,7 @@ pub mod defaults {
         gpu_capex_usd_per_critical_mw: f64 = ai.gpu.capex_usd_per_critical_mw;
         gpu_opex_share: f64 = ai.gpu.opex_share;
         gpu_term_years: f64 = ai.gpu.term_years;
-        population_miners: u32 = population.miners;
+        population_miners: u64 = population.miners;
         population_hashrate_ehs: f64 = population.hashrate_ehs;
         population_size_sigma: f64 = population.size_sigma;
         population_power_price_median_usd_per_mwh: f64 = population.power_price_median_usd_per_mwh;

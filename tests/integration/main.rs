@@ -4,6 +4,8 @@
 mod cli;
 mod consensus;
 mod economics;
+mod extremes;
+mod golden;
 mod measures;
 mod properties;
 mod scenarios;

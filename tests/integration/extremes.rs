@@ -1,0 +1,205 @@
+//! Extremes: runs at the edges of what a scenario can ask must finish and
+//! write sensible outputs — every number finite, hashrate never negative,
+//! one row a day, the chain stalling rather than breaking when nothing
+//! mines.
+
+use std::path::Path;
+
+use crate::support::{equilibrium_ehs, ok, read, run_in, two_regions};
+
+/// Runs `args` (after `run`) in a fresh directory and returns the run's
+/// days.csv as rows of (column, value), after checking every number in it
+/// and in summary.json is finite and, but for GPU-cloud income (which
+/// power can turn negative), not negative.
+fn run_checked(args: &[&str], run: &str) -> (Vec<Vec<(String, String)>>, serde_json::Value) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut all = vec!["run"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--out", "out", "-q"]);
+    ok(&run_in(tmp.path(), &all));
+    let dir = tmp.path().join("out").join(run);
+    let days = rows(&dir.join("days.csv"));
+    for row in &days {
+        for (k, v) in row {
+            if v.is_empty() || v == "true" || v == "false" {
+                continue;
+            }
+            let x: f64 = v.parse().unwrap_or_else(|_| panic!("{k} = {v}"));
+            assert!(x.is_finite(), "{k} = {v}");
+            assert!(x >= 0.0 || k == "revenue_gpu_cloud_usd", "{k} = {v}");
+        }
+    }
+    let summary: serde_json::Value = serde_json::from_str(&read(dir.join("summary.json"))).unwrap();
+    for (k, v) in summary.as_object().unwrap() {
+        if let Some(x) = v.as_f64() {
+            assert!(x.is_finite(), "summary {k} = {x}");
+        }
+    }
+    (days, summary)
+}
+
+fn rows(path: &Path) -> Vec<Vec<(String, String)>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    r.records()
+        .map(|rec| {
+            header
+                .iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+fn column(days: &[Vec<(String, String)>], name: &str) -> Vec<f64> {
+    days.iter()
+        .map(|r| {
+            let v = &r.iter().find(|(k, _)| k == name).unwrap().1;
+            v.parse().unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn months_without_hashrate_stall_the_chain_while_days_go_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    const BITS: u32 = 0x1702_2bd9; // end-2025 difficulty
+    let src = two_regions(
+        "dark",
+        200,
+        BITS,
+        equilibrium_ehs(BITS) / 2.0,
+        r#"(day: 10, event: RegionOffline(region: "A")), (day: 10, event: RegionOffline(region: "B")), (day: 130, event: RegionOnline(region: "A")), (day: 130, event: RegionOnline(region: "B"))"#,
+    );
+    let file = tmp.path().join("dark.ron");
+    std::fs::write(&file, src).unwrap();
+    let (days, summary) = run_checked(&[file.to_str().unwrap()], "dark/seed-1");
+    assert_eq!(days.len(), 200);
+    let height = column(&days, "height");
+    let blocks = column(&days, "blocks");
+    assert!(
+        blocks[10..130].iter().all(|b| *b == 0.0),
+        "four months dark"
+    );
+    assert!(height[10..130].windows(2).all(|w| w[0] == w[1]));
+    assert!(blocks[131..].iter().sum::<f64>() > 1000.0, "mining resumes");
+    assert_eq!(summary["hashrate_min_ehs"].as_f64(), Some(0.0));
+}
+
+#[test]
+fn a_btc_price_near_zero_switches_every_machine_off() {
+    let (days, summary) = run_checked(
+        &[
+            "baseline",
+            "--set",
+            "btc_price.initial_usd=0.01",
+            "--set",
+            "duration_days=90",
+            "--set",
+            "population.miners=200",
+        ],
+        "baseline/seed-1",
+    );
+    assert_eq!(days.len(), 90);
+    assert!(column(&days, "hashrate_ehs").iter().all(|h| *h == 0.0));
+    assert_eq!(summary["blocks"].as_u64(), Some(0));
+}
+
+#[test]
+fn no_subsidy_and_no_fees_means_nothing_mines() {
+    // fee-only starts past the last halving; with no fees either, no
+    // machine covers its power.
+    let (days, summary) = run_checked(
+        &[
+            "fee-only",
+            "--set",
+            "fees.model=Fixed",
+            "--set",
+            "fees.per_block_btc=0",
+            "--set",
+            "duration_days=60",
+            "--set",
+            "population.miners=100",
+        ],
+        "fee-only/seed-1",
+    );
+    assert_eq!(days.len(), 60);
+    assert!(column(&days, "hashrate_ehs").iter().all(|h| *h == 0.0));
+    assert_eq!(summary["blocks"].as_u64(), Some(0));
+}
+
+#[test]
+fn a_hundred_year_horizon_runs_to_its_end() {
+    let (days, summary) = run_checked(
+        &[
+            "baseline",
+            "--set",
+            "duration_days=36525",
+            "--set",
+            "population.miners=50",
+        ],
+        "baseline/seed-1",
+    );
+    assert_eq!(days.len(), 36_525);
+    assert_eq!(summary["days"].as_u64(), Some(36_525));
+    // At a flat $90k the halvings switch mining off for good long before
+    // the century ends; the days keep coming.
+    let hashrate = column(&days, "hashrate_ehs");
+    assert!(hashrate[0] > 500.0);
+    assert_eq!(*hashrate.last().unwrap(), 0.0);
+}
+
+#[test]
+fn a_single_miner_is_the_whole_network() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("one.ron");
+    std::fs::write(
+        &file,
+        r#"(
+    name: "one",
+    duration_days: 60,
+    miners: [(name: "Solo", pool: "Foundry", sites: [(name: "s", region: "Texas", power_mw: 20.0,
+        power_price_usd_per_mwh: 30.0, fleets: [(hashrate_ehs: 1.0, efficiency_j_per_th: 17.5)])])],
+    population: (miners: 0),
+)"#,
+    )
+    .unwrap();
+    let (days, _) = run_checked(&[file.to_str().unwrap()], "one/seed-1");
+    assert_eq!(days.len(), 60);
+    // One EH/s against end-2025 difficulty (about 1,000 EH/s at 144 blocks
+    // a day): a block a week, on average; the difficulty cannot adjust
+    // before 2,016 blocks.
+    assert!(column(&days, "blocks").iter().sum::<f64>() > 1.0);
+    assert!(column(&days, "firm_nakamoto").iter().all(|n| *n == 1.0));
+    assert!(column(&days, "top_firm_share").iter().all(|s| *s == 1.0));
+}
+
+#[test]
+fn a_million_miners_run() {
+    let (days, summary) = run_checked(&["scale-1m", "--set", "duration_days=2"], "scale-1m/seed-1");
+    assert_eq!(days.len(), 2);
+    assert!(summary["hashrate_start_ehs"].as_f64().unwrap() > 900.0);
+    // The named firms still lead; the million share the rest.
+    let top = column(&days, "top_firm_share")[0];
+    assert!(0.0 < top && top < 0.2, "{top}");
+}
+
+#[test]
+fn absurd_agent_counts_are_refused_with_the_limit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run_in(
+        tmp.path(),
+        &[
+            "run",
+            "--set",
+            "population.miners=1000000000000",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("at most 5000000"), "{err}");
+    assert!(!tmp.path().join("out").exists(), "nothing written");
+}
