@@ -1,12 +1,13 @@
-//! Speed of the engine: the block loop alone (blocks per second) and the
-//! shipped baseline end to end, in memory and with its run directory.
+//! Speed of the engine: the block loop alone (blocks per second), the
+//! agents' systems (time per agent-day), and the shipped baseline end to
+//! end, in memory and with its run directory.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use hashflight::scenario::{Override, Scenario};
-use hashflight::sim::Simulation;
+use hashflight::sim::{DayStart, Simulation};
 
 fn set(s: &str) -> Override {
     Override::parse(s).unwrap()
@@ -57,8 +58,43 @@ fn baseline(c: &mut Criterion) {
     g.bench_function("5y_run_directory", |b| {
         b.iter(|| black_box(hashflight::output::write_run(&scenario, dir.path(), |_| {}).unwrap()))
     });
+    // The target: ten years end to end with every output (CSVs, summary,
+    // dashboards).
+    g.bench_function("10y_run_directory", |b| {
+        b.iter(|| black_box(hashflight::output::write_run(&ten_years, dir.path(), |_| {}).unwrap()))
+    });
     g.finish();
 }
 
-criterion_group!(benches, block_loop, baseline);
+/// The agents' systems on the baseline network split among `miners`
+/// generated miners: the daily systems ([`DayStart`]: markets, deliveries,
+/// each fleet's curtail-or-mine decision with the site's count into the
+/// hash table, and the accounts) and the epoch's strategic review. The
+/// throughput is agents (miners, each with one site and one fleet), so
+/// criterion's elements/s inverts to the time per agent-day (daily) or per
+/// agent-epoch (review).
+fn agents(c: &mut Criterion) {
+    let mut g = c.benchmark_group("agents");
+    g.sample_size(20);
+    g.measurement_time(Duration::from_secs(10));
+    for miners in [10_000u64, 100_000] {
+        let scenario = Scenario::load(
+            "baseline",
+            &[set(&format!("population.miners={miners}")), set("duration_days=30")],
+        )
+        .unwrap();
+        let mut sim = Simulation::new(&scenario);
+        let agents = sim.counts().miners as u64;
+        g.throughput(Throughput::Elements(agents));
+        g.bench_function(format!("daily_{miners}"), |b| {
+            b.iter(|| sim.world_mut().run_schedule(DayStart))
+        });
+        g.bench_function(format!("review_{miners}"), |b| {
+            b.iter(|| hashflight::agents::review::review(sim.world_mut()))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, block_loop, agents, baseline);
 criterion_main!(benches);

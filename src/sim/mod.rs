@@ -630,6 +630,12 @@ impl Simulation {
         &self.world
     }
 
+    /// The world, to drive one schedule or system at a time (the agent
+    /// benchmarks run [`DayStart`] and the review on their own).
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
     /// How many agents the world holds.
     pub fn counts(&self) -> PopulationCounts {
         *self.world.resource::<PopulationCounts>()

@@ -297,6 +297,33 @@ fn bad_sweeps_are_located_and_write_nothing() {
             ),
             vec!["zip needs axes of equal length"],
         ),
+        // Sizes are refused before anything is built (a billion steps
+        // would otherwise be allocated and checked one by one).
+        (
+            write(
+                "huge.ron",
+                "(name: \"b\", base: \"baseline\",\n axes: [(path: \"duration_days\", range: (start: 1.0, end: 5.0, steps: 1000000000))])",
+            ),
+            vec![
+                "huge.ron:2:",
+                "field `axes.0.range`",
+                "at most 1000 are allowed",
+            ],
+        ),
+        (
+            write(
+                "grid.ron",
+                &format!(
+                    "(name: \"b\", base: \"baseline\",\n axes: [{}])",
+                    vec!["(path: \"seed\", range: (start: 1.0, end: 1000.0, steps: 1000))"; 3]
+                        .join(", ")
+                ),
+            ),
+            vec![
+                "grid.ron:2:",
+                "1000000000 points × 1 seeds is more than 10000000 runs",
+            ],
+        ),
     ];
     for (file, expect) in cases {
         let out = run_in(tmp.path(), &["sweep", &file, "--out", "o"]);
