@@ -21,6 +21,7 @@ use super::{
     DailyMargins, FleetState, Ledger, Miner, Orders, PoolFees, ProjectKind, Regions, Site,
     Strategy, breakeven_hashprice_usd_per_ph_day,
 };
+use crate::market::ai::AiMarket;
 use crate::market::price::DAYS_PER_YEAR;
 use crate::sim::{Clock, Economics, HashTable, Markets, Measurement};
 
@@ -64,8 +65,9 @@ pub fn deliver_asics(clock: Res<Clock>, mut orders: ResMut<Orders>, mut sites: Q
 /// its region or site is offline; a mining fleet books its day's margin
 /// (revenue after the pool fee — FPPS pays the expected value of the
 /// hashrate — less power and other opex) to its owner in [`DailyMargins`].
-/// Each site is then counted into the [`HashTable`] (in the same pass, so
-/// the day visits every site once).
+/// A site's AI projects book their income to its owner too. Each site is
+/// then counted into the [`HashTable`] (all in one pass, so the day visits
+/// every site once).
 #[allow(clippy::too_many_arguments)] // a system's parameters are its data access
 pub fn operate_fleets(
     clock: Res<Clock>,
@@ -87,7 +89,8 @@ pub fn operate_fleets(
     margins.0.clear();
     margins.0.resize(counts.miners as usize, 0.0);
     table.clear_sums(counts.miners as usize, &mut regions);
-    let mut revenue = 0.0;
+    let gpu_terms = GpuTerms::from(&markets.ai.spec().gpu);
+    let (mut revenue, mut lease, mut gpu) = (0.0, 0.0, 0.0);
     for mut site in &mut sites {
         operate_site(
             &mut site,
@@ -99,10 +102,20 @@ pub fn operate_fleets(
             &mut margins.0,
             &mut revenue,
         );
+        if !site.projects.is_empty() {
+            let (l, g) = project_income(&site, &markets.ai, &gpu_terms, &regions, clock.day);
+            margins.0[site.owner_id as usize] += l + g;
+            lease += l;
+            gpu += g;
+        }
         table.add_site(&site, &mut regions, clock.day, critical);
     }
     table.finish_sums(measurement.spec.nakamoto_threshold_pct);
-    ledger.add(|f| f.revenue_mining_usd += revenue);
+    ledger.add(|f| {
+        f.revenue_mining_usd += revenue;
+        f.revenue_ai_lease_usd += lease;
+        f.revenue_gpu_cloud_usd += gpu;
+    });
 }
 
 /// One site's fleets for the day: see [`operate_fleets`].
@@ -147,59 +160,51 @@ fn operate_site(
     }
 }
 
-/// Daily: each miner's cash moves by its mining margin, its AI income and
-/// interest on its debt. A miner below its credit line counts a day of
-/// distress.
-#[allow(clippy::too_many_arguments)] // a system's parameters are its data access
-pub fn settle_accounts(
-    clock: Res<Clock>,
-    regions: Res<Regions>,
-    strategy: Res<Strategy>,
-    markets: Res<Markets>,
-    table: Res<HashTable>,
-    margins: Res<DailyMargins>,
-    mut ledger: ResMut<Ledger>,
-    sites: Query<&Site>,
-    mut miners: Query<&mut Miner>,
-) {
-    let (mut lease, mut gpu) = (0.0, 0.0);
-    let ai = &markets.ai;
+/// A site's AI income today: lease NOI and GPU-cloud net of opex and
+/// power, USD, for the projects that have finished building.
+fn project_income(
+    site: &Site,
+    ai: &AiMarket,
+    gpu_terms: &GpuTerms,
+    regions: &Regions,
+    day: u32,
+) -> (f64, f64) {
     let spec = ai.spec();
-    let gpu_terms = GpuTerms::from(&spec.gpu);
-    for site in &sites {
-        if site.projects.is_empty() {
-            continue;
-        }
-        let Ok(mut miner) = miners.get_mut(site.miner) else {
-            continue;
-        };
-        for p in site.projects.iter().filter(|p| !p.converting(clock.day)) {
-            match p.kind {
-                ProjectKind::Lease => {
-                    let noi = lease_noi_usd_per_month(
+    let (mut lease, mut gpu) = (0.0, 0.0);
+    for p in site.projects.iter().filter(|p| !p.converting(day)) {
+        match p.kind {
+            ProjectKind::Lease => {
+                lease += lease_noi_usd_per_month(
+                    p.mw,
+                    spec.critical_it_share,
+                    p.lease_usd_per_kw_month,
+                    spec.noi_margin,
+                ) / DAYS_PER_MONTH;
+            }
+            ProjectKind::GpuCloud => {
+                gpu += 24.0
+                    * gpu_net_usd_per_hour(
                         p.mw,
                         spec.critical_it_share,
-                        p.lease_usd_per_kw_month,
-                        spec.noi_margin,
-                    ) / DAYS_PER_MONTH;
-                    miner.cash_usd += noi;
-                    lease += noi;
-                }
-                ProjectKind::GpuCloud => {
-                    let net = 24.0
-                        * gpu_net_usd_per_hour(
-                            p.mw,
-                            spec.critical_it_share,
-                            &gpu_terms,
-                            ai.gpu_usd_per_hour(),
-                            site_power_price(site, &regions),
-                        );
-                    miner.cash_usd += net;
-                    gpu += net;
-                }
+                        gpu_terms,
+                        ai.gpu_usd_per_hour(),
+                        site_power_price(site, regions),
+                    );
             }
         }
     }
+    (lease, gpu)
+}
+
+/// Daily: each miner's cash moves by its day's income ([`DailyMargins`]:
+/// mining margin and AI income) less interest on its debt. A miner below
+/// its credit line counts a day of distress.
+pub fn settle_accounts(
+    strategy: Res<Strategy>,
+    table: Res<HashTable>,
+    margins: Res<DailyMargins>,
+    mut miners: Query<&mut Miner>,
+) {
     let daily_interest = strategy.spec.interest_rate_per_year / DAYS_PER_YEAR;
     let credit = strategy.spec.credit_line_usd_per_mw;
     for mut miner in &mut miners {
@@ -216,10 +221,6 @@ pub fn settle_accounts(
             miner.distress_days = 0;
         }
     }
-    ledger.add(|f| {
-        f.revenue_ai_lease_usd += lease;
-        f.revenue_gpu_cloud_usd += gpu;
-    });
 }
 
 #[cfg(test)]

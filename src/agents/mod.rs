@@ -328,9 +328,10 @@ impl Ledger {
     }
 }
 
-/// Each miner's mining margin today (revenue after pool fees less power
-/// and other opex), USD, by miner id: booked by the fleets, paid into cash
-/// by [`decisions::settle_accounts`].
+/// Each miner's income today, USD, by miner id: the mining margin
+/// (revenue after pool fees less power and other opex) and AI income
+/// (lease NOI, GPU cloud net), booked by [`decisions::operate_fleets`] and
+/// paid into cash by [`decisions::settle_accounts`].
 #[derive(Resource, Clone, Debug, Default)]
 pub struct DailyMargins(pub Vec<f64>);
 

@@ -19,6 +19,7 @@
 use bevy_ecs::prelude::*;
 
 use super::decisions::site_power_price;
+use super::population::PopulationCounts;
 use super::valuation::{
     AiTerms, DAYS_PER_MONTH, GpuTerms, MachineMarket, MarketView, forecast, gpu_value_usd,
     lease_value_usd, machines_value_usd, mining_value_usd, monthly_discount, project_rate,
@@ -168,28 +169,31 @@ pub fn review(world: &mut World) {
         .map(|(e, m)| (e, m.id))
         .collect();
     let size = |id: u32| miner_mw.get(id as usize).copied().unwrap_or(0.0);
-    miners.sort_by(|a, b| size(b.1).total_cmp(&size(a.1)).then(a.1.cmp(&b.1)));
+    // Ids are unique, so the order is total and an unstable sort is exact.
+    miners.sort_unstable_by(|a, b| size(b.1).total_cmp(&size(a.1)).then(a.1.cmp(&b.1)));
+    let miner_count = world.resource::<PopulationCounts>().miners as usize;
 
     // 3. Bankruptcy.
-    let bankrupt: Vec<Entity> = miners
-        .iter()
-        .filter(|(e, _)| world.get::<Miner>(*e).unwrap().distress_days >= spec.distress_days)
-        .map(|(e, _)| *e)
-        .collect();
-    for &owner in &bankrupt {
-        world.get_mut::<Miner>(owner).unwrap().exited = true;
-        ledger.add(|f| f.miners_exited += 1);
+    let mut is_bankrupt = vec![false; miner_count];
+    for &(e, id) in &miners {
+        let mut m = world.get_mut::<Miner>(e).unwrap();
+        if m.distress_days >= spec.distress_days {
+            m.exited = true;
+            is_bankrupt[id as usize] = true;
+            ledger.add(|f| f.miners_exited += 1);
+        }
     }
-    let solvent: Vec<Entity> = miners
+    let solvent: Vec<(Entity, u32)> = miners
         .iter()
-        .map(|m| m.0)
-        .filter(|e| !bankrupt.contains(e))
+        .copied()
+        .filter(|(_, id)| !is_bankrupt[*id as usize])
         .collect();
     for &(_, site_e) in &site_entities {
-        let site = world.get::<Site>(site_e).unwrap().clone();
-        if site.sold || !bankrupt.contains(&site.miner) {
+        let site = world.get::<Site>(site_e).unwrap();
+        if site.sold || !is_bankrupt[site.owner_id as usize] {
             continue;
         }
+        let site = site.clone();
         let cost = site_power_price(&site, &regions) + strategy.other_opex_usd_per_mwh;
         let critical = site.power_mw * ai_spec.critical_it_share;
         let ai_bid = if ai_spec.enabled && site.ai_eligible && markets_ai.unmet_mw() >= critical {
@@ -200,7 +204,7 @@ pub fn review(world: &mut World) {
         // The best miner bid: what the site's machines are worth to each of
         // the largest solvent miners, up to the cash they can spare.
         let mut best: Option<(Entity, f64)> = None;
-        for &bidder in solvent.iter().take(20) {
+        for &(bidder, _) in solvent.iter().take(20) {
             let m = world.get::<Miner>(bidder).unwrap();
             let fee = fees[m.pool as usize] / 100.0;
             let disc = monthly_discount(m.hurdle_rate_per_year);
@@ -243,15 +247,17 @@ pub fn review(world: &mut World) {
 
     // 4. AI: eligible sites of solvent miners, largest owners first.
     if ai_spec.enabled {
-        let rank: std::collections::HashMap<Entity, usize> =
-            solvent.iter().enumerate().map(|(i, e)| (*e, i)).collect();
+        // Each solvent miner's place in the size order, by id.
+        let mut rank = vec![usize::MAX; miner_count];
+        for (r, (_, id)) in solvent.iter().enumerate() {
+            rank[*id as usize] = r;
+        }
         let mut candidates: Vec<(usize, u32, Entity)> = site_entities
             .iter()
             .filter_map(|&(id, e)| {
                 let s = world.get::<Site>(e).unwrap();
-                (s.ai_eligible && !s.sold)
-                    .then(|| rank.get(&s.miner).map(|r| (*r, id, e)))
-                    .flatten()
+                let r = rank[s.owner_id as usize];
+                (s.ai_eligible && !s.sold && r != usize::MAX).then_some((r, id, e))
             })
             .collect();
         candidates.sort_unstable();

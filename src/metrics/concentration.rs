@@ -22,23 +22,24 @@ pub fn hhi(weights: &[f64]) -> f64 {
 pub fn nakamoto(weights: &[f64], threshold_pct: f64) -> usize {
     let mut sorted: Vec<f64> = weights.to_vec();
     sorted.sort_unstable_by(|a, b| b.total_cmp(a));
-    nakamoto_sorted(&sorted, threshold_pct)
+    nakamoto_sorted(sorted.iter().copied(), sorted.iter().sum(), threshold_pct)
 }
 
-/// [`nakamoto`] of weights already sorted largest first.
-fn nakamoto_sorted(sorted: &[f64], threshold_pct: f64) -> usize {
-    let total: f64 = sorted.iter().sum();
+/// [`nakamoto`] of weights sorted largest first, given their total.
+fn nakamoto_sorted(sorted: impl Iterator<Item = f64>, total: f64, threshold_pct: f64) -> usize {
     if total <= 0.0 {
         return 0;
     }
     let mut sum = 0.0;
-    for (i, w) in sorted.iter().enumerate() {
+    let mut n = 0;
+    for w in sorted {
         sum += w;
+        n += 1;
         if 100.0 * sum / total > threshold_pct {
-            return i + 1;
+            break;
         }
     }
-    sorted.len()
+    n
 }
 
 /// w·ln w, the entropy term of one weight (0 for no weight).
@@ -71,39 +72,48 @@ impl Concentration {
         let mut sorted: Vec<f64> = weights.iter().copied().filter(|w| *w > 0.0).collect();
         sorted.sort_unstable_by(|a, b| b.total_cmp(a));
         let sum_w_ln_w = sorted.iter().map(|w| w_ln_w(*w)).sum();
-        Self::of_sorted(&sorted, sum_w_ln_w, threshold_pct)
+        Self::of_sorted(sorted.iter().copied(), sum_w_ln_w, threshold_pct)
     }
 
     /// The concentration of positive weights sorted largest first, given
     /// the sum of w·ln w over them (the entropy is ln T − Σ w·ln w / T for
     /// the total T, which spares a logarithm per weight when the terms are
-    /// kept from one call to the next).
-    fn of_sorted(sorted: &[f64], sum_w_ln_w: f64, threshold_pct: f64) -> Self {
-        let total: f64 = sorted.iter().sum();
+    /// kept from one call to the next). One pass gives the total, the sum
+    /// of squares (HHI) and the rank-weighted sum (Gini); the Nakamoto
+    /// coefficient reads the head again.
+    fn of_sorted<I: Iterator<Item = f64> + Clone>(
+        sorted: I,
+        sum_w_ln_w: f64,
+        threshold_pct: f64,
+    ) -> Self {
+        let (mut n, mut total, mut squares, mut ranked) = (0usize, 0.0, 0.0, 0.0);
+        let mut top = [0.0; 4];
+        for (j, w) in sorted.clone().enumerate() {
+            if j < 4 {
+                top[j] = w;
+            }
+            total += w;
+            squares += w * w;
+            ranked += j as f64 * w;
+            n += 1;
+        }
         if total <= 0.0 {
             return Self::default();
         }
-        let n = sorted.len() as f64;
-        let hhi = sorted.iter().map(|w| (100.0 * w / total).powi(2)).sum();
-        let entropy = total.ln() - sum_w_ln_w / total;
-        // Gini from the sorted shares (ascending rank i = 1..n).
-        let gini = if sorted.len() < 2 {
+        let nf = n as f64;
+        // Gini = (2/n)·Σ i·s_(i) − (n + 1)/n over ascending ranks i = 1..n;
+        // the largest-first position j has rank n − j.
+        let gini = if n < 2 {
             0.0
         } else {
-            let weighted: f64 = sorted
-                .iter()
-                .rev()
-                .enumerate()
-                .map(|(i, w)| (i as f64 + 1.0) * (w / total))
-                .sum();
-            (2.0 * weighted / n - (n + 1.0) / n).max(0.0)
+            (2.0 * (nf * total - ranked) / total / nf - (nf + 1.0) / nf).max(0.0)
         };
         Self {
-            hhi,
-            nakamoto: nakamoto_sorted(sorted, threshold_pct) as u64,
-            top1: sorted[0] / total,
-            top4: sorted.iter().take(4).sum::<f64>() / total,
-            entropy_eff: entropy.exp(),
+            hhi: 1e4 * (squares / (total * total)),
+            nakamoto: nakamoto_sorted(sorted, total, threshold_pct) as u64,
+            top1: top[0] / total,
+            top4: top.iter().sum::<f64>() / total,
+            entropy_eff: (total.ln() - sum_w_ln_w / total).exp(),
             gini,
         }
     }
@@ -124,7 +134,7 @@ pub struct ConcentrationTracker {
     spare: Vec<(f64, u32)>,
     changed: Vec<u32>,
     is_changed: Vec<bool>,
-    values: Vec<f64>,
+    sum_w_ln_w: f64,
     current: Option<Concentration>,
 }
 
@@ -138,6 +148,7 @@ impl ConcentrationTracker {
             self.w_ln_w.clear();
             self.weights.extend_from_slice(weights);
             self.w_ln_w.extend(weights.iter().map(|w| w_ln_w(*w)));
+            self.sum_w_ln_w = self.w_ln_w.iter().sum();
             self.sorted.clear();
             self.sorted
                 .extend(weights.iter().enumerate().map(|(i, w)| (*w, i as u32)));
@@ -145,6 +156,7 @@ impl ConcentrationTracker {
             self.is_changed = vec![false; weights.len()];
         } else {
             self.changed.clear();
+            self.sum_w_ln_w = 0.0;
             for (i, ((old, term), new)) in self
                 .weights
                 .iter_mut()
@@ -157,6 +169,7 @@ impl ConcentrationTracker {
                     *term = w_ln_w(*new);
                     self.changed.push(i as u32);
                 }
+                self.sum_w_ln_w += *term;
             }
             if let Some(c) = self.current
                 && self.changed.is_empty()
@@ -194,11 +207,8 @@ impl ConcentrationTracker {
                 self.is_changed[i as usize] = false;
             }
         }
-        self.values.clear();
-        self.values
-            .extend(self.sorted.iter().map(|(w, _)| *w).take_while(|w| *w > 0.0));
-        let sum_w_ln_w = self.w_ln_w.iter().sum();
-        let c = Concentration::of_sorted(&self.values, sum_w_ln_w, threshold_pct);
+        let positive = self.sorted.iter().map(|(w, _)| *w).take_while(|w| *w > 0.0);
+        let c = Concentration::of_sorted(positive, self.sum_w_ln_w, threshold_pct);
         self.current = Some(c);
         c
     }
