@@ -15,6 +15,8 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+pub mod row;
+
 use crate::metrics::{DayRow, EpochRow, PoolDayRow, RecordSink, RegionDayRow, Summary};
 use crate::scenario::Scenario;
 use crate::sim::Simulation;
@@ -54,10 +56,11 @@ impl CsvSink {
 
 /// Writes serializable rows as CSV: the header from the first row's field
 /// names (flattened parts included, in declaration order), numbers in
-/// shortest round-trip form, missing values empty.
+/// shortest round-trip form, missing values empty (see [`row`]).
 pub struct RowWriter {
     out: csv::Writer<BufWriter<File>>,
     header: bool,
+    record: csv::ByteRecord,
 }
 
 impl RowWriter {
@@ -66,35 +69,24 @@ impl RowWriter {
         Ok(Self {
             out: csv::Writer::from_writer(BufWriter::new(File::create(path)?)),
             header: false,
+            record: csv::ByteRecord::new(),
         })
     }
 
     /// Writes one row.
     pub fn write(&mut self, row: &impl serde::Serialize) -> io::Result<()> {
-        let value = serde_json::to_value(row).map_err(io::Error::other)?;
-        let object = value
-            .as_object()
-            .ok_or_else(|| io::Error::other("a row must be a struct"))?;
         if !self.header {
-            self.out.write_record(object.keys()).map_err(csv_err)?;
+            let names = row::names(row).map_err(io::Error::other)?;
+            self.out.write_record(&names).map_err(csv_err)?;
             self.header = true;
         }
-        self.out
-            .write_record(object.values().map(cell))
-            .map_err(csv_err)
+        row::values(row, &mut self.record).map_err(io::Error::other)?;
+        self.out.write_byte_record(&self.record).map_err(csv_err)
     }
 
     /// Flushes the file.
     pub fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
-    }
-}
-
-fn cell(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => String::new(),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }
 
