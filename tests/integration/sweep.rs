@@ -315,7 +315,7 @@ fn bad_sweeps_are_located_and_write_nothing() {
                 "grid.ron",
                 &format!(
                     "(name: \"b\", base: \"baseline\",\n axes: [{}])",
-                    vec!["(path: \"seed\", range: (start: 1.0, end: 1000.0, steps: 1000))"; 3]
+                    ["(path: \"seed\", range: (start: 1.0, end: 1000.0, steps: 1000))"; 3]
                         .join(", ")
                 ),
             ),
