@@ -221,6 +221,7 @@ pub fn review(world: &mut World) {
                         cx.life_months,
                         disc,
                         &cx.machines,
+                        f64::INFINITY,
                     )
                 })
                 .sum();
@@ -311,6 +312,8 @@ pub fn review(world: &mut World) {
                 cx.life_months,
                 disc,
                 &cx.machines,
+                // Only whether it beats the capex matters.
+                cx.asic_usd_per_th * 1e6 / e,
             );
             let capex_per_mw = cx.asic_usd_per_th * 1e6 / e;
             if pv_per_mw <= capex_per_mw {
@@ -378,7 +381,8 @@ fn free_mw(fleets: &mut Vec<Fleet>, idle_mw: f64, mw: f64) {
 }
 
 /// Value of mining the first `mw` MW of a site that a conversion would take
-/// (idle MW, then the worst machines), over `months`.
+/// (idle MW, then the worst machines), over `months`; +∞ as soon as it is
+/// sure to exceed `cap_usd` (see [`mining_value_usd`]).
 #[allow(clippy::too_many_arguments)]
 fn slice_value(
     fleets: &[Fleet],
@@ -390,13 +394,14 @@ fn slice_value(
     months: usize,
     disc: f64,
     machines: &MachineMarket,
+    cap_usd: f64,
 ) -> f64 {
     let mut left = mw;
     let take = left.min(idle_mw);
-    let mut v = mining_value_usd(take, None, cost, fee, hashprice, months, disc, machines);
+    let mut v = mining_value_usd(take, None, cost, fee, hashprice, months, disc, machines, cap_usd);
     left -= take;
     for f in fleets {
-        if left <= 0.0 {
+        if left <= 0.0 || v == f64::INFINITY {
             break;
         }
         let take = left.min(f.power_mw());
@@ -409,6 +414,7 @@ fn slice_value(
             months,
             disc,
             machines,
+            cap_usd - v,
         );
         left -= take;
     }
@@ -443,7 +449,9 @@ fn consider_ai(
     let disc = monthly_discount(m.hurdle_rate_per_year);
     let hashprice = cx.forecast(m.belief);
     let crit = ai_spec.critical_it_share;
-    let mine = |mw: f64, months: usize| {
+    // Carrying on with `mw` MW for `months`; +∞ when it is sure to be
+    // worth more than `cap` (the most a switch may leave behind).
+    let mine = |mw: f64, months: usize, cap: f64| {
         slice_value(
             fleets,
             idle,
@@ -454,6 +462,7 @@ fn consider_ai(
             months,
             disc,
             &cx.machines,
+            cap,
         )
     };
 
@@ -476,7 +485,11 @@ fn consider_ai(
         {
             return;
         }
-        let carry = mine(stage, terms.horizon_months());
+        let carry = mine(
+            stage,
+            terms.horizon_months(),
+            value - spec.hysteresis_share * capex,
+        );
         if worth_switching(value, carry, capex, spec.hysteresis_share) {
             options.push((value - carry, Choice::Project(kind, stage, capex)));
         }
@@ -514,7 +527,11 @@ fn consider_ai(
     // Sell the whole site, if it has no projects and a buyer wants it all.
     if site.projects.is_empty() && ai.unmet_mw() >= site.power_mw * crit {
         let offer = ai_spec.sale_usd_per_w * 1e6 * site.power_mw;
-        let carry = mine(site.power_mw, cx.lease_terms.horizon_months());
+        let carry = mine(
+            site.power_mw,
+            cx.lease_terms.horizon_months(),
+            offer - spec.hysteresis_share * offer,
+        );
         if worth_switching(offer, carry, offer, spec.hysteresis_share) {
             options.push((offer - carry, Choice::Sale(offer)));
         }

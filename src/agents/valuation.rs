@@ -107,7 +107,9 @@ pub struct MachineMarket {
 }
 
 /// Present value of mining `mw` MW of a site for `months` months: machines
-/// of `efficiency_j_per_th` (None for idle MW) at `cost_usd_per_mwh`.
+/// of `efficiency_j_per_th` (None for idle MW) at `cost_usd_per_mwh`. As
+/// [`machines_value_usd`], it gives up early with +∞ once the value is sure
+/// to exceed `cap_usd` (pass ∞ for the value itself).
 #[allow(clippy::too_many_arguments)]
 pub fn mining_value_usd(
     mw: f64,
@@ -118,6 +120,7 @@ pub fn mining_value_usd(
     months: usize,
     discount_monthly: f64,
     machines: &MachineMarket,
+    cap_usd: f64,
 ) -> f64 {
     // Machines on a site are half way through their life, on average.
     let on_site = efficiency_j_per_th.map(|e| (e, machines.life_months / 2.0));
@@ -130,13 +133,18 @@ pub fn mining_value_usd(
         months,
         discount_monthly,
         machines,
+        cap_usd,
     )
 }
 
 /// Present value of `mw` MW of machines of efficiency `e` J/TH with
 /// `life_left` months to run (`on_site`; None for idle MW), then of the
 /// frontier net of its replacement capex, at `cost_usd_per_mwh`, over
-/// `months`. Each month counts its margin floored at zero.
+/// `months`. Each month counts its margin floored at zero, so the value
+/// only grows month by month: once it is sure to exceed `cap_usd` (by more
+/// than rounding could account for) the rest is skipped and the result is
+/// +∞ — the caller only needed to know that it is too much (a switch it
+/// would block cannot happen). Pass ∞ for the value itself.
 #[allow(clippy::too_many_arguments)]
 pub fn machines_value_usd(
     mw: f64,
@@ -147,6 +155,7 @@ pub fn machines_value_usd(
     months: usize,
     discount_monthly: f64,
     machines: &MachineMarket,
+    cap_usd: f64,
 ) -> f64 {
     let (efficiency_j_per_th, life_left) = on_site.map_or((None, 0.0), |(e, l)| (Some(e), l));
     let c = 24.0 * cost_usd_per_mwh;
@@ -170,6 +179,9 @@ pub fn machines_value_usd(
         pv += d * (h * k - c).max(0.0);
         d *= discount_monthly;
         inv_frontier *= frontier_step;
+        if m % 12 == 11 && pv * DAYS_PER_MONTH * mw > cap_usd * (1.0 + 1e-9) + 1.0 {
+            return f64::INFINITY;
+        }
     }
     pv * DAYS_PER_MONTH * mw
 }
@@ -341,10 +353,10 @@ mod tests {
             life_months: 120.0,
         };
         // 34 J/TH at $45/MWh needs $36.7 of hashprice; at $30 it curtails.
-        let v = mining_value_usd(10.0, Some(34.0), 45.0, 0.0, &[30.0; 12], 12, 1.0, &machines);
+        let v = mining_value_usd(10.0, Some(34.0), 45.0, 0.0, &[30.0; 12], 12, 1.0, &machines, f64::INFINITY);
         assert_eq!(v, 0.0);
         // At $40: (40·1000/34 − 1080) a day for 12 months, undiscounted.
-        let v = mining_value_usd(10.0, Some(34.0), 45.0, 0.0, &[40.0; 12], 12, 1.0, &machines);
+        let v = mining_value_usd(10.0, Some(34.0), 45.0, 0.0, &[40.0; 12], 12, 1.0, &machines, f64::INFINITY);
         let expected = 10.0 * (40_000.0 / 34.0 - 1080.0) * DAYS_PER_YEAR;
         assert!((v - expected).abs() < 1e-6 * expected, "{v} vs {expected}");
     }
