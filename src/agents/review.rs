@@ -161,33 +161,40 @@ pub fn review(world: &mut World) {
     let mut ledger = std::mem::take(&mut *world.resource_mut::<Ledger>());
     let mut markets_ai = ai;
 
-    // Miners by size, largest first.
-    let mut miners: Vec<(Entity, u32)> = world
-        .query::<(Entity, &Miner)>()
-        .iter(world)
-        .filter(|(_, m)| !m.exited)
-        .map(|(e, m)| (e, m.id))
-        .collect();
+    // Miners by size, largest first (ids are unique, so the order is
+    // total).
     let size = |id: u32| miner_mw.get(id as usize).copied().unwrap_or(0.0);
-    // Ids are unique, so the order is total and an unstable sort is exact.
-    miners.sort_unstable_by(|a, b| size(b.1).total_cmp(&size(a.1)).then(a.1.cmp(&b.1)));
+    let largest_first =
+        |a: &(Entity, u32), b: &(Entity, u32)| size(b.1).total_cmp(&size(a.1)).then(a.1.cmp(&b.1));
     let miner_count = world.resource::<PopulationCounts>().miners as usize;
 
-    // 3. Bankruptcy.
+    // 3. Bankruptcy. `out` marks the miners gone, now or before.
     let mut is_bankrupt = vec![false; miner_count];
-    for &(e, id) in &miners {
-        let mut m = world.get_mut::<Miner>(e).unwrap();
-        if m.distress_days >= spec.distress_days {
+    let mut out = vec![false; miner_count];
+    let mut solvent: Vec<(Entity, u32)> = Vec::new();
+    for (e, mut m) in world.query::<(Entity, &mut Miner)>().iter_mut(world) {
+        let id = m.id as usize;
+        if m.exited {
+            out[id] = true;
+        } else if m.distress_days >= spec.distress_days {
             m.exited = true;
-            is_bankrupt[id as usize] = true;
+            is_bankrupt[id] = true;
+            out[id] = true;
             ledger.add(|f| f.miners_exited += 1);
+        } else {
+            solvent.push((e, m.id));
         }
     }
-    let solvent: Vec<(Entity, u32)> = miners
-        .iter()
-        .copied()
-        .filter(|(_, id)| !is_bankrupt[*id as usize])
-        .collect();
+    // The bidders for bankrupt sites: the 20 largest solvent miners.
+    let mut bidders = Vec::new();
+    if is_bankrupt.contains(&true) {
+        bidders = solvent.clone();
+        if bidders.len() > 20 {
+            bidders.select_nth_unstable_by(19, largest_first);
+            bidders.truncate(20);
+        }
+        bidders.sort_unstable_by(largest_first);
+    }
     for &(_, site_e) in &site_entities {
         let site = world.get::<Site>(site_e).unwrap();
         if site.sold || !is_bankrupt[site.owner_id as usize] {
@@ -204,7 +211,7 @@ pub fn review(world: &mut World) {
         // The best miner bid: what the site's machines are worth to each of
         // the largest solvent miners, up to the cash they can spare.
         let mut best: Option<(Entity, f64)> = None;
-        for &(bidder, _) in solvent.iter().take(20) {
+        for &(bidder, _) in &bidders {
             let m = world.get::<Miner>(bidder).unwrap();
             let fee = fees[m.pool as usize] / 100.0;
             let disc = monthly_discount(m.hurdle_rate_per_year);
@@ -248,20 +255,21 @@ pub fn review(world: &mut World) {
 
     // 4. AI: eligible sites of solvent miners, largest owners first.
     if ai_spec.enabled {
-        // Each solvent miner's place in the size order, by id.
-        let mut rank = vec![usize::MAX; miner_count];
-        for (r, (_, id)) in solvent.iter().enumerate() {
-            rank[*id as usize] = r;
-        }
-        let mut candidates: Vec<(usize, u32, Entity)> = site_entities
+        // (owner, site id, site), by owner size, then owner id, then site.
+        let mut candidates: Vec<(u32, u32, Entity)> = site_entities
             .iter()
             .filter_map(|&(id, e)| {
                 let s = world.get::<Site>(e).unwrap();
-                let r = rank[s.owner_id as usize];
-                (s.ai_eligible && !s.sold && r != usize::MAX).then_some((r, id, e))
+                (s.ai_eligible && !s.sold && !out[s.owner_id as usize])
+                    .then_some((s.owner_id, id, e))
             })
             .collect();
-        candidates.sort_unstable();
+        candidates.sort_unstable_by(|a, b| {
+            size(b.0)
+                .total_cmp(&size(a.0))
+                .then(a.0.cmp(&b.0))
+                .then(a.1.cmp(&b.1))
+        });
         for (_, _, site_e) in candidates {
             consider_ai(
                 world,
