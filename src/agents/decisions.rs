@@ -90,13 +90,18 @@ pub fn operate_fleets(
     margins.0.resize(counts.miners as usize, 0.0);
     table.clear_sums(counts.miners as usize, &mut regions);
     let gpu_terms = GpuTerms::from(&markets.ai.spec().gpu);
+    // Today's hashprice net of each pool's fee.
+    let net_by_pool: Vec<f64> = fees
+        .0
+        .iter()
+        .map(|fee| hashprice * (1.0 - fee / 100.0))
+        .collect();
     let (mut revenue, mut lease, mut gpu) = (0.0, 0.0, 0.0);
     for mut site in &mut sites {
         operate_site(
             &mut site,
             &regions,
-            &fees.0,
-            hashprice,
+            &net_by_pool,
             opex,
             clock.day,
             &mut margins.0,
@@ -124,8 +129,7 @@ pub fn operate_fleets(
 fn operate_site(
     site: &mut Site,
     regions: &Regions,
-    pool_fees: &[f64],
-    hashprice: f64,
+    net_by_pool: &[f64],
     opex: f64,
     day: u32,
     margins: &mut [f64],
@@ -137,7 +141,7 @@ fn operate_site(
     {
         let price = site_power_price(site, regions);
         let offline = !regions.online[site.region as usize] || site.offline_until_day > day;
-        let net = hashprice * (1.0 - pool_fees[site.pool as usize] / 100.0);
+        let net = net_by_pool[site.pool as usize];
         let margin = &mut margins[site.owner_id as usize];
         for fleet in &mut site.fleets {
             let state = if offline {
@@ -250,11 +254,11 @@ mod tests {
         day: u32,
     ) -> (Vec<FleetState>, f64, f64) {
         let (mut margins, mut revenue) = ([0.0], 0.0);
+        // The pool keeps 2 %.
         operate_site(
             site,
             regions,
-            &[2.0],
-            hashprice,
+            &[hashprice * (1.0 - 2.0 / 100.0)],
             0.0,
             day,
             &mut margins,

@@ -406,7 +406,9 @@ fn slice_value(
 ) -> f64 {
     let mut left = mw;
     let take = left.min(idle_mw);
-    let mut v = mining_value_usd(take, None, cost, fee, hashprice, months, disc, machines, cap_usd);
+    let mut v = mining_value_usd(
+        take, None, cost, fee, hashprice, months, disc, machines, cap_usd,
+    );
     left -= take;
     for f in fleets {
         if left <= 0.0 || v == f64::INFINITY {

@@ -353,10 +353,30 @@ mod tests {
             life_months: 120.0,
         };
         // 34 J/TH at $45/MWh needs $36.7 of hashprice; at $30 it curtails.
-        let v = mining_value_usd(10.0, Some(34.0), 45.0, 0.0, &[30.0; 12], 12, 1.0, &machines, f64::INFINITY);
+        let v = mining_value_usd(
+            10.0,
+            Some(34.0),
+            45.0,
+            0.0,
+            &[30.0; 12],
+            12,
+            1.0,
+            &machines,
+            f64::INFINITY,
+        );
         assert_eq!(v, 0.0);
         // At $40: (40·1000/34 − 1080) a day for 12 months, undiscounted.
-        let v = mining_value_usd(10.0, Some(34.0), 45.0, 0.0, &[40.0; 12], 12, 1.0, &machines, f64::INFINITY);
+        let v = mining_value_usd(
+            10.0,
+            Some(34.0),
+            45.0,
+            0.0,
+            &[40.0; 12],
+            12,
+            1.0,
+            &machines,
+            f64::INFINITY,
+        );
         let expected = 10.0 * (40_000.0 / 34.0 - 1080.0) * DAYS_PER_YEAR;
         assert!((v - expected).abs() < 1e-6 * expected, "{v} vs {expected}");
     }
