@@ -382,6 +382,34 @@ mod tests {
     }
 
     #[test]
+    fn a_cap_only_cuts_values_that_exceed_it() {
+        let machines = MachineMarket {
+            frontier_j_per_th: 15.0,
+            frontier_monthly: 0.99,
+            usd_per_th_per_hashprice: 0.3,
+            life_months: 60.0,
+        };
+        let value = |cap| {
+            mining_value_usd(
+                10.0,
+                Some(20.0),
+                45.0,
+                0.02,
+                &[45.0; 120],
+                120,
+                0.99,
+                &machines,
+                cap,
+            )
+        };
+        let full = value(f64::INFINITY);
+        assert!(full > 0.0);
+        assert_eq!(value(full), full, "not above the cap: the exact value");
+        assert_eq!(value(full * 1.000_000_1), full);
+        assert_eq!(value(full / 2.0), f64::INFINITY, "surely above: given up");
+    }
+
+    #[test]
     fn a_lease_pays_after_its_lead_time_for_its_term() {
         let terms = AiTerms {
             critical_it_share: 0.75,
