@@ -66,6 +66,52 @@ struct Cell<'a> {
     record: &'a mut csv::ByteRecord,
 }
 
+/// The serializer methods of compound values no CSV cell can hold.
+macro_rules! reject_compound {
+    () => {
+        fn serialize_newtype_variant<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<(), RowError> {
+            Err(unsupported("enum variants with data"))
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, RowError> {
+            Err(unsupported("sequences"))
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, RowError> {
+            Err(unsupported("tuples"))
+        }
+        fn serialize_tuple_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleStruct, RowError> {
+            Err(unsupported("tuple structs"))
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, RowError> {
+            Err(unsupported("tuple variants"))
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, RowError> {
+            Err(unsupported("struct variants"))
+        }
+    };
+}
+
 macro_rules! integers {
     ($($f:ident: $t:ty),*) => {$(
         fn $f(self, v: $t) -> Result<(), RowError> {
@@ -146,37 +192,6 @@ impl ser::Serializer for Cell<'_> {
     ) -> Result<(), RowError> {
         v.serialize(self)
     }
-    fn serialize_newtype_variant<T: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), RowError> {
-        Err(unsupported("enum variants with data"))
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, RowError> {
-        Err(unsupported("sequences"))
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, RowError> {
-        Err(unsupported("tuples"))
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, RowError> {
-        Err(unsupported("tuple structs"))
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, RowError> {
-        Err(unsupported("tuple variants"))
-    }
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, RowError> {
         Err(unsupported("nested maps"))
     }
@@ -187,15 +202,7 @@ impl ser::Serializer for Cell<'_> {
     ) -> Result<Self::SerializeStruct, RowError> {
         Err(unsupported("nested structs (flatten them)"))
     }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, RowError> {
-        Err(unsupported("struct variants"))
-    }
+    reject_compound!();
 }
 
 impl Row<'_> {
@@ -289,46 +296,7 @@ impl<'a> ser::Serializer for Row<'a> {
     ) -> Result<(), RowError> {
         v.serialize(self)
     }
-    fn serialize_newtype_variant<T: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), RowError> {
-        Err(unsupported("an enum"))
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, RowError> {
-        Err(unsupported("a sequence"))
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, RowError> {
-        Err(unsupported("a tuple"))
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, RowError> {
-        Err(unsupported("a tuple struct"))
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, RowError> {
-        Err(unsupported("an enum"))
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, RowError> {
-        Err(unsupported("an enum"))
-    }
+    reject_compound!();
 }
 
 #[cfg(test)]
