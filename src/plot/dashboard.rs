@@ -114,9 +114,18 @@ pub fn panels(days: &Table, epochs: &Table) -> Vec<Panel> {
     out.into_iter().filter(|p| !p.lines.is_empty()).collect()
 }
 
+/// Most rows of days.csv or epochs.csv a dashboard draws (see
+/// [`Table::read_thinned`]).
+pub const DASHBOARD_ROWS: usize = 4_000;
+
 /// Draws `dashboard.png` and `dashboard.svg` in a run directory.
 pub fn write(dir: &Path, title: &str, start_unix_s: Option<i64>) -> Result<(), PlotError> {
-    let read = |f: &str| Table::read(&dir.join(f)).map_err(|e| PlotError(format!("{f}: {e}")));
+    // Ten years of days at full resolution; longer runs evenly thinned, so
+    // drawing a century takes no more memory than a decade.
+    let read = |f: &str| {
+        Table::read_thinned(&dir.join(f), DASHBOARD_ROWS)
+            .map_err(|e| PlotError(format!("{f}: {e}")))
+    };
     let days = read("days.csv")?;
     let epochs = read("epochs.csv")?;
     let x = XAxis {
