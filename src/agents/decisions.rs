@@ -138,29 +138,27 @@ fn operate_site(
     if site.fleets.is_empty() {
         return;
     }
-    {
-        let price = site_power_price(site, regions);
-        let offline = !regions.online[site.region as usize] || site.offline_until_day > day;
-        let net = net_by_pool[site.pool as usize];
-        let margin = &mut margins[site.owner_id as usize];
-        for fleet in &mut site.fleets {
-            let state = if offline {
-                FleetState::Offline
-            } else if net >= breakeven_hashprice_usd_per_ph_day(fleet.efficiency_j_per_th, price) {
-                let r = fleet.hashrate_ths / 1e3 * net;
-                *margin += r - fleet.power_mw() * 24.0 * (price + opex);
-                *revenue += r;
-                FleetState::Mining
-            } else {
-                FleetState::Curtailed
-            };
-            fleet.curtailed_days = if state == FleetState::Curtailed {
-                fleet.curtailed_days + 1
-            } else {
-                0
-            };
-            fleet.state = state;
-        }
+    let price = site_power_price(site, regions);
+    let offline = !regions.online[site.region as usize] || site.offline_until_day > day;
+    let net = net_by_pool[site.pool as usize];
+    let margin = &mut margins[site.owner_id as usize];
+    for fleet in &mut site.fleets {
+        let state = if offline {
+            FleetState::Offline
+        } else if net >= breakeven_hashprice_usd_per_ph_day(fleet.efficiency_j_per_th, price) {
+            let r = fleet.hashrate_ths / 1e3 * net;
+            *margin += r - fleet.power_mw() * 24.0 * (price + opex);
+            *revenue += r;
+            FleetState::Mining
+        } else {
+            FleetState::Curtailed
+        };
+        fleet.curtailed_days = if state == FleetState::Curtailed {
+            fleet.curtailed_days + 1
+        } else {
+            0
+        };
+        fleet.state = state;
     }
 }
 

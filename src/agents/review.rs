@@ -116,7 +116,6 @@ pub fn review(world: &mut World) {
             .collect(),
         lease_usd_per_kw_month: ai.lease_usd_per_kw_month(),
         noi_margin: ai_spec.noi_margin,
-
         asic_usd_per_th: asics.usd_per_th(economics.hashprice_usd_per_ph_day),
         life_months,
     };
