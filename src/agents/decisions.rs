@@ -49,9 +49,6 @@ pub fn update_power_prices(
 /// has not been sold meanwhile), joining the site's fleet of the same
 /// generation if it has one.
 pub fn deliver_asics(clock: Res<Clock>, mut orders: ResMut<Orders>, mut sites: Query<&mut Site>) {
-    if !orders.0.iter().any(|o| o.day <= clock.day) {
-        return;
-    }
     for o in orders.0.extract_if(.., |o| o.day <= clock.day) {
         if let Ok(mut site) = sites.get_mut(o.site)
             && !site.sold
