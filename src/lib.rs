@@ -27,3 +27,4 @@ pub mod plot;
 pub mod scenario;
 pub mod sim;
 pub mod sweep;
+pub mod units;

@@ -16,14 +16,14 @@
 use bevy_ecs::prelude::*;
 
 use super::population::PopulationCounts;
-use super::valuation::{DAYS_PER_MONTH, GpuTerms, gpu_net_usd_per_hour, lease_noi_usd_per_month};
+use super::valuation::{GpuTerms, gpu_net_usd_per_hour, lease_noi_usd_per_month};
 use super::{
     DailyMargins, FleetState, Ledger, Miner, Orders, PoolFees, ProjectKind, Regions, Site,
     Strategy, breakeven_hashprice_usd_per_ph_day,
 };
 use crate::market::ai::AiMarket;
-use crate::market::price::DAYS_PER_YEAR;
 use crate::sim::{Clock, Economics, HashTable, Markets, Measurement};
+use crate::units::{DAYS_PER_MONTH, DAYS_PER_YEAR, HOURS_PER_DAY, THS_PER_PHS};
 
 /// A site's price today, USD/MWh, electricity only.
 pub fn site_power_price(site: &Site, regions: &Regions) -> f64 {
@@ -143,8 +143,8 @@ fn operate_site(
         let state = if offline {
             FleetState::Offline
         } else if net >= breakeven_hashprice_usd_per_ph_day(fleet.efficiency_j_per_th, price) {
-            let r = fleet.hashrate_ths / 1e3 * net;
-            *margin += r - fleet.power_mw() * 24.0 * (price + opex);
+            let r = fleet.hashrate_ths / THS_PER_PHS * net;
+            *margin += r - fleet.power_mw() * HOURS_PER_DAY * (price + opex);
             *revenue += r;
             FleetState::Mining
         } else {
@@ -181,7 +181,7 @@ fn project_income(
                 ) / DAYS_PER_MONTH;
             }
             ProjectKind::GpuCloud => {
-                gpu += 24.0
+                gpu += HOURS_PER_DAY
                     * gpu_net_usd_per_hour(
                         p.mw,
                         spec.critical_it_share,

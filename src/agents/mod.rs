@@ -234,7 +234,7 @@ impl Fleet {
 
     /// Power drawn when running, MW (TH/s · J/TH = W).
     pub fn power_mw(&self) -> f64 {
-        self.hashrate_ths * self.efficiency_j_per_th * 1e-6
+        crate::units::power_mw(self.hashrate_ths, self.efficiency_j_per_th)
     }
 }
 
@@ -372,5 +372,5 @@ pub struct PoolFees(pub Vec<f64>);
 /// The hashprice at which a machine just pays for its power, USD per PH/s
 /// per day: 24 h × J/TH × USD/MWh / 1000.
 pub fn breakeven_hashprice_usd_per_ph_day(efficiency_j_per_th: f64, power_usd_per_mwh: f64) -> f64 {
-    24.0 * efficiency_j_per_th * power_usd_per_mwh / 1000.0
+    crate::units::HOURS_PER_DAY * efficiency_j_per_th * power_usd_per_mwh / 1000.0
 }

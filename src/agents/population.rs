@@ -10,9 +10,7 @@ use rand_distr::LogNormal;
 use super::{Fleet, Miner, Pool, PoolFees, Regions, Site};
 use crate::scenario::Scenario;
 use crate::sim::rng;
-
-/// TH/s per EH/s.
-pub const THS_PER_EHS: f64 = 1e6;
+use crate::units::THS_PER_EHS;
 
 /// How many agents a scenario put in the world.
 #[derive(Resource, Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -21,15 +21,15 @@ use bevy_ecs::prelude::*;
 use super::decisions::site_power_price;
 use super::population::PopulationCounts;
 use super::valuation::{
-    AiTerms, DAYS_PER_MONTH, GpuTerms, MachineMarket, MarketView, forecast, gpu_value_usd,
-    lease_value_usd, machines_value_usd, mining_value_usd, monthly_discount, project_rate,
-    worth_switching,
+    AiTerms, GpuTerms, MachineMarket, MarketView, forecast, gpu_value_usd, lease_value_usd,
+    machines_value_usd, mining_value_usd, monthly_discount, project_rate, worth_switching,
 };
 use super::{
     Belief, Fleet, Ledger, Miner, Order, Orders, PoolFees, Project, ProjectKind, Regions, Site,
     Strategy,
 };
 use crate::sim::{Chain, Clock, Economics, HashTable, HashpriceMemory, Markets};
+use crate::units::{DAYS_PER_MONTH, MONTHS_PER_YEAR, W_PER_MW, power_mw};
 
 /// Smallest purchase of machines worth an order, USD.
 const MIN_ORDER_USD: f64 = 10_000.0;
@@ -104,7 +104,8 @@ pub fn review(world: &mut World) {
         ],
         machines: MachineMarket {
             frontier_j_per_th: frontier,
-            frontier_monthly: (1.0 - asics.spec().frontier_decline_per_year).powf(1.0 / 12.0),
+            frontier_monthly: (1.0 - asics.spec().frontier_decline_per_year)
+                .powf(1.0 / MONTHS_PER_YEAR),
             usd_per_th_per_hashprice: asics.usd_per_th(1.0),
             life_months: life_months as f64,
         },
@@ -112,7 +113,7 @@ pub fn review(world: &mut World) {
         gpu_terms,
         gpu: GpuTerms::from(&ai_spec.gpu),
         gpu_usd_per_hour_by_month: (0..horizon)
-            .map(|m| ai.gpu_usd_per_hour_in(m as f64 / 12.0))
+            .map(|m| ai.gpu_usd_per_hour_in(m as f64 / MONTHS_PER_YEAR))
             .collect(),
         lease_usd_per_kw_month: ai.lease_usd_per_kw_month(),
         noi_margin: ai_spec.noi_margin,
@@ -151,7 +152,7 @@ pub fn review(world: &mut World) {
     let mut on_order = vec![0.0; site_entities.len()];
     for o in &world.resource::<Orders>().0 {
         if let Some(i) = index_of(world, o.site) {
-            on_order[i] += o.hashrate_ths * o.efficiency_j_per_th * 1e-6;
+            on_order[i] += power_mw(o.hashrate_ths, o.efficiency_j_per_th);
         }
     }
     let miner_mw = world.resource::<HashTable>().miner_mw.clone();
@@ -203,7 +204,7 @@ pub fn review(world: &mut World) {
         let cost = site_power_price(&site, &regions) + strategy.other_opex_usd_per_mwh;
         let critical = site.power_mw * ai_spec.critical_it_share;
         let ai_bid = if ai_spec.enabled && site.ai_eligible && markets_ai.unmet_mw() >= critical {
-            ai_spec.sale_usd_per_w * 1e6 * site.power_mw
+            ai_spec.sale_usd_per_w * W_PER_MW * site.power_mw
         } else {
             0.0
         };
@@ -320,9 +321,9 @@ pub fn review(world: &mut World) {
                 disc,
                 &cx.machines,
                 // Only whether it beats the capex matters.
-                cx.asic_usd_per_th * 1e6 / e,
+                cx.asic_usd_per_th * W_PER_MW / e,
             );
-            let capex_per_mw = cx.asic_usd_per_th * 1e6 / e;
+            let capex_per_mw = cx.asic_usd_per_th * W_PER_MW / e;
             if pv_per_mw <= capex_per_mw {
                 continue;
             }
@@ -337,7 +338,7 @@ pub fn review(world: &mut World) {
                 Order {
                     day: day + world.resource::<Markets>().asics.spec().delivery_days,
                     site: site_e,
-                    hashrate_ths: mw * 1e6 / e,
+                    hashrate_ths: mw * W_PER_MW / e,
                     efficiency_j_per_th: e,
                 },
             ));
@@ -535,7 +536,7 @@ fn consider_ai(
     }
     // Sell the whole site, if it has no projects and a buyer wants it all.
     if site.projects.is_empty() && ai.unmet_mw() >= site.power_mw * crit {
-        let offer = ai_spec.sale_usd_per_w * 1e6 * site.power_mw;
+        let offer = ai_spec.sale_usd_per_w * W_PER_MW * site.power_mw;
         let carry = mine(
             site.power_mw,
             cx.lease_terms.horizon_months(),

@@ -23,17 +23,13 @@
 //! assert!((m - (38.2 * 0.98 * 1000.0 / 17.5 - 840.0)).abs() < 1e-9);
 //! ```
 
-use crate::consensus::subsidy::{SATS_PER_BTC, block_subsidy_sats};
-use crate::market::price::DAYS_PER_YEAR;
+use crate::consensus::subsidy::block_subsidy_sats;
+use crate::units::{
+    BLOCKS_PER_MONTH, DAYS_PER_MONTH, HOURS_PER_DAY, HOURS_PER_MONTH, MONTHS_PER_YEAR, W_PER_MW,
+    sats_to_btc,
+};
 
 use super::Belief;
-
-/// Days per month.
-pub const DAYS_PER_MONTH: f64 = DAYS_PER_YEAR / 12.0;
-/// Hours per month.
-pub const HOURS_PER_MONTH: f64 = DAYS_PER_MONTH * 24.0;
-/// Blocks per month at 600 s.
-const BLOCKS_PER_MONTH: f64 = DAYS_PER_MONTH * 144.0;
 
 /// What the market looks like today, for forecasts.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -57,16 +53,14 @@ pub fn forecast(belief: Belief, view: &MarketView, months: usize) -> Vec<f64> {
         Belief::Myopic => vec![view.hashprice_usd_per_ph_day; months],
         Belief::Adaptive => vec![view.hashprice_average_usd_per_ph_day; months],
         Belief::HalvingAware => {
-            let reward = |height: u64| {
-                block_subsidy_sats(height) as f64 / SATS_PER_BTC as f64 + view.fees_btc
-            };
+            let reward = |height: u64| sats_to_btc(block_subsidy_sats(height)) + view.fees_btc;
             let now = reward(view.next_height);
             (0..months)
                 .map(|m| {
                     let height = view.next_height + (m as f64 * BLOCKS_PER_MONTH) as u64;
                     let scale = if now > 0.0 { reward(height) / now } else { 0.0 };
                     view.hashprice_average_usd_per_ph_day * scale
-                        / (1.0 + view.difficulty_growth_per_year).powf(m as f64 / 12.0)
+                        / (1.0 + view.difficulty_growth_per_year).powf(m as f64 / MONTHS_PER_YEAR)
                 })
                 .collect()
         }
@@ -84,12 +78,12 @@ pub fn margin_usd_per_mw_day(
 ) -> f64 {
     // 1 MW of machines at e J/TH hash 10^6/e TH/s = 1000/e PH/s.
     hashprice_usd_per_ph_day * (1.0 - pool_fee) * 1000.0 / efficiency_j_per_th
-        - 24.0 * cost_usd_per_mwh
+        - HOURS_PER_DAY * cost_usd_per_mwh
 }
 
 /// Monthly discount factor at `rate_per_year`.
 pub fn monthly_discount(rate_per_year: f64) -> f64 {
-    (1.0 + rate_per_year).powf(-1.0 / 12.0)
+    (1.0 + rate_per_year).powf(-1.0 / MONTHS_PER_YEAR)
 }
 
 /// The ASIC market as the valuation needs it.
@@ -158,13 +152,13 @@ pub fn machines_value_usd(
     cap_usd: f64,
 ) -> f64 {
     let (efficiency_j_per_th, life_left) = on_site.map_or((None, 0.0), |(e, l)| (Some(e), l));
-    let c = 24.0 * cost_usd_per_mwh;
+    let c = HOURS_PER_DAY * cost_usd_per_mwh;
     // Per month the margin is h × a / e − c: `a` per PH/s for the machines
     // on site; for the frontier, `a` less the capex that keeps it
     // replaced, with 1/e improving by a constant factor each month.
     let a_site = (1.0 - pool_fee) * 1000.0;
-    let a_frontier =
-        a_site - machines.usd_per_th_per_hashprice * 1e6 / (machines.life_months * DAYS_PER_MONTH);
+    let a_frontier = a_site
+        - machines.usd_per_th_per_hashprice * W_PER_MW / (machines.life_months * DAYS_PER_MONTH);
     let k_site = efficiency_j_per_th.map_or(0.0, |e| a_site / e);
     let mut inv_frontier = 1.0 / machines.frontier_j_per_th;
     let frontier_step = 1.0 / machines.frontier_monthly;

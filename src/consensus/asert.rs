@@ -16,7 +16,7 @@ use super::U256;
 use super::compact::{from_compact, to_compact};
 
 /// The ideal block interval, s.
-pub const TARGET_SPACING_S: i64 = 600;
+pub const TARGET_SPACING_S: i64 = crate::units::BLOCK_SPACING_S;
 /// The default half-life, s (two days).
 pub const DEFAULT_HALF_LIFE_S: i64 = 172_800;
 /// Bits of the largest target ASERT allows.

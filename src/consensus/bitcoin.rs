@@ -16,7 +16,7 @@ use super::compact::{from_compact, to_compact};
 /// Blocks per difficulty epoch.
 pub const EPOCH_BLOCKS: u64 = 2016;
 /// The target block spacing in seconds.
-pub const TARGET_SPACING_S: i64 = 600;
+pub const TARGET_SPACING_S: i64 = crate::units::BLOCK_SPACING_S;
 /// The target timespan of an epoch in seconds (two weeks).
 pub const TARGET_TIMESPAN_S: i64 = 14 * 24 * 60 * 60;
 /// The compact bits of the proof-of-work limit ("difficulty 1").

@@ -25,7 +25,7 @@ use super::bitcoin::pow_limit;
 use super::compact::{from_compact, to_compact};
 
 /// Target block interval, s.
-const T: i64 = 600;
+const T: i64 = crate::units::BLOCK_SPACING_S;
 
 /// Work of a block at `target`: 2^256 / (target + 1), as Core's
 /// `GetBlockProof` computes it.

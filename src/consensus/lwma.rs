@@ -24,7 +24,7 @@ use super::bitcoin::pow_limit;
 use super::compact::{from_compact, to_compact};
 
 /// Target block interval, s.
-const T: i64 = 600;
+const T: i64 = crate::units::BLOCK_SPACING_S;
 
 /// LWMA: the next target is the mean target of the last `window` blocks
 /// times their linearly weighted mean solvetime over 600 s (recent blocks

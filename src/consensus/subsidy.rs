@@ -9,7 +9,7 @@
 /// Blocks between halvings.
 pub const HALVING_INTERVAL: u64 = 210_000;
 /// Satoshis per bitcoin.
-pub const SATS_PER_BTC: u64 = 100_000_000;
+pub use crate::units::SATS_PER_BTC;
 
 /// The subsidy of the block at `height`, in satoshis.
 pub fn block_subsidy_sats(height: u64) -> u64 {

@@ -18,8 +18,8 @@
 //! assert_eq!(m.lease_usd_per_kw_month(), 75.0);
 //! ```
 
-use crate::market::price::DAYS_PER_YEAR;
 use crate::scenario::schema::AiSpec;
+use crate::units::DAYS_PER_YEAR;
 
 /// The AI market of a run.
 #[derive(Clone, Debug)]

@@ -14,8 +14,8 @@
 //! assert!((m.generation_j_per_th(400) - 13.5 * 0.9).abs() < 1e-9);
 //! ```
 
-use crate::market::price::DAYS_PER_YEAR;
 use crate::scenario::schema::AsicSpec;
+use crate::units::DAYS_PER_YEAR;
 
 /// The ASIC market of a run.
 #[derive(Clone, Debug)]

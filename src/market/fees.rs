@@ -24,9 +24,9 @@
 //! assert!((m.backlog_vbytes() - 200_000.0).abs() < 1e-6);
 //! ```
 
-use crate::market::price::DAYS_PER_YEAR;
-use crate::metrics::SECONDS_PER_DAY;
 use crate::scenario::schema::MempoolSpec;
+use crate::units::DAYS_PER_YEAR;
+use crate::units::SECONDS_PER_DAY;
 
 /// Number of fee-rate buckets.
 pub const BUCKETS: usize = 18;

@@ -8,9 +8,7 @@ use rand::RngExt;
 use rand_distr::StandardNormal;
 
 use crate::scenario::schema::PriceModel;
-
-/// Days per year for annualised rates.
-pub const DAYS_PER_YEAR: f64 = 365.25;
+use crate::units::DAYS_PER_YEAR;
 
 /// The BTC price process of a run.
 #[derive(Clone, Debug)]

@@ -11,15 +11,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::units::SECONDS_PER_DAY;
+
 pub mod concentration;
 pub mod security;
 pub mod stats;
 
 /// Days behind the summary's end-of-run hashrate mean.
 pub const TAIL_DAYS: usize = 90;
-
-/// Seconds per day.
-pub const SECONDS_PER_DAY: f64 = 86_400.0;
 
 /// Hashprice, USD per PH/s per day: what one PH/s earns in a day at this
 /// price, reward per block and difficulty:

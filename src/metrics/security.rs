@@ -9,6 +9,8 @@
 //! assert_eq!(confirmations_needed(0.10, 0.001), Some(6));
 //! ```
 
+use crate::units::{HOURS_PER_DAY, ehs_to_ths, power_mw};
+
 /// Probability that an attacker with share `q` of the hashrate ever
 /// overtakes a chain `z` blocks ahead, exactly: I_{4pq}(z, 1/2), the
 /// regularized incomplete beta function (Grunspan and Pérez-Marco), with
@@ -88,13 +90,13 @@ pub fn attack_cost(
     power_usd_per_mwh: f64,
 ) -> AttackCost {
     let hashrate_ehs = network_ehs * attack_share;
-    let ths = hashrate_ehs * 1e6;
+    let ths = ehs_to_ths(hashrate_ehs);
     let rent_usd_per_hour = if hashrate_ehs <= network_ehs * rentable_share {
-        hashrate_ehs * 1000.0 * rent_usd_per_ph_day / 24.0
+        hashrate_ehs * 1000.0 * rent_usd_per_ph_day / HOURS_PER_DAY
     } else {
         f64::INFINITY
     };
-    let build_power_mw = ths * efficiency_j_per_th * 1e-6;
+    let build_power_mw = power_mw(ths, efficiency_j_per_th);
     AttackCost {
         hashrate_ehs,
         rent_usd_per_hour,

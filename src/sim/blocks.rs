@@ -59,7 +59,7 @@ pub fn mine_blocks(
         epoch.add_block(t, interval, subsidy, fees, winner);
         day.blocks += 1;
         day.pool_blocks[winner] += 1;
-        day.reward_btc += subsidy as f64 / 1e8 + fees;
+        day.reward_btc += crate::units::sats_to_btc(subsidy) + fees;
         day.fees_btc += fees;
         chain.blocks += 1;
 

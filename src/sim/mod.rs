@@ -27,7 +27,7 @@ use crate::agents::{
 };
 use crate::consensus::DifficultyAlgorithm;
 use crate::consensus::difficulty::{difficulty, expected_hashes_per_block};
-use crate::consensus::subsidy::{SATS_PER_BTC, block_subsidy_sats};
+use crate::consensus::subsidy::block_subsidy_sats;
 use crate::market::ai::AiMarket;
 use crate::market::asics::AsicMarket;
 use crate::market::fees::FeeMarket;
@@ -38,11 +38,12 @@ use crate::metrics::security::{
 };
 use crate::metrics::{Centralization, Security};
 use crate::metrics::{
-    DayRow, EpochRow, MemorySink, Pivot, PoolDayRow, RecordSink, RegionDayRow, SECONDS_PER_DAY,
-    Summary, hashprice_usd_per_ph_day,
+    DayRow, EpochRow, MemorySink, Pivot, PoolDayRow, RecordSink, RegionDayRow, Summary,
+    hashprice_usd_per_ph_day,
 };
 use crate::scenario::Scenario;
 use crate::scenario::schema::{Event, FeeModel};
+use crate::units::{SECONDS_PER_DAY, sats_to_btc, ths_to_ehs};
 
 pub mod blocks;
 pub mod rng;
@@ -934,7 +935,7 @@ pub fn update_economics(
     mut economics: ResMut<Economics>,
 ) {
     let btc_price_usd = markets.price.usd();
-    let subsidy_btc = block_subsidy_sats(chain.next_height) as f64 / SATS_PER_BTC as f64;
+    let subsidy_btc = sats_to_btc(block_subsidy_sats(chain.next_height));
     let expected_fees_btc = markets.fees.expected_per_block_btc();
     *economics = Economics {
         btc_price_usd,
@@ -1020,14 +1021,14 @@ fn record_epoch(
         bits: format!("{:#010x}", s.bits),
         difficulty: difficulty(s.bits),
         hashrate_ehs: if span > 0.0 {
-            s.hash_ths_s / span / 1e6
+            ths_to_ehs(s.hash_ths_s / span)
         } else {
             0.0
         },
         mean_block_interval_s: s.interval_sum_s / s.blocks as f64,
         max_block_interval_s: s.interval_max_s,
         btc_price_usd: economics.btc_price_usd,
-        subsidy_btc: s.subsidy_sats as f64 / SATS_PER_BTC as f64,
+        subsidy_btc: sats_to_btc(s.subsidy_sats),
         fees_btc: s.fees_btc,
         hashprice_usd_per_ph_day: economics.hashprice_usd_per_ph_day,
         mining_mw: table.mining_mw,
@@ -1038,7 +1039,7 @@ fn record_epoch(
             &table,
             &markets,
             std::mem::take(&mut ledger.epoch),
-            s.subsidy_sats as f64 / SATS_PER_BTC as f64,
+            sats_to_btc(s.subsidy_sats),
             s.fees_btc,
         ),
         security: security(
@@ -1046,7 +1047,7 @@ fn record_epoch(
             &measurement,
             &economics,
             &centralization,
-            (s.subsidy_sats as f64 / SATS_PER_BTC as f64 + s.fees_btc) * economics.btc_price_usd
+            (sats_to_btc(s.subsidy_sats) + s.fees_btc) * economics.btc_price_usd
                 / (span / SECONDS_PER_DAY).max(1e-9),
         ),
         centralization,
@@ -1114,7 +1115,7 @@ pub fn security(
 ) -> Security {
     let spec = &m.spec;
     let cost = attack_cost(
-        table.total_ths / 1e6,
+        ths_to_ehs(table.total_ths),
         spec.attack_share,
         spec.rentable_share,
         economics.hashprice_usd_per_ph_day * (1.0 + spec.rent_premium_pct / 100.0),
@@ -1154,7 +1155,7 @@ fn record_day(
     mut totals: ResMut<RunTotals>,
     mut recorder: ResMut<Recorder>,
 ) {
-    let hashrate_ehs = day.hash_ths_s / SECONDS_PER_DAY / 1e6;
+    let hashrate_ehs = ths_to_ehs(day.hash_ths_s / SECONDS_PER_DAY);
     // Block shares over the trailing window of days.
     window.0.push_back(std::mem::take(&mut day.pool_blocks));
     while window.0.len() > measurement.spec.block_window_days as usize {
@@ -1171,7 +1172,7 @@ fn record_day(
         let r = recorder.sink.pool_day(&PoolDayRow {
             day: clock.day,
             pool: name,
-            hashrate_ehs: table.pool_ths[i] / 1e6,
+            hashrate_ehs: ths_to_ehs(table.pool_ths[i]),
             blocks: window.0.back().map_or(0, |b| b[i]),
         });
         recorder.keep(r);
@@ -1180,7 +1181,7 @@ fn record_day(
         let r = recorder.sink.region_day(&RegionDayRow {
             day: clock.day,
             region: name,
-            hashrate_ehs: table.region_ths.get(i).copied().unwrap_or(0.0) / 1e6,
+            hashrate_ehs: ths_to_ehs(table.region_ths.get(i).copied().unwrap_or(0.0)),
             online: regions.online[i],
             power_price_factor: regions.price_factor[i],
             ai_mw: regions.ai_mw[i],
@@ -1197,8 +1198,8 @@ fn record_day(
         difficulty: difficulty(chain.bits),
         btc_price_usd: economics.btc_price_usd,
         hashprice_usd_per_ph_day: economics.hashprice_usd_per_ph_day,
-        curtailed_ehs: table.curtailed_ths / 1e6,
-        offline_ehs: table.offline_ths / 1e6,
+        curtailed_ehs: ths_to_ehs(table.curtailed_ths),
+        offline_ehs: ths_to_ehs(table.offline_ths),
         mining_mw: table.mining_mw,
         curtailed_mw: table.curtailed_mw,
         offline_mw: table.offline_mw,
