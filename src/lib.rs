@@ -26,5 +26,6 @@ pub mod output;
 pub mod plot;
 pub mod scenario;
 pub mod sim;
+pub mod state;
 pub mod sweep;
 pub mod units;

@@ -6,8 +6,12 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use hashflight::consensus::DifficultyAlgorithmKind;
+use hashflight::market::fees::{FeeMarket, MempoolParams};
 use hashflight::scenario::{Override, Scenario};
-use hashflight::sim::{DayStart, Simulation};
+use hashflight::sim::Simulation;
+use hashflight::sim::blocks::{MineOutcome, mine_until};
+use hashflight::state::{Chain, DayStats, EpochStats, HashTable, rng};
 
 fn set(s: &str) -> Override {
     Override::parse(s).unwrap()
@@ -32,14 +36,71 @@ fn block_loop_scenario(days: u32) -> Scenario {
 fn block_loop(c: &mut Criterion) {
     let days = 3650;
     let scenario = block_loop_scenario(days);
-    let blocks = Simulation::new(&scenario).run_to_memory().unwrap().summary.blocks;
+    let blocks = Simulation::new(&scenario)
+        .run_to_memory()
+        .unwrap()
+        .summary
+        .blocks;
     let mut g = c.benchmark_group("block_loop");
     g.throughput(Throughput::Elements(blocks));
     g.measurement_time(Duration::from_secs(10));
     g.bench_function("10y_one_pool", |b| {
-        b.iter(|| black_box(Simulation::new(&scenario).run_to_memory().unwrap().summary.blocks))
+        b.iter(|| {
+            black_box(
+                Simulation::new(&scenario)
+                    .run_to_memory()
+                    .unwrap()
+                    .summary
+                    .blocks,
+            )
+        })
     });
     g.finish();
+
+    // The loop alone, called as the driver calls it: a year of days at
+    // 1,000 EH/s in one pool, fixed difficulty, the fee market on.
+    let mut g = c.benchmark_group("mine_until");
+    let days = 365;
+    g.throughput(Throughput::Elements(days as u64 * 144));
+    g.measurement_time(Duration::from_secs(10));
+    g.bench_function("1y_one_pool", |b| b.iter(|| black_box(mine_a_year(days))));
+    g.finish();
+}
+
+/// Mines `days` days with [`mine_until`] alone; returns the blocks.
+fn mine_a_year(days: u32) -> u64 {
+    let bits = 0x1701e605;
+    let mut chain = Chain::new(
+        929_376,
+        bits,
+        1_767_225_600,
+        DifficultyAlgorithmKind::Fixed.build(929_376, bits),
+    );
+    let mut table = HashTable::new(1);
+    table.pool_ths[0] = 1.07e9;
+    table.finish_sums();
+    let mut rng = rng::stream(1, rng::BLOCKS);
+    let mut fees = FeeMarket::mempool(&MempoolParams {
+        demand_vbytes_per_s: 1500.0,
+        demand_growth_per_year: 0.0,
+        fee_rate_median_sat_per_vb: 2.0,
+        fee_rate_sigma: 1.0,
+        block_vbytes: 1e6,
+        max_vbytes: 3e8,
+    });
+    let mut epoch = EpochStats::new(929_376, bits, 0.0, 1);
+    let mut day = DayStats::new(1);
+    for d in 0..days {
+        let t_end = (d as f64 + 1.0) * 86_400.0;
+        while mine_until(
+            &mut chain, &table, t_end, &mut rng, &mut fees, &mut epoch, &mut day,
+        ) == MineOutcome::EpochEnd
+        {
+            epoch = EpochStats::new(chain.next_height, chain.bits, chain.time_s, 1);
+        }
+        day = DayStats::new(1);
+    }
+    chain.blocks
 }
 
 fn baseline(c: &mut Criterion) {
@@ -49,10 +110,26 @@ fn baseline(c: &mut Criterion) {
     g.sample_size(20);
     g.measurement_time(Duration::from_secs(10));
     g.bench_function("5y_in_memory", |b| {
-        b.iter(|| black_box(Simulation::new(&scenario).run_to_memory().unwrap().summary.blocks))
+        b.iter(|| {
+            black_box(
+                Simulation::new(&scenario)
+                    .run_to_memory()
+                    .unwrap()
+                    .summary
+                    .blocks,
+            )
+        })
     });
     g.bench_function("10y_in_memory", |b| {
-        b.iter(|| black_box(Simulation::new(&ten_years).run_to_memory().unwrap().summary.blocks))
+        b.iter(|| {
+            black_box(
+                Simulation::new(&ten_years)
+                    .run_to_memory()
+                    .unwrap()
+                    .summary
+                    .blocks,
+            )
+        })
     });
     let dir = tempfile::tempdir().unwrap();
     g.bench_function("5y_run_directory", |b| {
@@ -67,7 +144,7 @@ fn baseline(c: &mut Criterion) {
 }
 
 /// The agents' systems on the baseline network split among `miners`
-/// generated miners: the daily systems ([`DayStart`]: markets, deliveries,
+/// generated miners: the daily systems (the `DayStart` schedule: markets, deliveries,
 /// each fleet's curtail-or-mine decision with the site's count into the
 /// hash table, and the accounts) and the epoch's strategic review. The
 /// throughput is agents (miners, each with one site and one fleet), so
@@ -80,17 +157,20 @@ fn agents(c: &mut Criterion) {
     for miners in [10_000u64, 100_000] {
         let scenario = Scenario::load(
             "baseline",
-            &[set(&format!("population.miners={miners}")), set("duration_days=30")],
+            &[
+                set(&format!("population.miners={miners}")),
+                set("duration_days=30"),
+            ],
         )
         .unwrap();
         let mut sim = Simulation::new(&scenario);
         let agents = sim.counts().miners as u64;
         g.throughput(Throughput::Elements(agents));
         g.bench_function(format!("daily_{miners}"), |b| {
-            b.iter(|| sim.world_mut().run_schedule(DayStart))
+            b.iter(|| sim.run_day_start())
         });
         g.bench_function(format!("review_{miners}"), |b| {
-            b.iter(|| hashflight::agents::review::review(sim.world_mut()))
+            b.iter(|| sim.run_review().unwrap())
         });
     }
     g.finish();

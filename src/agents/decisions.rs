@@ -1,4 +1,6 @@
 //! The miners' daily systems. Each day, in this order:
+//! - [`remember_hashprice`]: today's hashprice joins the adaptive miners'
+//!   moving average;
 //! - [`update_power_prices`]: every region's price factor (drift, tariff
 //!   steps, AI load bidding up power);
 //! - [`deliver_asics`]: machines ordered earlier start hashing;
@@ -6,7 +8,8 @@
 //!   the pool fee, pays for its power, and stops while its region or site
 //!   is held offline. Partial curtailment follows, worst machines first,
 //!   because each generation is judged on its own J/TH. Mining fleets book
-//!   their margin to their owner;
+//!   their margin to their owner, and each site is counted into the
+//!   hashrate tally ([`super::tally`]);
 //! - [`settle_accounts`]: mining margins, AI income and interest move cash;
 //!   a miner whose cash is below its credit line counts a day of distress.
 //!
@@ -14,20 +17,40 @@
 //! epoch by [`super::review`].
 
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 
-use super::population::PopulationCounts;
+use super::tally::count_site;
 use super::valuation::{GpuTerms, gpu_net_usd_per_hour, lease_noi_usd_per_month};
 use super::{
-    DailyMargins, FleetState, Ledger, Miner, Orders, PoolFees, ProjectKind, Regions, Site,
-    Strategy, breakeven_hashprice_usd_per_ph_day,
+    DailyMargins, FleetState, Miner, Orders, ProjectKind, Site, Strategy,
+    breakeven_hashprice_usd_per_ph_day,
 };
 use crate::market::ai::AiMarket;
-use crate::sim::{Clock, Economics, HashTable, Markets, Measurement};
+use crate::state::{
+    Clock, Economics, HashTable, HashpriceMemory, Ledger, Markets, PoolFees, PopulationCounts,
+    Regions,
+};
 use crate::units::{DAYS_PER_MONTH, DAYS_PER_YEAR, HOURS_PER_DAY, THS_PER_PHS};
 
 /// A site's price today, USD/MWh, electricity only.
 pub fn site_power_price(site: &Site, regions: &Regions) -> f64 {
     site.power_price_usd_per_mwh * regions.price_factor[site.region as usize]
+}
+
+/// Daily: folds today's hashprice into the adaptive miners' moving average
+/// (an exponential one over `strategy.memory_days`).
+pub fn remember_hashprice(
+    economics: Res<Economics>,
+    strategy: Res<Strategy>,
+    mut memory: ResMut<HashpriceMemory>,
+) {
+    let h = economics.hashprice_usd_per_ph_day;
+    if memory.average_usd_per_ph_day == 0.0 {
+        memory.average_usd_per_ph_day = h;
+    } else {
+        let w = 1.0 / strategy.memory_days;
+        memory.average_usd_per_ph_day += (h - memory.average_usd_per_ph_day) * w;
+    }
 }
 
 /// Daily: each region's power-price factor.
@@ -65,63 +88,68 @@ pub fn deliver_asics(clock: Res<Clock>, mut orders: ResMut<Orders>, mut sites: Q
 /// A site's AI projects book their income to its owner too. Each site is
 /// then counted into the [`HashTable`] (all in one pass, so the day visits
 /// every site once).
-#[allow(clippy::too_many_arguments)] // a system's parameters are its data access
-pub fn operate_fleets(
-    clock: Res<Clock>,
-    economics: Res<Economics>,
-    fees: Res<PoolFees>,
-    mut regions: ResMut<Regions>,
-    strategy: Res<Strategy>,
-    counts: Res<PopulationCounts>,
-    markets: Res<Markets>,
-    measurement: Res<Measurement>,
-    mut table: ResMut<HashTable>,
-    mut margins: ResMut<DailyMargins>,
-    mut ledger: ResMut<Ledger>,
-    mut sites: Query<&mut Site>,
-) {
-    let hashprice = economics.hashprice_usd_per_ph_day;
-    let opex = strategy.other_opex_usd_per_mwh;
-    let critical = markets.ai.spec().critical_it_share;
-    margins.0.clear();
-    margins.0.resize(counts.miners as usize, 0.0);
-    table.clear_sums(counts.miners as usize, &mut regions);
-    let gpu_terms = GpuTerms::from(&markets.ai.spec().gpu);
+pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
+    let d = &mut day;
+    let hashprice = d.economics.hashprice_usd_per_ph_day;
+    let opex = d.strategy.other_opex_usd_per_mwh;
+    let ai = &d.markets.ai;
+    let critical = ai.params().critical_it_share;
+    let miners = d.counts.miners as usize;
+    d.margins.0.clear();
+    d.margins.0.resize(miners, 0.0);
+    d.table.clear_sums(miners, &mut d.regions);
+    let gpu_terms = GpuTerms::from(&ai.params().gpu);
     // Today's hashprice net of each pool's fee.
-    let net_by_pool: Vec<f64> = fees
+    let net_by_pool: Vec<f64> = d
+        .fees
         .0
         .iter()
         .map(|fee| hashprice * (1.0 - fee / 100.0))
         .collect();
+    let day = d.clock.day;
     let (mut revenue, mut lease, mut gpu) = (0.0, 0.0, 0.0);
     for mut site in &mut sites {
         operate_site(
             &mut site,
-            &regions,
+            &d.regions,
             &net_by_pool,
             opex,
-            clock.day,
-            &mut margins.0,
+            day,
+            &mut d.margins.0,
             &mut revenue,
         );
         if !site.projects.is_empty() {
-            let (l, g) = project_income(&site, &markets.ai, &gpu_terms, &regions, clock.day);
-            margins.0[site.owner_id as usize] += l + g;
+            let (l, g) = project_income(&site, ai, &gpu_terms, &d.regions, day);
+            d.margins.0[site.owner_id as usize] += l + g;
             lease += l;
             gpu += g;
         }
-        table.add_site(&site, &mut regions, clock.day, critical);
+        count_site(&mut d.table, &site, &mut d.regions, day, critical);
     }
-    table.finish_sums(measurement.spec.nakamoto_threshold_pct);
-    ledger.add(|f| {
+    d.table.finish_sums();
+    d.ledger.add(|f| {
         f.revenue_mining_usd += revenue;
         f.revenue_ai_lease_usd += lease;
         f.revenue_gpu_cloud_usd += gpu;
     });
 }
 
+/// What [`operate_fleets`] reads and writes besides the sites.
+#[derive(SystemParam)]
+pub struct OperatingDay<'w> {
+    clock: Res<'w, Clock>,
+    economics: Res<'w, Economics>,
+    fees: Res<'w, PoolFees>,
+    strategy: Res<'w, Strategy>,
+    counts: Res<'w, PopulationCounts>,
+    markets: Res<'w, Markets>,
+    regions: ResMut<'w, Regions>,
+    table: ResMut<'w, HashTable>,
+    margins: ResMut<'w, DailyMargins>,
+    ledger: ResMut<'w, Ledger>,
+}
+
 /// One site's fleets for the day: see [`operate_fleets`].
-#[allow(clippy::too_many_arguments)]
 #[inline]
 fn operate_site(
     site: &mut Site,
@@ -168,7 +196,7 @@ fn project_income(
     regions: &Regions,
     day: u32,
 ) -> (f64, f64) {
-    let spec = ai.spec();
+    let spec = ai.params();
     let (mut lease, mut gpu) = (0.0, 0.0);
     for p in site.projects.iter().filter(|p| !p.converting(day)) {
         match p.kind {
@@ -204,8 +232,8 @@ pub fn settle_accounts(
     margins: Res<DailyMargins>,
     mut miners: Query<&mut Miner>,
 ) {
-    let daily_interest = strategy.spec.interest_rate_per_year / DAYS_PER_YEAR;
-    let credit = strategy.spec.credit_line_usd_per_mw;
+    let daily_interest = strategy.interest_rate_per_year / DAYS_PER_YEAR;
+    let credit = strategy.credit_line_usd_per_mw;
     for mut miner in &mut miners {
         if miner.exited {
             continue;

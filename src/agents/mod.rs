@@ -1,11 +1,16 @@
-//! The agents: miners (firms), their sites and fleets, and the pools they
-//! mine with, as ECS components; and the decisions they take, as systems.
+//! The agents: miners (firms) and their sites and fleets as ECS
+//! components, what they believe and how they decide. Every decision is
+//! made here and nowhere else: the daily operating systems in
+//! [`decisions`], the epoch's strategic review in [`review`] (which values
+//! options with [`valuation`]), and the count of every site into the
+//! hashrate tally in [`tally`]. The agents read and write the world's
+//! [`crate::state`]; they know nothing of the measures or of the scenario
+//! file (the simulation builds them from it).
 //!
 //! A miner owns sites ([`Site::miner`]); a site holds its fleets, one per
 //! ASIC generation ([`Site::fleets`]), so the daily systems read a site and
 //! its machines together without looking anything up. Components are plain
-//! data; behaviour lives in [`decisions`]. [`population`] builds them from
-//! a scenario.
+//! data.
 //!
 //! ```
 //! use hashflight::agents::breakeven_hashprice_usd_per_ph_day;
@@ -16,11 +21,21 @@
 use bevy_ecs::prelude::*;
 
 pub mod decisions;
-pub mod population;
 pub mod review;
+pub mod tally;
 pub mod valuation;
 
-pub use crate::scenario::schema::Belief;
+/// How a miner forecasts hashprice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Belief {
+    /// Today's hashprice forever.
+    Myopic,
+    /// A moving average of hashprice over `strategy.memory_days`, forever.
+    Adaptive,
+    /// The moving average, scaled by the block reward at each future date:
+    /// it sees the halvings coming (and `strategy.difficulty_growth_per_year`).
+    HalvingAware,
+}
 
 /// A mining firm.
 #[derive(Component, Clone, Debug)]
@@ -114,7 +129,7 @@ pub struct Site {
     pub power_mw: f64,
     /// All-in power price, USD/MWh.
     pub power_price_usd_per_mwh: f64,
-    /// Index into [`Regions`].
+    /// Index into [`crate::state::Regions`].
     pub region: u16,
     /// Whether it could host AI/HPC tenants.
     pub ai_eligible: bool,
@@ -238,96 +253,6 @@ impl Fleet {
     }
 }
 
-/// A mining pool.
-#[derive(Component, Clone, Debug)]
-pub struct Pool {
-    /// Index in the scenario's pool list.
-    pub index: u16,
-    /// Fee kept from miners' revenue, percent.
-    pub fee_pct: f64,
-}
-
-/// Region names, indexed by [`Site::region`], whether each may mine, and
-/// what its power costs relative to each site's own price.
-#[derive(Resource, Clone, Debug, Default)]
-pub struct Regions {
-    /// Names in order of first appearance.
-    pub names: Vec<String>,
-    /// `false` while an event holds the region offline.
-    pub online: Vec<bool>,
-    /// Drift per year of the region's power prices.
-    pub drift_per_year: Vec<f64>,
-    /// Product of the tariff steps so far.
-    pub tariff: Vec<f64>,
-    /// Today's factor on every site's price: drift × tariffs × AI pressure.
-    pub price_factor: Vec<f64>,
-    /// AI load (leased and GPU cloud) in the region, MW.
-    pub ai_mw: Vec<f64>,
-}
-
-impl Regions {
-    /// The index of a region, adding it if new.
-    pub fn intern(&mut self, name: &str) -> u16 {
-        match self.names.iter().position(|n| n == name) {
-            Some(i) => i as u16,
-            None => {
-                self.names.push(name.to_string());
-                self.online.push(true);
-                self.drift_per_year.push(0.0);
-                self.tariff.push(1.0);
-                self.price_factor.push(1.0);
-                self.ai_mw.push(0.0);
-                (self.names.len() - 1) as u16
-            }
-        }
-    }
-}
-
-/// Money and decisions over a period (a day, an epoch, the run).
-#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Flows {
-    /// Mining revenue after pool fees, USD.
-    pub revenue_mining_usd: f64,
-    /// Lease income (net operating income), USD.
-    pub revenue_ai_lease_usd: f64,
-    /// GPU-cloud income after opex and power, USD.
-    pub revenue_gpu_cloud_usd: f64,
-    /// Sites sold to AI buyers, USD.
-    pub site_sales_usd: f64,
-    /// ASICs bought, USD.
-    pub asic_capex_usd: f64,
-    /// AI conversions paid for (conversion and GPUs), USD.
-    pub ai_capex_usd: f64,
-    /// Conversions started (lease or GPU cloud).
-    pub conversions_started: u64,
-    /// Conversions abandoned (after an AI shock).
-    pub conversions_abandoned: u64,
-    /// Sites sold to AI buyers (by choice or at auction).
-    pub sites_sold: u64,
-    /// Miners gone bankrupt.
-    pub miners_exited: u64,
-}
-
-/// [`Flows`] of the current day, the current epoch and the whole run.
-#[derive(Resource, Clone, Debug, Default)]
-pub struct Ledger {
-    /// Today so far.
-    pub day: Flows,
-    /// The current epoch so far.
-    pub epoch: Flows,
-    /// The run so far.
-    pub run: Flows,
-}
-
-impl Ledger {
-    /// Records the same flow in every period.
-    pub fn add(&mut self, f: impl Fn(&mut Flows)) {
-        f(&mut self.day);
-        f(&mut self.epoch);
-        f(&mut self.run);
-    }
-}
-
 /// Each miner's income today, USD, by miner id: the mining margin
 /// (revenue after pool fees less power and other opex) and AI income
 /// (lease NOI, GPU cloud net), booked by [`decisions::operate_fleets`] and
@@ -352,22 +277,36 @@ pub struct Order {
     pub efficiency_j_per_th: f64,
 }
 
-/// The scenario's settings for decisions, power and finance, as a resource.
-#[derive(Resource, Clone, Debug)]
+/// How miners decide and are financed, and what power costs beyond each
+/// site's price: the scenario's `strategy` and `power` sections as the
+/// decisions read them (the schema documents each field).
+#[derive(Resource, Clone, Debug, PartialEq)]
 pub struct Strategy {
-    /// Decisions and finance.
-    pub spec: crate::scenario::schema::StrategySpec,
-    /// Other cash opex, USD/MWh.
+    /// Memory of adaptive forecasts, days.
+    pub memory_days: f64,
+    /// Growth of difficulty that halving-aware miners expect, per year.
+    pub difficulty_growth_per_year: f64,
+    /// Share of capex (or of a sale price) a switch must beat carrying on by.
+    pub hysteresis_share: f64,
+    /// Whether miners buy new machines for free MW.
+    pub growth: bool,
+    /// Cash kept before buying machines, USD per MW owned.
+    pub cash_reserve_usd_per_mw: f64,
+    /// Interest on debt per year.
+    pub interest_rate_per_year: f64,
+    /// Share of an AI project's capex paid from cash.
+    pub ai_equity_share: f64,
+    /// Credit line, USD per MW owned.
+    pub credit_line_usd_per_mw: f64,
+    /// Days below the credit line before bankruptcy.
+    pub distress_days: u32,
+    /// Days curtailed before a fleet is retired.
+    pub retire_after_days: u32,
+    /// Cash opex other than electricity, USD/MWh.
     pub other_opex_usd_per_mwh: f64,
     /// Power-price pressure of AI load, per GW.
     pub ai_price_pressure_per_gw: f64,
-    /// Seed of the run, for per-site draws.
-    pub seed: u64,
 }
-
-/// Pool fees by pool index, for systems that price a fleet's output.
-#[derive(Resource, Clone, Debug, Default)]
-pub struct PoolFees(pub Vec<f64>);
 
 /// The hashprice at which a machine just pays for its power, USD per PH/s
 /// per day: 24 h × J/TH × USD/MWh / 1000.

@@ -100,57 +100,59 @@ pub struct MachineMarket {
     pub life_months: f64,
 }
 
+/// How one miner values mining on one site: the site's cost of power, the
+/// miner's pool fee, forecast and discount rate, and the machine market.
+#[derive(Clone, Copy, Debug)]
+pub struct MiningView<'a> {
+    /// Power and other opex, USD/MWh.
+    pub cost_usd_per_mwh: f64,
+    /// The pool's fee, a fraction.
+    pub pool_fee: f64,
+    /// Expected hashprice by month, USD/PH/day.
+    pub hashprice: &'a [f64],
+    /// Monthly discount factor.
+    pub discount_monthly: f64,
+    /// The machine market.
+    pub machines: &'a MachineMarket,
+}
+
 /// Present value of mining `mw` MW of a site for `months` months: machines
-/// of `efficiency_j_per_th` (None for idle MW) at `cost_usd_per_mwh`. As
-/// [`machines_value_usd`], it gives up early with +∞ once the value is sure
-/// to exceed `cap_usd` (pass ∞ for the value itself).
-#[allow(clippy::too_many_arguments)]
+/// of `efficiency_j_per_th` (None for idle MW). As [`machines_value_usd`],
+/// it gives up early with +∞ once the value is sure to exceed `cap_usd`
+/// (pass ∞ for the value itself).
 pub fn mining_value_usd(
+    v: &MiningView,
     mw: f64,
     efficiency_j_per_th: Option<f64>,
-    cost_usd_per_mwh: f64,
-    pool_fee: f64,
-    hashprice: &[f64],
     months: usize,
-    discount_monthly: f64,
-    machines: &MachineMarket,
     cap_usd: f64,
 ) -> f64 {
     // Machines on a site are half way through their life, on average.
-    let on_site = efficiency_j_per_th.map(|e| (e, machines.life_months / 2.0));
-    machines_value_usd(
-        mw,
-        on_site,
-        cost_usd_per_mwh,
-        pool_fee,
-        hashprice,
-        months,
-        discount_monthly,
-        machines,
-        cap_usd,
-    )
+    let on_site = efficiency_j_per_th.map(|e| (e, v.machines.life_months / 2.0));
+    machines_value_usd(v, mw, on_site, months, cap_usd)
 }
 
 /// Present value of `mw` MW of machines of efficiency `e` J/TH with
 /// `life_left` months to run (`on_site`; None for idle MW), then of the
-/// frontier net of its replacement capex, at `cost_usd_per_mwh`, over
-/// `months`. Each month counts its margin floored at zero, so the value
+/// frontier net of its replacement capex, as `v` sees it, over `months`. Each month counts its margin floored at zero, so the value
 /// only grows month by month: once it is sure to exceed `cap_usd` (by more
 /// than rounding could account for) the rest is skipped and the result is
 /// +∞ — the caller only needed to know that it is too much (a switch it
 /// would block cannot happen). Pass ∞ for the value itself.
-#[allow(clippy::too_many_arguments)]
 pub fn machines_value_usd(
+    v: &MiningView,
     mw: f64,
     on_site: Option<(f64, f64)>,
-    cost_usd_per_mwh: f64,
-    pool_fee: f64,
-    hashprice: &[f64],
     months: usize,
-    discount_monthly: f64,
-    machines: &MachineMarket,
     cap_usd: f64,
 ) -> f64 {
+    let MiningView {
+        cost_usd_per_mwh,
+        pool_fee,
+        hashprice,
+        discount_monthly,
+        machines,
+    } = *v;
     let (efficiency_j_per_th, life_left) = on_site.map_or((None, 0.0), |(e, l)| (Some(e), l));
     let c = HOURS_PER_DAY * cost_usd_per_mwh;
     // Per month the margin is h × a / e − c: `a` per PH/s for the machines
@@ -249,8 +251,8 @@ pub struct GpuTerms {
     pub opex_share: f64,
 }
 
-impl From<&crate::scenario::schema::GpuSpec> for GpuTerms {
-    fn from(g: &crate::scenario::schema::GpuSpec) -> Self {
+impl From<&crate::market::ai::GpuParams> for GpuTerms {
+    fn from(g: &crate::market::ai::GpuParams) -> Self {
         Self {
             gpus_per_critical_mw: g.gpus_per_critical_mw,
             utilisation: g.utilisation,
@@ -347,31 +349,18 @@ mod tests {
             life_months: 120.0,
         };
         // 34 J/TH at $45/MWh needs $36.7 of hashprice; at $30 it curtails.
-        let v = mining_value_usd(
-            10.0,
-            Some(34.0),
-            45.0,
-            0.0,
-            &[30.0; 12],
-            12,
-            1.0,
-            &machines,
-            f64::INFINITY,
-        );
+        let view = |hashprice| MiningView {
+            cost_usd_per_mwh: 45.0,
+            pool_fee: 0.0,
+            hashprice,
+            discount_monthly: 1.0,
+            machines: &machines,
+        };
+        let v = mining_value_usd(&view(&[30.0; 12]), 10.0, Some(34.0), 12, f64::INFINITY);
         assert_eq!(v, 0.0);
         // At $40: (40·1000/34 − 1080) a day for 12 months, undiscounted.
-        let v = mining_value_usd(
-            10.0,
-            Some(34.0),
-            45.0,
-            0.0,
-            &[40.0; 12],
-            12,
-            1.0,
-            &machines,
-            f64::INFINITY,
-        );
-        let expected = 10.0 * (40_000.0 / 34.0 - 1080.0) * DAYS_PER_YEAR;
+        let v = mining_value_usd(&view(&[40.0; 12]), 10.0, Some(34.0), 12, f64::INFINITY);
+        let expected = 10.0 * (40_000.0 / 34.0 - 1080.0) * crate::units::DAYS_PER_YEAR;
         assert!((v - expected).abs() < 1e-6 * expected, "{v} vs {expected}");
     }
 
@@ -383,19 +372,14 @@ mod tests {
             usd_per_th_per_hashprice: 0.3,
             life_months: 60.0,
         };
-        let value = |cap| {
-            mining_value_usd(
-                10.0,
-                Some(20.0),
-                45.0,
-                0.02,
-                &[45.0; 120],
-                120,
-                0.99,
-                &machines,
-                cap,
-            )
+        let view = MiningView {
+            cost_usd_per_mwh: 45.0,
+            pool_fee: 0.02,
+            hashprice: &[45.0; 120],
+            discount_monthly: 0.99,
+            machines: &machines,
         };
+        let value = |cap| mining_value_usd(&view, 10.0, Some(20.0), 120, cap);
         let full = value(f64::INFINITY);
         assert!(full > 0.0);
         assert_eq!(value(full), full, "not above the cap: the exact value");

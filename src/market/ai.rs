@@ -10,7 +10,7 @@
 //! use hashflight::market::ai::AiMarket;
 //! use hashflight::scenario::Scenario;
 //! let s = Scenario::load("baseline", &[]).unwrap();
-//! let mut m = AiMarket::new(&s.spec().ai);
+//! let mut m = AiMarket::new(s.market().ai.clone());
 //! m.update(0, 0.0);
 //! assert_eq!(m.lease_usd_per_kw_month(), 150.0);
 //! // Once miners supply all the demand, rates fall to half.
@@ -18,13 +18,67 @@
 //! assert_eq!(m.lease_usd_per_kw_month(), 75.0);
 //! ```
 
-use crate::scenario::schema::AiSpec;
 use crate::units::DAYS_PER_YEAR;
+
+/// The AI market's parameters (the scenario's `ai` section documents
+/// each).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AiParams {
+    /// Whether miners may convert or sell sites to AI at all.
+    pub enabled: bool,
+    /// Critical IT MW per gross MW of a converted site.
+    pub critical_it_share: f64,
+    /// Tenant demand for miners' sites on day 0, critical MW.
+    pub tenant_demand_mw: f64,
+    /// Growth of tenant demand, critical MW per year.
+    pub demand_growth_mw_per_year: f64,
+    /// Lease rate on day 0, USD per critical kW per month.
+    pub lease_usd_per_kw_month: f64,
+    /// Trend of the lease rate per year.
+    pub lease_growth_per_year: f64,
+    /// Exponent of the lease rate's response to unmet demand.
+    pub lease_elasticity: f64,
+    /// Net operating income over lease revenue.
+    pub noi_margin: f64,
+    /// Conversion capex, USD per critical MW (excluding GPUs).
+    pub conversion_capex_usd_per_critical_mw: f64,
+    /// Days from the decision to the first rent.
+    pub lead_time_days: u32,
+    /// Lease term, years.
+    pub lease_term_years: f64,
+    /// Most gross MW converted per site per review.
+    pub stage_mw: f64,
+    /// An AI buyer's offer for an eligible site, USD per W.
+    pub sale_usd_per_w: f64,
+    /// The own-GPU-cloud option.
+    pub gpu: GpuParams,
+}
+
+/// The own-GPU-cloud option's parameters (the scenario's `ai.gpu`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GpuParams {
+    /// Whether miners consider it.
+    pub enabled: bool,
+    /// Rental price on day 0, USD per GPU-hour.
+    pub usd_per_hour: f64,
+    /// Drift of the rental price per year.
+    pub drift_per_year: f64,
+    /// GPUs per critical MW.
+    pub gpus_per_critical_mw: f64,
+    /// Share of GPU-hours rented.
+    pub utilisation: f64,
+    /// GPU capex, USD per critical MW (on top of conversion).
+    pub capex_usd_per_critical_mw: f64,
+    /// Operating cost other than power, share of revenue.
+    pub opex_share: f64,
+    /// Contract term, years.
+    pub term_years: f64,
+}
 
 /// The AI market of a run.
 #[derive(Clone, Debug)]
 pub struct AiMarket {
-    spec: AiSpec,
+    spec: AiParams,
     demand_factor: f64,
     lease_factor: f64,
     gpu_factor: f64,
@@ -36,9 +90,8 @@ pub struct AiMarket {
 
 impl AiMarket {
     /// The market on day 0 (call [`AiMarket::update`] before reading it).
-    pub fn new(spec: &AiSpec) -> Self {
+    pub fn new(spec: AiParams) -> Self {
         Self {
-            spec: spec.clone(),
             demand_factor: 1.0,
             lease_factor: 1.0,
             gpu_factor: 1.0,
@@ -46,17 +99,13 @@ impl AiMarket {
             unmet_mw: spec.tenant_demand_mw,
             lease: spec.lease_usd_per_kw_month,
             gpu: spec.gpu.usd_per_hour,
+            spec,
         }
     }
 
-    /// The scenario's AI settings.
-    pub fn spec(&self) -> &AiSpec {
+    /// Its parameters.
+    pub fn params(&self) -> &AiParams {
         &self.spec
-    }
-
-    /// Whether miners may pivot to AI at all.
-    pub fn enabled(&self) -> bool {
-        self.spec.enabled
     }
 
     /// Moves the market to `day`, with `filled_mw` critical MW already
@@ -127,10 +176,39 @@ impl AiMarket {
 mod tests {
     use super::*;
 
+    /// The shipped baseline's AI market (scenarios/baseline.ron).
+    fn baseline_like() -> AiParams {
+        AiParams {
+            enabled: true,
+            critical_it_share: 0.75,
+            tenant_demand_mw: 1000.0,
+            demand_growth_mw_per_year: 800.0,
+            lease_usd_per_kw_month: 150.0,
+            lease_growth_per_year: 0.03,
+            lease_elasticity: 0.5,
+            noi_margin: 0.85,
+            conversion_capex_usd_per_critical_mw: 9e6,
+            lead_time_days: 450,
+            lease_term_years: 12.0,
+            stage_mw: 200.0,
+            sale_usd_per_w: 0.8,
+            gpu: GpuParams {
+                enabled: true,
+                usd_per_hour: 2.0,
+                drift_per_year: -0.15,
+                gpus_per_critical_mw: 800.0,
+                utilisation: 0.75,
+                capex_usd_per_critical_mw: 29e6,
+                opex_share: 0.15,
+                term_years: 5.0,
+            },
+        }
+    }
+
     #[test]
     fn demand_grows_and_shocks_cut_it() {
-        let spec = crate::scenario::shipped::baseline().ai.clone();
-        let mut m = AiMarket::new(&spec);
+        let spec = baseline_like();
+        let mut m = AiMarket::new(spec.clone());
         m.update(365 * 4 + 1, 0.0);
         let grown = spec.tenant_demand_mw + 4.0 * spec.demand_growth_mw_per_year;
         assert!((m.tenant_demand_mw() - grown).abs() < 1.0);

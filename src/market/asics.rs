@@ -5,7 +5,7 @@
 //! use hashflight::market::asics::AsicMarket;
 //! use hashflight::scenario::Scenario;
 //! let s = Scenario::load("baseline", &[]).unwrap();
-//! let m = AsicMarket::new(&s.spec().asics);
+//! let m = AsicMarket::new(s.market().asics.clone());
 //! // At half the reference hashprice, machines cost half as much.
 //! assert!((m.usd_per_th(39.8 / 2.0) - 25.7 / 2.0).abs() < 1e-9);
 //! assert!((m.frontier_j_per_th(365.25) - 13.5 * 0.9).abs() < 1e-9);
@@ -14,23 +14,40 @@
 //! assert!((m.generation_j_per_th(400) - 13.5 * 0.9).abs() < 1e-9);
 //! ```
 
-use crate::scenario::schema::AsicSpec;
 use crate::units::DAYS_PER_YEAR;
+
+/// The ASIC market's parameters (the scenario's `asics` section documents
+/// each).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AsicParams {
+    /// Price of frontier machines at the reference hashprice, USD/TH.
+    pub usd_per_th: f64,
+    /// The hashprice at which `usd_per_th` holds, USD/PH/day.
+    pub reference_hashprice_usd_per_ph_day: f64,
+    /// Efficiency of the newest machines on day 0, J/TH.
+    pub frontier_j_per_th: f64,
+    /// Fall of the frontier's J/TH per year.
+    pub frontier_decline_per_year: f64,
+    /// Days from order to hashing.
+    pub delivery_days: u32,
+    /// Years a machine is expected to earn.
+    pub life_years: f64,
+}
 
 /// The ASIC market of a run.
 #[derive(Clone, Debug)]
 pub struct AsicMarket {
-    spec: AsicSpec,
+    spec: AsicParams,
 }
 
 impl AsicMarket {
     /// The market of a scenario.
-    pub fn new(spec: &AsicSpec) -> Self {
-        Self { spec: spec.clone() }
+    pub fn new(spec: AsicParams) -> Self {
+        Self { spec }
     }
 
-    /// The scenario's ASIC settings.
-    pub fn spec(&self) -> &AsicSpec {
+    /// Its parameters.
+    pub fn params(&self) -> &AsicParams {
         &self.spec
     }
 

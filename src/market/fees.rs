@@ -10,8 +10,8 @@
 //!
 //! ```
 //! use hashflight::market::fees::FeeMarket;
-//! use hashflight::scenario::schema::MempoolSpec;
-//! let spec = MempoolSpec {
+//! use hashflight::market::fees::MempoolParams;
+//! let spec = MempoolParams {
 //!     demand_vbytes_per_s: 1000.0, demand_growth_per_year: 0.0,
 //!     fee_rate_median_sat_per_vb: 2.0, fee_rate_sigma: 0.0,
 //!     block_vbytes: 1e6, max_vbytes: 1e8,
@@ -24,9 +24,33 @@
 //! assert!((m.backlog_vbytes() - 200_000.0).abs() < 1e-6);
 //! ```
 
-use crate::scenario::schema::MempoolSpec;
-use crate::units::DAYS_PER_YEAR;
-use crate::units::SECONDS_PER_DAY;
+use crate::units::{DAYS_PER_YEAR, SECONDS_PER_DAY};
+
+/// A mempool's parameters (the scenario's `fees.mempool` documents each).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MempoolParams {
+    /// Transactions arriving, vbytes per second.
+    pub demand_vbytes_per_s: f64,
+    /// Growth of that demand per year.
+    pub demand_growth_per_year: f64,
+    /// Median fee rate offered, sat/vB.
+    pub fee_rate_median_sat_per_vb: f64,
+    /// Log-normal σ of the fee rate.
+    pub fee_rate_sigma: f64,
+    /// Block capacity, vbytes.
+    pub block_vbytes: f64,
+    /// Mempool size cap, vbytes.
+    pub max_vbytes: f64,
+}
+
+/// How blocks are paid fees.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FeeParams {
+    /// The same fees on every block, BTC.
+    Fixed(f64),
+    /// A mempool.
+    Mempool(MempoolParams),
+}
 
 /// Number of fee-rate buckets.
 pub const BUCKETS: usize = 18;
@@ -53,7 +77,7 @@ pub enum FeeMarket {
 /// Waiting transactions by fee rate, and the demand filling them.
 #[derive(Clone, Debug)]
 pub struct Mempool {
-    spec: MempoolSpec,
+    spec: MempoolParams,
     /// Mean fee rate of each bucket's arrivals, sat/vB (ascending).
     rate: [f64; BUCKETS],
     /// Share of arriving vbytes in each bucket.
@@ -85,9 +109,17 @@ impl FeeMarket {
         Self::Fixed { per_block_btc }
     }
 
+    /// The market its parameters describe.
+    pub fn new(params: &FeeParams) -> Self {
+        match params {
+            FeeParams::Fixed(per_block_btc) => Self::fixed(*per_block_btc),
+            FeeParams::Mempool(m) => Self::mempool(m),
+        }
+    }
+
     /// A mempool, warmed up by a day of blocks at 600 s so that it starts
     /// in its steady state.
-    pub fn mempool(spec: &MempoolSpec) -> Self {
+    pub fn mempool(spec: &MempoolParams) -> Self {
         let mut m = Mempool {
             spec: spec.clone(),
             rate: [0.0; BUCKETS],
@@ -273,8 +305,8 @@ impl Mempool {
 mod tests {
     use super::*;
 
-    fn spec(demand: f64, sigma: f64) -> MempoolSpec {
-        MempoolSpec {
+    fn spec(demand: f64, sigma: f64) -> MempoolParams {
+        MempoolParams {
             demand_vbytes_per_s: demand,
             demand_growth_per_year: 0.0,
             fee_rate_median_sat_per_vb: 2.0,

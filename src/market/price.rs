@@ -7,40 +7,64 @@ use std::sync::Arc;
 use rand::RngExt;
 use rand_distr::StandardNormal;
 
-use crate::scenario::schema::PriceModel;
+use serde::{Deserialize, Serialize};
+
 use crate::units::DAYS_PER_YEAR;
+
+/// A daily price process (the scenario's `btc_price.model`, with a path's
+/// prices read).
+#[derive(Clone, Debug, PartialEq)]
+pub enum PriceProcess {
+    /// The price never moves (except by shocks).
+    Constant,
+    /// Geometric Brownian motion.
+    Gbm {
+        /// Expected log-return per year.
+        drift_per_year: f64,
+        /// Annualised volatility.
+        volatility_per_year: f64,
+    },
+    /// GBM whose drift and volatility switch between regimes (at least
+    /// one).
+    RegimeSwitching {
+        /// The regimes, in the order they follow each other.
+        regimes: Vec<Regime>,
+    },
+    /// One price per day of the run (at least one).
+    Path(Arc<Vec<f64>>),
+}
+
+/// One regime of a regime-switching price.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regime {
+    /// Expected log-return per year.
+    pub drift_per_year: f64,
+    /// Annualised volatility.
+    pub volatility_per_year: f64,
+    /// Mean length of the regime, days.
+    pub mean_days: f64,
+}
 
 /// The BTC price process of a run.
 #[derive(Clone, Debug)]
 pub struct BtcPrice {
     usd: f64,
-    model: PriceModel,
+    model: PriceProcess,
     /// (day, factor), sorted by day.
     shocks: Vec<(u32, f64)>,
     /// Product of the shocks so far (a path's prices are scaled by it).
     shock_factor: f64,
     /// The regime of a regime-switching model.
     regime: usize,
-    /// The daily prices of a path model.
-    path: Option<Arc<Vec<f64>>>,
 }
 
 impl BtcPrice {
-    /// A price starting at `initial_usd` (or the path's first day).
-    pub fn new(initial_usd: f64, model: PriceModel, shocks: Vec<(u32, f64)>) -> Self {
-        Self::with_path(initial_usd, model, shocks, None)
-    }
-
-    /// A price following `path` (one price per day) under a `Path` model.
-    pub fn with_path(
-        initial_usd: f64,
-        model: PriceModel,
-        mut shocks: Vec<(u32, f64)>,
-        path: Option<Arc<Vec<f64>>>,
-    ) -> Self {
+    /// A price starting at `initial_usd` (or a path's first day).
+    pub fn new(initial_usd: f64, model: PriceProcess, mut shocks: Vec<(u32, f64)>) -> Self {
         shocks.sort_by_key(|s| s.0);
-        let usd = match (&model, &path) {
-            (PriceModel::Path { .. }, Some(p)) => p[0],
+        let usd = match &model {
+            PriceProcess::Path(p) => p.first().copied().unwrap_or(initial_usd),
             _ => initial_usd,
         };
         let mut p = Self {
@@ -49,7 +73,6 @@ impl BtcPrice {
             shocks,
             shock_factor: 1.0,
             regime: 0,
-            path,
         };
         p.apply_shocks(0);
         p
@@ -68,12 +91,12 @@ impl BtcPrice {
     /// Moves the price to the start of `day` (called for day 1, 2, …).
     pub fn step(&mut self, day: u32, rng: &mut impl rand::Rng) {
         let (mu, sigma) = match &self.model {
-            PriceModel::Constant => (0.0, 0.0),
-            PriceModel::Gbm {
+            PriceProcess::Constant => (0.0, 0.0),
+            PriceProcess::Gbm {
                 drift_per_year,
                 volatility_per_year,
             } => (*drift_per_year, *volatility_per_year),
-            PriceModel::RegimeSwitching { regimes } => {
+            PriceProcess::RegimeSwitching { regimes } => {
                 // The regime of the day that starts: the previous one ends
                 // with probability 1/mean_days.
                 let u: f64 = rng.random();
@@ -83,9 +106,11 @@ impl BtcPrice {
                 let r = &regimes[self.regime];
                 (r.drift_per_year, r.volatility_per_year)
             }
-            PriceModel::Path { .. } => {
-                let path = self.path.as_ref().expect("a path model has its prices");
-                self.usd = path[(day as usize).min(path.len() - 1)] * self.shock_factor;
+            PriceProcess::Path(path) => {
+                // Past the path's end the last price holds.
+                if let Some(&usd) = path.get(day as usize).or(path.last()) {
+                    self.usd = usd * self.shock_factor;
+                }
                 self.apply_shocks(day);
                 return;
             }
@@ -109,11 +134,18 @@ impl BtcPrice {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::schema::Regime;
+    use rand::SeedableRng;
+
+    /// A random stream as the run's are made (`state::rng::stream`).
+    fn stream(seed: u64, stream: u64) -> rand_chacha::ChaCha8Rng {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(stream);
+        rng
+    }
 
     #[test]
     fn regimes_alternate_with_their_mean_lengths() {
-        let model = PriceModel::RegimeSwitching {
+        let model = PriceProcess::RegimeSwitching {
             regimes: vec![
                 Regime {
                     drift_per_year: 1.0,
@@ -128,7 +160,7 @@ mod tests {
             ],
         };
         let mut p = BtcPrice::new(100.0, model, vec![]);
-        let mut rng = crate::sim::rng::stream(3, 2);
+        let mut rng = stream(3, 2);
         let (mut in_first, mut switches, mut last) = (0u32, 0u32, 0);
         let days = 200_000;
         for d in 1..=days {
@@ -155,11 +187,8 @@ mod tests {
     #[test]
     fn a_path_is_followed_and_shocks_scale_it() {
         let path = Arc::new(vec![10.0, 20.0, 30.0, 40.0]);
-        let model = PriceModel::Path {
-            csv: "p.csv".into(),
-        };
-        let mut p = BtcPrice::with_path(1.0, model, vec![(2, 0.5)], Some(path));
-        let mut rng = crate::sim::rng::stream(1, 2);
+        let mut p = BtcPrice::new(1.0, PriceProcess::Path(path), vec![(2, 0.5)]);
+        let mut rng = stream(1, 2);
         assert_eq!(p.usd(), 10.0);
         let mut seen = vec![];
         for d in 1..4 {
@@ -172,12 +201,12 @@ mod tests {
     #[test]
     fn gbm_has_the_stated_log_drift_and_volatility() {
         let (mu, sigma) = (0.2, 0.6);
-        let mut rng = crate::sim::rng::stream(7, 1);
+        let mut rng = stream(7, 1);
         let years = 2000.0;
         let days = (years * DAYS_PER_YEAR) as u32;
         let mut p = BtcPrice::new(
             1.0,
-            PriceModel::Gbm {
+            PriceProcess::Gbm {
                 drift_per_year: mu,
                 volatility_per_year: sigma,
             },

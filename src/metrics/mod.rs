@@ -1,35 +1,24 @@
 //! What a run measures: one row per difficulty epoch ([`EpochRow`]), one per
-//! day ([`DayRow`]), and the run's [`Summary`]. Rows go to a
-//! [`RecordSink`] as the run goes, so memory does not grow with its length.
-//!
-//! ```
-//! use hashflight::metrics::hashprice_usd_per_ph_day;
-//! // End of 2025: BTC $91k, 3.125 BTC + ~0.025 BTC fees, difficulty 148.26 T.
-//! let hp = hashprice_usd_per_ph_day(91_000.0, 3.15, 148.258e12);
-//! assert!((hp - 38.9).abs() < 0.1);
-//! ```
+//! day ([`DayRow`]), and the run's [`Summary`]. The measuring systems in
+//! [`record`] push rows as the run goes; the simulation's driver hands them
+//! to a [`RecordSink`] after each schedule, so memory does not grow with
+//! the run's length. The formulas are in [`concentration`] (HHI, Gini,
+//! Nakamoto, entropy), [`security`] (double-spend odds, attack cost) and
+//! [`stats`] (spreads over seeds). The measures read the world's
+//! [`crate::state`] and nothing of the agents.
 
 use serde::{Deserialize, Serialize};
 
-use crate::units::SECONDS_PER_DAY;
+use crate::state::Flows;
+pub use crate::state::economy::hashprice_usd_per_ph_day;
 
 pub mod concentration;
+pub mod record;
 pub mod security;
 pub mod stats;
 
 /// Days behind the summary's end-of-run hashrate mean.
 pub const TAIL_DAYS: usize = 90;
-
-/// Hashprice, USD per PH/s per day: what one PH/s earns in a day at this
-/// price, reward per block and difficulty:
-/// price · reward · 86400 · 10^15 / (difficulty · 2^32).
-pub fn hashprice_usd_per_ph_day(
-    btc_price_usd: f64,
-    reward_per_block_btc: f64,
-    difficulty: f64,
-) -> f64 {
-    btc_price_usd * reward_per_block_btc * SECONDS_PER_DAY * 1e15 / (difficulty * 4_294_967_296.0)
-}
 
 /// One difficulty epoch (2016 blocks; the last row of a run may be partial).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -188,7 +177,7 @@ pub struct Pivot {
     pub tenant_unmet_mw: f64,
     /// Money and decisions over the period.
     #[serde(flatten)]
-    pub flows: crate::agents::Flows,
+    pub flows: Flows,
 }
 
 /// A pool on a day (`pools.csv`).
@@ -327,7 +316,7 @@ pub struct Summary {
     pub idle_mw_end: f64,
     /// Money and decisions over the whole run.
     #[serde(flatten)]
-    pub flows: crate::agents::Flows,
+    pub flows: Flows,
     /// Mean hashrate over the last 90 days of the same seed run without
     /// the AI option, EH/s (only with `--counterfactual`).
     pub hashrate_last_90_days_no_ai_ehs: Option<f64>,
@@ -412,7 +401,7 @@ impl Summary {
 }
 
 /// Where a run's rows go as they are produced.
-pub trait RecordSink: std::any::Any + Send + Sync {
+pub trait RecordSink {
     /// Receives a finished epoch.
     fn epoch(&mut self, row: &EpochRow) -> std::io::Result<()>;
     /// Receives a finished day.

@@ -60,6 +60,32 @@ pub fn selfish_mining_threshold(gamma: f64) -> f64 {
     (1.0 - gamma) / (3.0 - 2.0 * gamma)
 }
 
+/// How a run measures security and concentration (the scenario's
+/// `security` section documents each field).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityParams {
+    /// Share (percent) a coalition must exceed in the Nakamoto coefficient.
+    pub nakamoto_threshold_pct: f64,
+    /// Days of blocks behind the daily block-share measures.
+    pub block_window_days: u32,
+    /// Share of the network's hashrate a majority attacker holds.
+    pub attack_share: f64,
+    /// Share of the network's hashrate that can be rented.
+    pub rentable_share: f64,
+    /// Rent over the hashprice, percent.
+    pub rent_premium_pct: f64,
+    /// Price of new ASICs, USD/TH.
+    pub asic_usd_per_th: f64,
+    /// Efficiency of the newest ASICs, J/TH.
+    pub frontier_efficiency_j_per_th: f64,
+    /// The attacker's power price, USD/MWh.
+    pub attacker_power_usd_per_mwh: f64,
+    /// Share γ of honest miners that build on a selfish miner's block.
+    pub selfish_mining_gamma: f64,
+    /// Double-spend probability a merchant accepts.
+    pub max_double_spend_p: f64,
+}
+
 /// What it costs to hold `attack_share` of the network's hashrate.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AttackCost {

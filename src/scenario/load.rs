@@ -23,7 +23,7 @@ use ron::ser::PrettyConfig;
 
 use super::error::{Problem, ScenarioError};
 use super::schema::{PriceModel, ScenarioFile};
-use super::{Scenario, locate, shipped, validate};
+use super::{Scenario, locate, resolve, shipped, validate};
 
 /// The RON dialect of scenario files: `Some` may be left out.
 pub fn ron_options() -> ron::Options {
@@ -178,15 +178,18 @@ impl Scenario {
     ) -> Result<Self, ScenarioError> {
         let parsed = parse_str(src, origin)?;
         let file = apply_overrides(parsed, overrides)?;
-        let mut scenario = validate::validate(file).map_err(|problems| {
+        let invalid = |problems: Vec<(String, String)>| {
             ScenarioError::Invalid(
                 problems
                     .into_iter()
                     .map(|(field, message)| locate_problem(src, origin, overrides, field, message))
                     .collect(),
             )
-        })?;
-        if let PriceModel::Path { csv } = &scenario.spec.btc_price.model {
+        };
+        let mut spec = validate::validate(file).map_err(invalid)?;
+        let (start, days) = (spec.chain.start_time_unix_s, spec.duration_days);
+        let mut absolute = None;
+        let process = resolve::price_process(&spec.btc_price.model, |csv| {
             // Relative to the scenario file's directory (or the working
             // directory for text without a file); the resolved scenario
             // names the file absolutely so that it re-runs from anywhere.
@@ -198,22 +201,23 @@ impl Scenario {
                 _ => Path::new(csv).to_path_buf(),
             };
             let path = std::path::absolute(&path).unwrap_or(path);
-            let spec = &scenario.spec;
-            let prices = read_price_path(&path, spec.chain.start_time_unix_s, spec.duration_days)
-                .map_err(|(position, message)| {
+            let prices = read_price_path(&path, start, days).map_err(|(position, message)| {
                 ScenarioError::Invalid(vec![Problem {
                     origin: path.display().to_string(),
                     position,
                     field: "btc_price.model.csv".into(),
                     message,
                 }])
-            })?;
-            scenario.spec.btc_price.model = PriceModel::Path {
-                csv: path.display().to_string(),
-            };
-            scenario.price_path = Some(std::sync::Arc::new(prices));
+            });
+            absolute = Some(path.display().to_string());
+            prices
+        })?;
+        if let Some(csv) = absolute {
+            spec.btc_price.model = PriceModel::Path { csv };
         }
-        Ok(scenario)
+        let resolved =
+            resolve::Resolved::new(&spec, process).map_err(|problem| invalid(vec![problem]))?;
+        Ok(Scenario { spec, resolved })
     }
 
     /// Loads a scenario file.

@@ -14,6 +14,7 @@
 pub mod error;
 pub mod load;
 pub mod locate;
+pub mod resolve;
 pub mod schema;
 pub mod shipped;
 pub mod validate;
@@ -23,36 +24,30 @@ pub use load::Override;
 pub use schema::ScenarioFile;
 
 /// A validated scenario: every bound holds and every name it refers to
-/// exists. Built only by [`Scenario::from_str`], [`Scenario::load`] and
-/// friends.
+/// exists. It carries the file as written (every field stated, for
+/// `scenario.ron`) and its [`resolve::Resolved`] form, which the simulation
+/// builds from. Built only by [`Scenario::from_str`], [`Scenario::load`]
+/// and friends.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
     spec: ScenarioFile,
-    /// The daily BTC price of a `Path` price model, one per day of the run.
-    price_path: Option<std::sync::Arc<Vec<f64>>>,
+    resolved: resolve::Resolved,
 }
 
 impl Scenario {
-    pub(crate) fn new_unchecked(spec: ScenarioFile) -> Self {
-        Self {
-            spec,
-            price_path: None,
-        }
-    }
-
-    /// The daily BTC prices read from the scenario's CSV path, if it has one.
-    pub fn price_path(&self) -> Option<&[f64]> {
-        self.price_path.as_deref().map(|v| v.as_slice())
-    }
-
-    /// The same, shared (runs of one scenario hold one copy).
-    pub(crate) fn price_path_shared(&self) -> Option<std::sync::Arc<Vec<f64>>> {
-        self.price_path.clone()
-    }
-
-    /// The resolved scenario.
+    /// The scenario as a file: every field stated.
     pub fn spec(&self) -> &ScenarioFile {
         &self.spec
+    }
+
+    /// Its markets' parameters.
+    pub fn market(&self) -> &resolve::MarketParams {
+        &self.resolved.market
+    }
+
+    /// Everything the simulation builds from.
+    pub fn resolved(&self) -> &resolve::Resolved {
+        &self.resolved
     }
 
     /// The same scenario with another seed.
@@ -67,21 +62,13 @@ impl Scenario {
         let mut s = self.clone();
         s.spec.ai.enabled = false;
         s.spec.counterfactual = false;
+        s.resolved.market.ai.enabled = false;
         s
     }
 
     /// The fully resolved scenario as RON: running it reproduces the run.
     pub fn to_ron(&self) -> String {
         load::to_ron(&self.spec)
-    }
-
-    /// Index of a pool by name (names are validated to exist).
-    pub fn pool_index(&self, name: &str) -> usize {
-        self.spec
-            .pools
-            .iter()
-            .position(|p| p.name == name)
-            .expect("validated pool name")
     }
 }
 

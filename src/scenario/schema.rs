@@ -4,11 +4,15 @@
 //! that sets only `name` runs the baseline. Unknown fields are errors.
 //!
 //! Units are in the field names. These types are the raw, unchecked form;
-//! [`crate::scenario::Scenario`] is the validated one.
+//! [`crate::scenario::Scenario`] is the validated one, and
+//! [`crate::scenario::resolve`] turns its sections into the parameter types
+//! the market, the agents and the measures own.
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::agents::Belief;
 use crate::consensus::DifficultyAlgorithmKind;
+pub use crate::market::price::Regime;
 
 use super::shipped;
 
@@ -171,18 +175,6 @@ pub enum PriceModel {
         /// The CSV file.
         csv: String,
     },
-}
-
-/// One regime of a regime-switching price.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Regime {
-    /// Expected log-return per year.
-    pub drift_per_year: f64,
-    /// Annualised volatility.
-    pub volatility_per_year: f64,
-    /// Mean length of the regime, days.
-    pub mean_days: f64,
 }
 
 /// A one-off move of the price.
@@ -518,18 +510,6 @@ pub struct RegionPower {
     pub region: String,
     /// Drift of its prices per year.
     pub drift_per_year: f64,
-}
-
-/// How a miner forecasts hashprice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Belief {
-    /// Today's hashprice forever.
-    Myopic,
-    /// A moving average of hashprice over `strategy.memory_days`, forever.
-    Adaptive,
-    /// The moving average, scaled by the block reward at each future date:
-    /// it sees the halvings coming (and `strategy.difficulty_growth_per_year`).
-    HalvingAware,
 }
 
 /// A belief's share of the generated population.

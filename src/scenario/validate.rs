@@ -1,4 +1,4 @@
-//! Checks that turn a [`ScenarioFile`] into a [`Scenario`]: every bound,
+//! Checks that a [`ScenarioFile`] can become a [`super::Scenario`]: every bound,
 //! every cross-reference, every share that must sum to one. All problems
 //! are reported at once, each with the dotted path of its field.
 
@@ -8,7 +8,6 @@ use crate::consensus::DifficultyAlgorithmKind;
 use crate::consensus::bitcoin::{EPOCH_BLOCKS, pow_limit};
 use crate::consensus::compact::from_compact;
 
-use super::Scenario;
 use super::schema::*;
 
 /// Most miner agents a scenario may ask for (named plus generated).
@@ -91,7 +90,7 @@ pub fn is_directory_name(name: &str) -> bool {
 }
 
 /// Validates a scenario, or lists every problem as (field, message).
-pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
+pub fn validate(file: ScenarioFile) -> Result<ScenarioFile, Problems> {
     let mut c = Checker {
         problems: Vec::new(),
     };
@@ -714,7 +713,7 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Problems> {
     }
 
     if c.problems.is_empty() {
-        Ok(Scenario::new_unchecked(file))
+        Ok(file)
     } else {
         Err(c.problems)
     }

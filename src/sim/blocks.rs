@@ -7,31 +7,44 @@
 //! is exact because the exponential distribution is memoryless.
 
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
 use rand_distr::Exp1;
 
-use super::{BlockRng, Chain, Clock, DayStats, EpochStats, HashTable, Markets, MineOutcome};
 use crate::consensus::bitcoin::EPOCH_BLOCKS;
 use crate::consensus::subsidy::block_subsidy_sats;
+use crate::market::fees::FeeMarket;
+use crate::state::rng::BlockRng;
+use crate::state::{Chain, Clock, DayStats, EpochStats, HashTable, Markets};
+use crate::units::sats_to_btc;
 
-/// Mines until the day ends or an epoch completes; says which in
-/// [`MineOutcome`].
-#[allow(clippy::too_many_arguments)]
-pub fn mine_blocks(
-    mut chain: ResMut<Chain>,
-    table: Res<HashTable>,
-    clock: Res<Clock>,
-    mut rng: ResMut<BlockRng>,
-    mut markets: ResMut<Markets>,
-    mut epoch: ResMut<EpochStats>,
-    mut day: ResMut<DayStats>,
-    mut outcome: ResMut<MineOutcome>,
-) {
-    let chain = &mut *chain;
-    let rng = &mut rng.0;
+/// Why the block loop returned.
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MineOutcome {
+    /// The day is over.
+    #[default]
+    DayEnd,
+    /// The last block of an epoch was found.
+    EpochEnd,
+}
+
+/// Mines blocks with the pools' hashrate in `table` until `t_end_s` (the
+/// day's end) or until an epoch completes, and says which. Fees come from
+/// `fees`; the epoch's and the day's figures accumulate in `epoch` and
+/// `day`.
+#[inline]
+pub fn mine_until(
+    chain: &mut Chain,
+    table: &HashTable,
+    t_end_s: f64,
+    rng: &mut ChaCha8Rng,
+    fees: &mut FeeMarket,
+    epoch: &mut EpochStats,
+    day: &mut DayStats,
+) -> MineOutcome {
     let ths = table.total_ths;
     let hashes_per_s = ths * 1e12;
-    let t_end = clock.t_end_s;
     loop {
         let dt = if hashes_per_s > 0.0 {
             rng.sample::<f64, _>(Exp1) * chain.expected_hashes / hashes_per_s
@@ -39,12 +52,11 @@ pub fn mine_blocks(
             f64::INFINITY
         };
         let t = chain.time_s + dt;
-        if t >= t_end {
-            epoch.hash_ths_s += ths * (t_end - chain.time_s);
-            day.hash_ths_s += ths * (t_end - chain.time_s);
-            chain.time_s = t_end;
-            *outcome = MineOutcome::DayEnd;
-            return;
+        if t >= t_end_s {
+            epoch.hash_ths_s += ths * (t_end_s - chain.time_s);
+            day.hash_ths_s += ths * (t_end_s - chain.time_s);
+            chain.time_s = t_end_s;
+            return MineOutcome::DayEnd;
         }
         epoch.hash_ths_s += ths * dt;
         day.hash_ths_s += ths * dt;
@@ -55,12 +67,12 @@ pub fn mine_blocks(
         let height = chain.next_height;
         let winner = table.draw(rng.random::<f64>());
         let subsidy = block_subsidy_sats(height);
-        let fees = markets.fees.collect(interval);
-        epoch.add_block(t, interval, subsidy, fees, winner);
+        let block_fees = fees.collect(interval);
+        epoch.add_block(t, interval, subsidy, block_fees, winner);
         day.blocks += 1;
         day.pool_blocks[winner] += 1;
-        day.reward_btc += crate::units::sats_to_btc(subsidy) + fees;
-        day.fees_btc += fees;
+        day.reward_btc += sats_to_btc(subsidy) + block_fees;
+        day.fees_btc += block_fees;
         chain.blocks += 1;
 
         let header_time = chain.start_unix_s + t.floor() as i64;
@@ -70,8 +82,33 @@ pub fn mine_blocks(
             chain.set_bits(next_bits);
         }
         if height % EPOCH_BLOCKS == EPOCH_BLOCKS - 1 {
-            *outcome = MineOutcome::EpochEnd;
-            return;
+            return MineOutcome::EpochEnd;
         }
     }
+}
+
+/// What the block loop reads and writes.
+#[derive(SystemParam)]
+pub struct BlockWorld<'w> {
+    chain: ResMut<'w, Chain>,
+    table: Res<'w, HashTable>,
+    clock: Res<'w, Clock>,
+    rng: ResMut<'w, BlockRng>,
+    markets: ResMut<'w, Markets>,
+    epoch: ResMut<'w, EpochStats>,
+    day: ResMut<'w, DayStats>,
+    outcome: ResMut<'w, MineOutcome>,
+}
+
+/// The [`mine_until`] of the world's state, as a system.
+pub fn mine_blocks(mut w: BlockWorld) {
+    *w.outcome = mine_until(
+        &mut w.chain,
+        &w.table,
+        w.clock.t_end_s,
+        &mut w.rng.0,
+        &mut w.markets.fees,
+        &mut w.epoch,
+        &mut w.day,
+    );
 }

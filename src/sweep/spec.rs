@@ -400,7 +400,7 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
                     format!("points must be between 1 and {MAX_RUNS} / seeds"),
                 ));
             }
-            let mut rng = crate::sim::rng::stream(file.seed, 0x4c48_5300);
+            let mut rng = crate::state::rng::stream(file.seed, 0x4c48_5300);
             let columns: Vec<Vec<String>> = file
                 .axes
                 .iter()

@@ -1,50 +1,30 @@
-//! Builds the agents of a scenario: its pools, the miners it names, and the
-//! long tail generated from its distributions. Each generated miner draws
-//! from its own random stream, so adding miners never changes the others.
+//! Builds the agents of a scenario: the miners it names, and the long tail
+//! generated from its distributions. Each generated miner draws from its
+//! own random stream, so adding miners never changes the others.
 
 use bevy_ecs::prelude::*;
 use rand::RngExt;
-use rand::distr::weighted::WeightedIndex;
-use rand_distr::LogNormal;
 
-use super::{Fleet, Miner, Pool, PoolFees, Regions, Site};
+use crate::agents::{Belief, Fleet, Miner, Site};
 use crate::scenario::Scenario;
-use crate::sim::rng;
+use crate::state::rng;
+use crate::state::{PopulationCounts, Regions};
 use crate::units::THS_PER_EHS;
 
-/// How many agents a scenario put in the world.
-#[derive(Resource, Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct PopulationCounts {
-    /// Miners (firms).
-    pub miners: u32,
-    /// Sites.
-    pub sites: u32,
-    /// Fleets.
-    pub fleets: u32,
-}
-
-/// Spawns every pool and miner of the scenario into `world`.
+/// Spawns every miner of the scenario into `world`, with the regions they
+/// are in; returns how many miners there are.
 pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
     let spec = scenario.spec();
+    let resolved = scenario.resolved();
     let mut regions = Regions::default();
     let mut counts = PopulationCounts::default();
-
-    for (i, p) in spec.pools.iter().enumerate() {
-        world.spawn((
-            Pool {
-                index: i as u16,
-                fee_pct: p.fee_pct,
-            },
-            Name::new(p.name.clone()),
-        ));
-    }
-    world.insert_resource(PoolFees(spec.pools.iter().map(|p| p.fee_pct).collect()));
+    let mut sites = 0u32;
 
     let strategy = &spec.strategy;
-    for m in &spec.miners {
+    for (m, pool) in spec.miners.iter().zip(&resolved.miner_pools) {
         let owner = Miner::new(
             counts.miners,
-            scenario.pool_index(&m.pool) as u16,
+            pool.0,
             m.cash_usd,
             m.debt_usd,
             m.belief.unwrap_or(strategy.named_belief),
@@ -55,7 +35,7 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
         counts.miners += 1;
         for s in &m.sites {
             let mut site = Site::new(
-                counts.sites,
+                sites,
                 (miner, &owner),
                 s.power_mw,
                 s.power_price_usd_per_mwh,
@@ -67,45 +47,19 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
                     f.hashrate_ehs * THS_PER_EHS,
                     f.efficiency_j_per_th,
                 ));
-                counts.fleets += 1;
             }
             world.spawn(site);
-            counts.sites += 1;
+            sites += 1;
         }
     }
 
     let pop = &spec.population;
-    if pop.miners > 0 {
-        let class_dist =
-            WeightedIndex::new(pop.fleet_mix.iter().map(|f| f.share)).expect("validated shares");
-        let pool_dist =
-            WeightedIndex::new(pop.pools.iter().map(|p| p.share)).expect("validated shares");
-        let region_dist =
-            WeightedIndex::new(pop.regions.iter().map(|r| r.share)).expect("validated shares");
-        let size_dist = LogNormal::new(0.0, pop.size_sigma).expect("validated sigma");
+    if let Some(g) = &resolved.generator {
         let region_ids: Vec<u16> = pop
             .regions
             .iter()
             .map(|r| regions.intern(&r.region))
             .collect();
-        let pool_ids: Vec<u16> = pop
-            .pools
-            .iter()
-            .map(|p| scenario.pool_index(&p.pool) as u16)
-            .collect();
-        let price_dists: Vec<LogNormal<f64>> = pop
-            .fleet_mix
-            .iter()
-            .map(|f| {
-                let median = f
-                    .power_price_median_usd_per_mwh
-                    .unwrap_or(pop.power_price_median_usd_per_mwh);
-                LogNormal::new(median.ln(), pop.power_price_sigma).expect("validated price")
-            })
-            .collect();
-
-        let belief_dist =
-            WeightedIndex::new(strategy.beliefs.iter().map(|b| b.share)).expect("validated shares");
         struct Draw {
             class: usize,
             size: f64,
@@ -113,24 +67,22 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
             region: u16,
             price: f64,
             ai_draw: f64,
-            belief: crate::agents::Belief,
+            belief: Belief,
             hurdle: f64,
         }
         let first_id = counts.miners;
-        // Validation caps the agents far below u32::MAX.
-        let generated = u32::try_from(pop.miners).expect("validated agent count");
-        let draws: Vec<Draw> = (0..generated)
+        let draws: Vec<Draw> = (0..resolved.generated_miners)
             .map(|i| {
                 let mut r = rng::agent(spec.seed, first_id + i);
-                let class = r.sample(&class_dist);
+                let class = r.sample(&g.class);
                 Draw {
                     class,
-                    size: r.sample(size_dist),
-                    pool: pool_ids[r.sample(&pool_dist)],
-                    region: region_ids[r.sample(&region_dist)],
-                    price: r.sample(price_dists[class]),
+                    size: r.sample(g.size),
+                    pool: resolved.population_pools[r.sample(&g.pool)].0,
+                    region: region_ids[r.sample(&g.region)],
+                    price: r.sample(g.price[class]),
                     ai_draw: r.random(),
-                    belief: strategy.beliefs[r.sample(&belief_dist)].belief,
+                    belief: strategy.beliefs[r.sample(&g.belief)].belief,
                     hurdle: strategy.hurdle_rate_per_year
                         + strategy.hurdle_rate_spread * (2.0 * r.random::<f64>() - 1.0),
                 }
@@ -172,7 +124,7 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
             );
             let miner = world.spawn(owner.clone()).id();
             let mut site = Site::new(
-                counts.sites,
+                sites,
                 (miner, &owner),
                 power_mw,
                 d.price,
@@ -182,8 +134,7 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
             site.fleets.push(fleet);
             world.spawn(site);
             counts.miners += 1;
-            counts.sites += 1;
-            counts.fleets += 1;
+            sites += 1;
         }
     }
     for r in &spec.power.regions {

@@ -22,6 +22,18 @@ pub fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
     rng
 }
 
+/// The run's seed, for the per-site draws of [`unit`].
+#[derive(bevy_ecs::prelude::Resource, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunSeed(pub u64);
+
+/// The block stream.
+#[derive(bevy_ecs::prelude::Resource)]
+pub struct BlockRng(pub ChaCha8Rng);
+
+/// The price stream.
+#[derive(bevy_ecs::prelude::Resource)]
+pub struct PriceRng(pub ChaCha8Rng);
+
 /// The stream of agent `id`.
 pub fn agent(seed: u64, id: u32) -> ChaCha8Rng {
     stream(seed, AGENTS + id as u64)

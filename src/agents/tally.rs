@@ -1,0 +1,83 @@
+//! Counting the sites into the hashrate tally ([`HashTable`]): each site's
+//! fleets by state, its AI projects, its idle MW. The daily pass counts
+//! each site as it operates it ([`super::decisions::operate_fleets`]);
+//! after the review, [`count_sites`] counts them all again.
+
+use bevy_ecs::prelude::*;
+
+use super::{FleetState, ProjectKind, Site};
+use crate::state::{Clock, HashTable, Markets, PopulationCounts, Regions};
+
+/// Counts one site's fleets and projects as they stand on `day` into
+/// `table` (AI load into its region's `ai_mw`); `critical` is the critical
+/// IT share of gross MW.
+#[inline]
+pub fn count_site(
+    table: &mut HashTable,
+    site: &Site,
+    regions: &mut Regions,
+    day: u32,
+    critical: f64,
+) {
+    if site.sold {
+        table.sold_mw += site.power_mw;
+        table.ai_filled_critical_mw += site.power_mw * critical;
+        return;
+    }
+    let owner = site.owner_id as usize;
+    table.miner_mw[owner] += site.power_mw;
+    let mut used = 0.0;
+    for fleet in &site.fleets {
+        let mw = fleet.power_mw();
+        used += mw;
+        match fleet.state {
+            FleetState::Mining => {
+                table.pool_ths[site.pool as usize] += fleet.hashrate_ths;
+                table.miner_ths[owner] += fleet.hashrate_ths;
+                table.region_ths[site.region as usize] += fleet.hashrate_ths;
+                table.mining_mw += mw;
+            }
+            FleetState::Curtailed => {
+                table.curtailed_mw += mw;
+                table.curtailed_ths += fleet.hashrate_ths;
+            }
+            FleetState::Offline => {
+                table.offline_mw += mw;
+                table.offline_ths += fleet.hashrate_ths;
+            }
+        }
+    }
+    for p in &site.projects {
+        used += p.mw;
+        if p.kind == ProjectKind::Lease {
+            table.ai_filled_critical_mw += p.mw * critical;
+        }
+        if p.converting(day) {
+            table.converting_mw += p.mw;
+        } else {
+            regions.ai_mw[site.region as usize] += p.mw;
+            match p.kind {
+                ProjectKind::Lease => table.ai_mw += p.mw,
+                ProjectKind::GpuCloud => table.gpu_cloud_mw += p.mw,
+            }
+        }
+    }
+    table.idle_mw += (site.power_mw - used).max(0.0);
+}
+
+/// Counts every site afresh (after the review has changed them).
+pub fn count_sites(
+    clock: Res<Clock>,
+    mut table: ResMut<HashTable>,
+    counts: Res<PopulationCounts>,
+    sites: Query<&Site>,
+    mut regions: ResMut<Regions>,
+    markets: Res<Markets>,
+) {
+    let critical = markets.ai.params().critical_it_share;
+    table.clear_sums(counts.miners as usize, &mut regions);
+    for site in &sites {
+        count_site(&mut table, site, &mut regions, clock.day, critical);
+    }
+    table.finish_sums();
+}

@@ -1,0 +1,480 @@
+//! The measuring systems: the firms' concentration as the tally changes
+//! ([`track_firms`]), and a row at each epoch's end ([`record_epoch`]) and
+//! each day's end ([`record_day`]), with concentration at three layers and
+//! security computed from the world's state. Rows are pushed into
+//! [`Rows`]; the simulation's driver hands them to the output.
+
+use std::collections::VecDeque;
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
+
+use super::concentration::{Concentration, ConcentrationTracker};
+use super::security::{
+    SecurityParams, attack_cost, confirmations_needed, double_spend_probability,
+    selfish_mining_threshold,
+};
+use super::{Centralization, DayRow, EpochRow, Pivot, Security, Summary, TAIL_DAYS};
+use crate::consensus::bitcoin::EPOCH_BLOCKS;
+use crate::consensus::difficulty::difficulty;
+use crate::state::{
+    Chain, Clock, DayStats, Economics, EpochStats, Flows, HashTable, Ledger, Markets, Regions,
+};
+use crate::units::{SECONDS_PER_DAY, sats_to_btc, ths_to_ehs};
+
+/// How the run measures security and concentration, and which template
+/// builder each pool mines for.
+#[derive(Resource, Clone, Debug)]
+pub struct Measurement {
+    /// The scenario's settings.
+    pub params: SecurityParams,
+    /// Template builder (a pool index) of each pool.
+    pub template_of: Vec<usize>,
+    /// Pool names, for pools.csv.
+    pub pool_names: Vec<String>,
+}
+
+/// The firms' hashrate concentration, kept up to date by a
+/// [`ConcentrationTracker`] (which does little on days when few firms
+/// change).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct FirmConcentration {
+    tracker: ConcentrationTracker,
+    /// As of the last count of the sites.
+    pub now: Concentration,
+}
+
+/// Pool block counts of the last days, for block-share measures.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct BlockWindow(pub VecDeque<Vec<u64>>);
+
+/// Running figures for the summary.
+#[derive(Resource, Clone, Debug)]
+pub struct RunTotals {
+    /// Day-0 hashrate, EH/s.
+    pub hashrate_start_ehs: Option<f64>,
+    /// Latest daily hashrate, EH/s.
+    pub hashrate_end_ehs: f64,
+    /// The last 90 days' hashrates, EH/s.
+    pub hashrate_tail: VecDeque<f64>,
+    /// Lowest daily hashrate, EH/s.
+    pub hashrate_min_ehs: f64,
+    /// Epoch rows written.
+    pub epochs: u64,
+    /// Days done.
+    pub days: u32,
+    /// The last day's measures.
+    pub last_day: Option<(Centralization, Security)>,
+    /// Lowest daily pool Nakamoto coefficient.
+    pub pool_nakamoto_min: u64,
+    /// Lowest daily template-builder Nakamoto coefficient.
+    pub template_nakamoto_min: u64,
+    /// Largest daily top-pool share.
+    pub top_pool_share_max: f64,
+    /// Highest daily double-spend probability against the top pool.
+    pub double_spend_p_max: f64,
+}
+
+impl Default for RunTotals {
+    fn default() -> Self {
+        Self {
+            hashrate_start_ehs: None,
+            hashrate_end_ehs: 0.0,
+            hashrate_tail: VecDeque::new(),
+            hashrate_min_ehs: 0.0,
+            epochs: 0,
+            days: 0,
+            last_day: None,
+            pool_nakamoto_min: u64::MAX,
+            template_nakamoto_min: u64::MAX,
+            top_pool_share_max: 0.0,
+            double_spend_p_max: 0.0,
+        }
+    }
+}
+
+/// A pool on a day, before its name is attached (`pools.csv`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PoolDay {
+    /// Day of the run.
+    pub day: u32,
+    /// Pool index.
+    pub pool: usize,
+    /// Hashrate mining with it at the end of the day, EH/s.
+    pub hashrate_ehs: f64,
+    /// Blocks it found during the day.
+    pub blocks: u64,
+}
+
+/// A region on a day, before its name is attached (`regions.csv`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RegionDay {
+    /// Day of the run.
+    pub day: u32,
+    /// Region index.
+    pub region: usize,
+    /// Hashrate mining there at the end of the day, EH/s.
+    pub hashrate_ehs: f64,
+    /// Whether it may mine.
+    pub online: bool,
+    /// Factor on its sites' power prices.
+    pub power_price_factor: f64,
+    /// AI load there, MW.
+    pub ai_mw: f64,
+}
+
+/// Rows produced and not yet handed to the output, in order.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Rows {
+    /// Finished epochs.
+    pub epochs: Vec<EpochRow>,
+    /// Finished days.
+    pub days: Vec<DayRow>,
+    /// Pools' days.
+    pub pools: Vec<PoolDay>,
+    /// Regions' days.
+    pub regions: Vec<RegionDay>,
+}
+
+/// Updates the firms' concentration from the latest count of the sites.
+pub fn track_firms(
+    table: Res<HashTable>,
+    measurement: Res<Measurement>,
+    mut firms: ResMut<FirmConcentration>,
+) {
+    let firms = &mut *firms;
+    firms.now = firms
+        .tracker
+        .update(&table.miner_ths, measurement.params.nakamoto_threshold_pct);
+}
+
+/// What the row systems read.
+#[derive(SystemParam)]
+pub struct Recording<'w> {
+    chain: Res<'w, Chain>,
+    table: Res<'w, HashTable>,
+    markets: Res<'w, Markets>,
+    economics: Res<'w, Economics>,
+    measurement: Res<'w, Measurement>,
+    firms: Res<'w, FirmConcentration>,
+    ledger: ResMut<'w, Ledger>,
+    totals: ResMut<'w, RunTotals>,
+    rows: ResMut<'w, Rows>,
+}
+
+/// The AI and fee-market part of a row, and the period's flows.
+fn pivot(
+    table: &HashTable,
+    markets: &Markets,
+    flows: Flows,
+    subsidy_btc: f64,
+    fees_btc: f64,
+) -> Pivot {
+    let reward = subsidy_btc + fees_btc;
+    Pivot {
+        ai_mw: table.ai_mw,
+        gpu_cloud_mw: table.gpu_cloud_mw,
+        converting_mw: table.converting_mw,
+        sold_mw: table.sold_mw,
+        idle_mw: table.idle_mw,
+        fee_share: if reward > 0.0 { fees_btc / reward } else { 0.0 },
+        mempool_vbytes: markets.fees.backlog_vbytes(),
+        ai_lease_usd_per_kw_month: markets.ai.lease_usd_per_kw_month(),
+        gpu_usd_per_hour: markets.ai.gpu_usd_per_hour(),
+        tenant_demand_mw: markets.ai.tenant_demand_mw(),
+        tenant_unmet_mw: markets.ai.unmet_mw(),
+        flows,
+    }
+}
+
+/// Records the epoch under way (at its last block, or at the end of the
+/// run for a partial last epoch) and starts the next.
+pub fn record_epoch(mut w: Recording, mut stats: ResMut<EpochStats>) {
+    let s = &*stats;
+    // The hashrate integral runs to now: the epoch's last block, or the end
+    // of the run for a partial last epoch.
+    let span = w.chain.time_s - s.span_start_s;
+    let centralization = centralization(&w.table, &w.firms.now, &w.measurement, &s.pool_blocks);
+    let subsidy_btc = sats_to_btc(s.subsidy_sats);
+    let row = EpochRow {
+        epoch: s.start_height / EPOCH_BLOCKS,
+        start_height: s.start_height,
+        blocks: s.blocks,
+        start_time_s: s.first_block_s,
+        end_time_s: s.last_block_s,
+        duration_s: s.last_block_s - s.first_block_s,
+        bits: format!("{:#010x}", s.bits),
+        difficulty: difficulty(s.bits),
+        hashrate_ehs: if span > 0.0 {
+            ths_to_ehs(s.hash_ths_s / span)
+        } else {
+            0.0
+        },
+        mean_block_interval_s: s.interval_sum_s / s.blocks as f64,
+        max_block_interval_s: s.interval_max_s,
+        btc_price_usd: w.economics.btc_price_usd,
+        subsidy_btc,
+        fees_btc: s.fees_btc,
+        hashprice_usd_per_ph_day: w.economics.hashprice_usd_per_ph_day,
+        mining_mw: w.table.mining_mw,
+        curtailed_mw: w.table.curtailed_mw,
+        offline_mw: w.table.offline_mw,
+        active_miners: w.table.active_miners,
+        pivot: pivot(
+            &w.table,
+            &w.markets,
+            std::mem::take(&mut w.ledger.epoch),
+            subsidy_btc,
+            s.fees_btc,
+        ),
+        security: security(
+            &w.table,
+            &w.measurement.params,
+            &w.economics,
+            &centralization,
+            (subsidy_btc + s.fees_btc) * w.economics.btc_price_usd
+                / (span / SECONDS_PER_DAY).max(1e-9),
+        ),
+        centralization,
+    };
+    w.rows.epochs.push(row);
+    w.totals.epochs += 1;
+    let pools = stats.pool_blocks.len();
+    *stats = EpochStats::new(w.chain.next_height, w.chain.bits, w.chain.time_s, pools);
+}
+
+/// Records the day: its pools, its regions and its row, and folds it into
+/// the run's totals.
+pub fn record_day(
+    mut w: Recording,
+    clock: Res<Clock>,
+    regions: Res<Regions>,
+    mut window: ResMut<BlockWindow>,
+    mut day: ResMut<DayStats>,
+) {
+    let hashrate_ehs = ths_to_ehs(day.hash_ths_s / SECONDS_PER_DAY);
+    // Block shares over the trailing window of days.
+    window.0.push_back(std::mem::take(&mut day.pool_blocks));
+    while window.0.len() > w.measurement.params.block_window_days as usize {
+        window.0.pop_front();
+    }
+    let mut blocks = vec![0u64; w.table.pool_ths.len()];
+    for d in &window.0 {
+        for (b, n) in blocks.iter_mut().zip(d) {
+            *b += n;
+        }
+    }
+    let centralization = centralization(&w.table, &w.firms.now, &w.measurement, &blocks);
+    let today = window.0.back();
+    w.rows
+        .pools
+        .extend((0..w.measurement.pool_names.len()).map(|i| PoolDay {
+            day: clock.day,
+            pool: i,
+            hashrate_ehs: ths_to_ehs(w.table.pool_ths[i]),
+            blocks: today.map_or(0, |b| b[i]),
+        }));
+    w.rows
+        .regions
+        .extend((0..regions.names.len()).map(|i| RegionDay {
+            day: clock.day,
+            region: i,
+            hashrate_ehs: ths_to_ehs(w.table.region_ths.get(i).copied().unwrap_or(0.0)),
+            online: regions.online[i],
+            power_price_factor: regions.price_factor[i],
+            ai_mw: regions.ai_mw[i],
+        }));
+    let row = DayRow {
+        day: clock.day,
+        time_s: clock.t_end_s,
+        height: w.chain.next_height.saturating_sub(1),
+        blocks: day.blocks,
+        hashrate_ehs,
+        mean_block_interval_s: (day.blocks > 0).then(|| SECONDS_PER_DAY / day.blocks as f64),
+        difficulty: difficulty(w.chain.bits),
+        btc_price_usd: w.economics.btc_price_usd,
+        hashprice_usd_per_ph_day: w.economics.hashprice_usd_per_ph_day,
+        curtailed_ehs: ths_to_ehs(w.table.curtailed_ths),
+        offline_ehs: ths_to_ehs(w.table.offline_ths),
+        mining_mw: w.table.mining_mw,
+        curtailed_mw: w.table.curtailed_mw,
+        offline_mw: w.table.offline_mw,
+        fees_btc: day.fees_btc,
+        pivot: pivot(
+            &w.table,
+            &w.markets,
+            std::mem::take(&mut w.ledger.day),
+            day.reward_btc - day.fees_btc,
+            day.fees_btc,
+        ),
+        security: security(
+            &w.table,
+            &w.measurement.params,
+            &w.economics,
+            &centralization,
+            day.reward_btc * w.economics.btc_price_usd,
+        ),
+        centralization,
+    };
+    w.totals.add_day(hashrate_ehs, &row);
+    w.rows.days.push(row);
+    *day = DayStats::new(w.table.pool_ths.len());
+}
+
+impl RunTotals {
+    /// Folds a day's hashrate and measures into the totals.
+    fn add_day(&mut self, hashrate_ehs: f64, row: &DayRow) {
+        if self.hashrate_start_ehs.is_none() {
+            self.hashrate_start_ehs = Some(hashrate_ehs);
+            self.hashrate_min_ehs = hashrate_ehs;
+        }
+        self.hashrate_end_ehs = hashrate_ehs;
+        if self.hashrate_tail.len() == TAIL_DAYS {
+            self.hashrate_tail.pop_front();
+        }
+        self.hashrate_tail.push_back(hashrate_ehs);
+        self.hashrate_min_ehs = self.hashrate_min_ehs.min(hashrate_ehs);
+        self.days += 1;
+        self.last_day = Some((row.centralization.clone(), row.security.clone()));
+        let c = &row.centralization;
+        self.pool_nakamoto_min = self.pool_nakamoto_min.min(c.pool_nakamoto);
+        self.template_nakamoto_min = self.template_nakamoto_min.min(c.template_nakamoto);
+        self.top_pool_share_max = self.top_pool_share_max.max(c.top_pool_share);
+        self.double_spend_p_max = self
+            .double_spend_p_max
+            .max(row.security.double_spend_p_top_pool_z6);
+    }
+
+    /// The run's summary from the totals and the world's end state.
+    pub fn summary(&self, chain: &Chain, table: &HashTable, run: Flows) -> Summary {
+        let start = self.hashrate_start_ehs.unwrap_or(0.0);
+        let last = self.last_day.clone().unwrap_or_default();
+        Summary {
+            scenario: String::new(),
+            seed: 0,
+            hashflight_version: env!("CARGO_PKG_VERSION").to_string(),
+            blocks: chain.blocks,
+            epochs: self.epochs,
+            days: self.days,
+            hashrate_start_ehs: start,
+            hashrate_end_ehs: self.hashrate_end_ehs,
+            hashrate_last_90_days_ehs: self.hashrate_tail.iter().sum::<f64>()
+                / self.hashrate_tail.len().max(1) as f64,
+            hashrate_min_ehs: self.hashrate_min_ehs,
+            hashrate_decline_pct: if start > 0.0 {
+                (start - self.hashrate_end_ehs) / start * 100.0
+            } else {
+                0.0
+            },
+            mean_block_interval_s: if chain.blocks > 0 {
+                chain.last_block_time_s / chain.blocks as f64
+            } else {
+                0.0
+            },
+            pool_hhi_end: last.0.pool_hhi,
+            pool_nakamoto_end: last.0.pool_nakamoto,
+            pool_nakamoto_min: self.pool_nakamoto_min.min(last.0.pool_nakamoto),
+            firm_hhi_end: last.0.firm_hhi,
+            template_nakamoto_end: last.0.template_nakamoto,
+            template_nakamoto_min: self.template_nakamoto_min.min(last.0.template_nakamoto),
+            top_pool_share_max: self.top_pool_share_max,
+            double_spend_p_top_pool_z6_max: self.double_spend_p_max,
+            security_budget_usd_per_day_end: last.1.security_budget_usd_per_day,
+            attack_build_asic_usd_end: last.1.attack_build_asic_usd,
+            ai_mw_end: table.ai_mw,
+            gpu_cloud_mw_end: table.gpu_cloud_mw,
+            converting_mw_end: table.converting_mw,
+            sold_mw_end: table.sold_mw,
+            idle_mw_end: table.idle_mw,
+            flows: run,
+            hashrate_last_90_days_no_ai_ehs: None,
+            hashrate_decline_vs_no_ai_pct: None,
+            wall_time_s: 0.0,
+        }
+    }
+}
+
+/// Concentration at the three layers from the pools' current hashrate,
+/// the firms' concentration `firm`, and `pool_blocks` (blocks found per
+/// pool over a window).
+pub fn centralization(
+    table: &HashTable,
+    firm: &Concentration,
+    m: &Measurement,
+    pool_blocks: &[u64],
+) -> Centralization {
+    let threshold = m.params.nakamoto_threshold_pct;
+    let by_template = |per_pool: &[f64]| {
+        let mut t = vec![0.0; per_pool.len()];
+        for (i, v) in per_pool.iter().enumerate() {
+            t[m.template_of[i]] += v;
+        }
+        t
+    };
+    let pool = Concentration::of(&table.pool_ths, threshold);
+    let template = Concentration::of(&by_template(&table.pool_ths), threshold);
+    let blocks: Vec<f64> = pool_blocks.iter().map(|&b| b as f64).collect();
+    let pool_b = Concentration::of(&blocks, threshold);
+    let template_b = Concentration::of(&by_template(&blocks), threshold);
+    let region_total: f64 = table.region_ths.iter().sum();
+    Centralization {
+        firm_hhi: firm.hhi,
+        firm_nakamoto: firm.nakamoto,
+        top_firm_share: firm.top1,
+        firm_gini: firm.gini,
+        pool_hhi: pool.hhi,
+        pool_nakamoto: pool.nakamoto,
+        top_pool_share: pool.top1,
+        top4_pool_share: pool.top4,
+        pool_entropy_eff: pool.entropy_eff,
+        pool_gini: pool.gini,
+        template_hhi: template.hhi,
+        template_nakamoto: template.nakamoto,
+        top_template_share: template.top1,
+        largest_region_share: if region_total > 0.0 {
+            table.region_ths.iter().cloned().fold(0.0, f64::max) / region_total
+        } else {
+            0.0
+        },
+        pool_hhi_blocks: pool_b.hhi,
+        pool_nakamoto_blocks: pool_b.nakamoto,
+        top_pool_share_blocks: pool_b.top1,
+        template_hhi_blocks: template_b.hhi,
+        template_nakamoto_blocks: template_b.nakamoto,
+    }
+}
+
+/// Security from the current hashrate and prices and the largest shares in
+/// `c`, with the day's or epoch's miner revenue in USD per day.
+pub fn security(
+    table: &HashTable,
+    spec: &SecurityParams,
+    economics: &Economics,
+    c: &Centralization,
+    budget_usd_per_day: f64,
+) -> Security {
+    let cost = attack_cost(
+        ths_to_ehs(table.total_ths),
+        spec.attack_share,
+        spec.rentable_share,
+        economics.hashprice_usd_per_ph_day * (1.0 + spec.rent_premium_pct / 100.0),
+        spec.asic_usd_per_th,
+        spec.frontier_efficiency_j_per_th,
+        spec.attacker_power_usd_per_mwh,
+    );
+    Security {
+        security_budget_usd_per_day: budget_usd_per_day,
+        double_spend_p_top_pool_z6: double_spend_probability(c.top_pool_share, 6),
+        double_spend_p_top_template_z6: double_spend_probability(c.top_template_share, 6),
+        confirmations_needed_top_pool: confirmations_needed(
+            c.top_pool_share,
+            spec.max_double_spend_p,
+        ),
+        selfish_mining_breached: c.top_pool_share
+            > selfish_mining_threshold(spec.selfish_mining_gamma),
+        attack_rent_usd_per_hour: cost.rent_usd_per_hour,
+        attack_build_asic_usd: cost.build_asic_usd,
+        attack_build_power_mw: cost.build_power_mw,
+        attack_build_power_usd_per_hour: cost.build_power_usd_per_hour,
+    }
+}

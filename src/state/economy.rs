@@ -1,0 +1,103 @@
+//! The markets of a run as a resource, what miners see of them each day
+//! ([`Economics`]: price, reward, hashprice), and the adaptive miners'
+//! memory of hashprice.
+
+use bevy_ecs::prelude::*;
+
+use super::rng::PriceRng;
+use super::{Chain, Clock, HashTable};
+use crate::consensus::difficulty::difficulty;
+use crate::consensus::subsidy::block_subsidy_sats;
+use crate::market::ai::AiMarket;
+use crate::market::asics::AsicMarket;
+use crate::market::fees::FeeMarket;
+use crate::market::price::BtcPrice;
+use crate::units::{SECONDS_PER_DAY, sats_to_btc};
+
+/// Markets of the run.
+#[derive(Resource, Clone, Debug)]
+pub struct Markets {
+    /// BTC price.
+    pub price: BtcPrice,
+    /// Fees.
+    pub fees: FeeMarket,
+    /// AI tenants, leases and GPU rental.
+    pub ai: AiMarket,
+    /// New machines.
+    pub asics: AsicMarket,
+}
+
+/// What miners see when they decide: today's prices and hashprice.
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
+pub struct Economics {
+    /// BTC price, USD.
+    pub btc_price_usd: f64,
+    /// Subsidy of the next block, BTC.
+    pub subsidy_btc: f64,
+    /// Fees expected per block, BTC.
+    pub expected_fees_btc: f64,
+    /// Hashprice, USD per PH/s per day.
+    pub hashprice_usd_per_ph_day: f64,
+}
+
+/// The moving average of hashprice that adaptive forecasts use.
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
+pub struct HashpriceMemory {
+    /// Exponential moving average over the strategy's memory, USD/PH/day.
+    pub average_usd_per_ph_day: f64,
+}
+
+/// Hashprice, USD per PH/s per day: what one PH/s earns in a day at this
+/// price, reward per block and difficulty:
+/// price · reward · 86400 · 10^15 / (difficulty · 2^32).
+///
+/// ```
+/// use hashflight::state::economy::hashprice_usd_per_ph_day;
+/// // End of 2025: BTC $91k, 3.125 BTC + ~0.025 BTC fees, difficulty 148.26 T.
+/// let hp = hashprice_usd_per_ph_day(91_000.0, 3.15, 148.258e12);
+/// assert!((hp - 38.9).abs() < 0.1);
+/// ```
+pub fn hashprice_usd_per_ph_day(
+    btc_price_usd: f64,
+    reward_per_block_btc: f64,
+    difficulty: f64,
+) -> f64 {
+    btc_price_usd * reward_per_block_btc * SECONDS_PER_DAY * 1e15 / (difficulty * 4_294_967_296.0)
+}
+
+/// Steps the markets to today: the BTC price, fee demand, the AI market
+/// (with the tenant demand miners supplied yesterday).
+pub fn step_markets(
+    clock: Res<Clock>,
+    table: Res<HashTable>,
+    mut markets: ResMut<Markets>,
+    mut rng: ResMut<PriceRng>,
+) {
+    if clock.day > 0 {
+        markets.price.step(clock.day, &mut rng.0);
+    }
+    markets.fees.start_day(clock.day);
+    markets.ai.update(clock.day, table.ai_filled_critical_mw);
+}
+
+/// Today's hashprice from the price, the next block's subsidy, the fees
+/// expected and the current difficulty.
+pub fn update_economics(
+    chain: Res<Chain>,
+    markets: Res<Markets>,
+    mut economics: ResMut<Economics>,
+) {
+    let btc_price_usd = markets.price.usd();
+    let subsidy_btc = sats_to_btc(block_subsidy_sats(chain.next_height));
+    let expected_fees_btc = markets.fees.expected_per_block_btc();
+    *economics = Economics {
+        btc_price_usd,
+        subsidy_btc,
+        expected_fees_btc,
+        hashprice_usd_per_ph_day: hashprice_usd_per_ph_day(
+            btc_price_usd,
+            subsidy_btc + expected_fees_btc,
+            difficulty(chain.bits),
+        ),
+    };
+}
