@@ -19,6 +19,7 @@
 
 pub mod agents;
 pub mod cli;
+pub mod compare;
 pub mod consensus;
 pub mod market;
 pub mod metrics;

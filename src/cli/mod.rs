@@ -287,7 +287,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Compare { runs, out, metrics } => {
-            let written = crate::plot::compare::compare(&runs, &out, &metrics)?;
+            let written = crate::compare::compare(&runs, &out, &metrics)?;
             for w in written {
                 println!("{}", w.display());
             }

@@ -18,7 +18,6 @@ use std::sync::Once;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
-pub mod compare;
 pub mod dashboard;
 pub mod table;
 
@@ -577,4 +576,25 @@ pub fn heatmap(
         values,
         (lo, hi),
     )
+}
+
+/// The unit of a column, from its name.
+pub fn unit_of(column: &str) -> &'static str {
+    let suffixes = [
+        ("_ehs", "EH/s"),
+        ("_s", "s"),
+        ("_usd_per_ph_day", "USD per PH/s per day"),
+        ("_usd", "USD"),
+        ("_mw", "MW"),
+        ("_btc", "BTC"),
+        ("_pct", "%"),
+        ("_hhi", "0–10,000"),
+    ];
+    if column == "difficulty" {
+        return "difficulty";
+    }
+    suffixes
+        .iter()
+        .find(|(s, _)| column.ends_with(s))
+        .map_or("", |(_, u)| u)
 }

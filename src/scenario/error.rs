@@ -80,3 +80,13 @@ impl ScenarioError {
         }
     }
 }
+
+/// The closest of `options` to `word`, if any is close.
+pub fn did_you_mean<'a>(word: &str, options: &'a [String]) -> Option<&'a str> {
+    options
+        .iter()
+        .map(|o| (strsim::jaro_winkler(word, o), o))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, o)| o.as_str())
+}

@@ -18,19 +18,11 @@
 
 use std::path::Path;
 
-use ron::extensions::Extensions;
 use ron::ser::PrettyConfig;
 
-use super::error::{Problem, ScenarioError};
-use super::schema::{PriceModel, ScenarioFile};
-use super::{Scenario, locate, resolve, shipped, validate};
-
-/// The RON dialect of scenario files: `Some` may be left out.
-pub fn ron_options() -> ron::Options {
-    ron::Options::default()
-        .with_default_extension(Extensions::IMPLICIT_SOME)
-        .with_recursion_limit(64)
-}
+use super::error::{Problem, ScenarioError, did_you_mean};
+use super::schema::{PriceModel, ScenarioFile, ron_options};
+use super::{locate, resolve, shipped, validate};
 
 /// One `--set PATH=VALUE`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,14 +150,53 @@ pub fn apply_overrides(
     Ok(file)
 }
 
-/// The closest of `options` to `word`, if any is close.
-pub fn did_you_mean<'a>(word: &str, options: &'a [String]) -> Option<&'a str> {
-    options
-        .iter()
-        .map(|o| (strsim::jaro_winkler(word, o), o))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, o)| o.as_str())
+/// A validated scenario: every bound holds and every name it refers to
+/// exists. It carries the file as written (every field stated, for
+/// `scenario.ron`) and its [`resolve::Resolved`] form, which the simulation
+/// builds from. Built only by [`Scenario::from_str`], [`Scenario::load`]
+/// and friends.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    spec: ScenarioFile,
+    resolved: resolve::Resolved,
+}
+
+impl Scenario {
+    /// The scenario as a file: every field stated.
+    pub fn spec(&self) -> &ScenarioFile {
+        &self.spec
+    }
+
+    /// Its markets' parameters.
+    pub fn market(&self) -> &resolve::MarketParams {
+        &self.resolved.market
+    }
+
+    /// Everything the simulation builds from.
+    pub fn resolved(&self) -> &resolve::Resolved {
+        &self.resolved
+    }
+
+    /// The same scenario with another seed.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.spec.seed = seed;
+        self
+    }
+
+    /// The same scenario with the AI option switched off (the
+    /// counterfactual run).
+    pub fn without_ai(&self) -> Self {
+        let mut s = self.clone();
+        s.spec.ai.enabled = false;
+        s.spec.counterfactual = false;
+        s.resolved.market.ai.enabled = false;
+        s
+    }
+
+    /// The fully resolved scenario as RON: running it reproduces the run.
+    pub fn to_ron(&self) -> String {
+        to_ron(&self.spec)
+    }
 }
 
 impl Scenario {

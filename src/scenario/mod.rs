@@ -1,6 +1,10 @@
-//! Scenarios: the RON schema users write ([`schema`]), the shipped
-//! scenarios ([`shipped`]), loading with `--set` overrides ([`load`]) and
-//! validation into a [`Scenario`] that cannot be invalid ([`validate`]).
+//! Scenarios, the input layer: the RON schema users write and the
+//! baseline that fills what they leave out ([`schema`]), the shipped
+//! scenarios ([`shipped`]), loading with `--set` overrides into a
+//! [`Scenario`] ([`load`]), the checks that make it valid ([`validate`],
+//! with [`error`] for their messages and [`locate`] for their positions),
+//! and its resolution into the parameter types of the market, the agents
+//! and the measures ([`resolve`]), which the simulation builds from.
 //!
 //! ```
 //! use hashflight::scenario::Scenario;
@@ -20,57 +24,8 @@ pub mod shipped;
 pub mod validate;
 
 pub use error::{Problem, ScenarioError};
-pub use load::Override;
+pub use load::{Override, Scenario};
 pub use schema::ScenarioFile;
-
-/// A validated scenario: every bound holds and every name it refers to
-/// exists. It carries the file as written (every field stated, for
-/// `scenario.ron`) and its [`resolve::Resolved`] form, which the simulation
-/// builds from. Built only by [`Scenario::from_str`], [`Scenario::load`]
-/// and friends.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Scenario {
-    spec: ScenarioFile,
-    resolved: resolve::Resolved,
-}
-
-impl Scenario {
-    /// The scenario as a file: every field stated.
-    pub fn spec(&self) -> &ScenarioFile {
-        &self.spec
-    }
-
-    /// Its markets' parameters.
-    pub fn market(&self) -> &resolve::MarketParams {
-        &self.resolved.market
-    }
-
-    /// Everything the simulation builds from.
-    pub fn resolved(&self) -> &resolve::Resolved {
-        &self.resolved
-    }
-
-    /// The same scenario with another seed.
-    pub fn with_seed(mut self, seed: u64) -> Self {
-        self.spec.seed = seed;
-        self
-    }
-
-    /// The same scenario with the AI option switched off (the
-    /// counterfactual run).
-    pub fn without_ai(&self) -> Self {
-        let mut s = self.clone();
-        s.spec.ai.enabled = false;
-        s.spec.counterfactual = false;
-        s.resolved.market.ai.enabled = false;
-        s
-    }
-
-    /// The fully resolved scenario as RON: running it reproduces the run.
-    pub fn to_ron(&self) -> String {
-        load::to_ron(&self.spec)
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -78,7 +33,7 @@ mod tests {
 
     #[test]
     fn the_shipped_baseline_is_valid_and_states_every_field() {
-        let b = shipped::baseline();
+        let b = schema::baseline();
         let s = Scenario::load("baseline", &[]).unwrap();
         assert_eq!(s.spec(), b);
         // Re-reading the resolved form gives the same scenario.
@@ -102,7 +57,7 @@ mod tests {
     #[test]
     fn name_only_means_baseline() {
         let s = Scenario::from_str(r#"(name: "baseline")"#, "x", &[]).unwrap();
-        let mut b = shipped::baseline().clone();
+        let mut b = schema::baseline().clone();
         b.description = String::new();
         assert_eq!(s.spec(), &b);
     }
@@ -112,10 +67,7 @@ mod tests {
         let s =
             Scenario::from_str(r#"(name: "p", btc_price: (initial_usd: 1.0))"#, "x", &[]).unwrap();
         assert_eq!(s.spec().btc_price.initial_usd, 1.0);
-        assert_eq!(
-            s.spec().btc_price.model,
-            shipped::baseline().btc_price.model
-        );
+        assert_eq!(s.spec().btc_price.model, schema::baseline().btc_price.model);
     }
 
     #[test]

@@ -8,11 +8,15 @@
 //! [`crate::scenario::resolve`] turns its sections into the parameter types
 //! the market, the agents and the measures own.
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 pub use crate::agents::Belief;
 use crate::consensus::DifficultyAlgorithmKind;
 pub use crate::market::price::Regime;
+
+use ron::extensions::Extensions;
 
 use super::shipped;
 
@@ -26,47 +30,47 @@ pub struct ScenarioFile {
     #[serde(default)]
     pub description: String,
     /// Seed of every random stream in the run (overridden by `--seed`).
-    #[serde(default = "shipped::baseline_seed")]
+    #[serde(default = "defaults::seed")]
     pub seed: u64,
     /// How long the run lasts, in days.
-    #[serde(default = "shipped::baseline_duration_days")]
+    #[serde(default = "defaults::duration_days")]
     pub duration_days: u32,
     /// Where the chain starts and which difficulty rule it follows.
-    #[serde(default = "shipped::baseline_chain")]
+    #[serde(default = "defaults::chain")]
     pub chain: ChainSpec,
     /// The BTC/USD price process.
-    #[serde(default = "shipped::baseline_btc_price")]
+    #[serde(default = "defaults::btc_price")]
     pub btc_price: BtcPriceSpec,
     /// Transaction fees paid to blocks.
-    #[serde(default = "shipped::baseline_fees")]
+    #[serde(default = "defaults::fees")]
     pub fees: FeeSpec,
     /// Mining pools; miners and the population refer to them by name.
-    #[serde(default = "shipped::baseline_pools")]
+    #[serde(default = "defaults::pools")]
     pub pools: Vec<PoolSpec>,
     /// Miners named one by one (the large public miners).
-    #[serde(default = "shipped::baseline_miners")]
+    #[serde(default = "defaults::miners")]
     pub miners: Vec<MinerSpec>,
     /// The long tail of miners, generated from distributions.
-    #[serde(default = "shipped::baseline_population")]
+    #[serde(default = "defaults::population")]
     pub population: PopulationSpec,
     /// Scheduled events (by day of the run).
     #[serde(default)]
     pub events: Vec<EventSpec>,
     /// How security and concentration are measured.
-    #[serde(default = "shipped::baseline_security")]
+    #[serde(default = "defaults::security")]
     pub security: SecuritySpec,
     /// Power costs beyond each site's price: other opex, regional drift,
     /// AI competition for power.
-    #[serde(default = "shipped::baseline_power")]
+    #[serde(default = "defaults::power")]
     pub power: PowerSpec,
     /// How miners decide: beliefs, hurdle rates, financing, distress.
-    #[serde(default = "shipped::baseline_strategy")]
+    #[serde(default = "defaults::strategy")]
     pub strategy: StrategySpec,
     /// The ASIC market: prices, the efficiency frontier, delivery, life.
-    #[serde(default = "shipped::baseline_asics")]
+    #[serde(default = "defaults::asics")]
     pub asics: AsicSpec,
     /// The AI/HPC market: tenants, leases, GPU cloud, site buyers.
-    #[serde(default = "shipped::baseline_ai")]
+    #[serde(default = "defaults::ai")]
     pub ai: AiSpec,
     /// Also run the same seed with the AI option disabled and report the
     /// hashrate decline against it (as `--counterfactual` does).
@@ -80,36 +84,36 @@ pub struct ScenarioFile {
 pub struct SecuritySpec {
     /// Share (percent) that a coalition must exceed to count in the
     /// Nakamoto coefficient.
-    #[serde(default = "shipped::defaults::security_nakamoto_threshold_pct")]
+    #[serde(default = "defaults::security_nakamoto_threshold_pct")]
     pub nakamoto_threshold_pct: f64,
     /// Days of blocks behind the daily block-share measures.
-    #[serde(default = "shipped::defaults::security_block_window_days")]
+    #[serde(default = "defaults::security_block_window_days")]
     pub block_window_days: u32,
     /// Share of the network's hashrate a majority attacker holds.
-    #[serde(default = "shipped::defaults::security_attack_share")]
+    #[serde(default = "defaults::security_attack_share")]
     pub attack_share: f64,
     /// Share of the network's hashrate that can be rented.
-    #[serde(default = "shipped::defaults::security_rentable_share")]
+    #[serde(default = "defaults::security_rentable_share")]
     pub rentable_share: f64,
     /// Rent over the hashprice, percent.
-    #[serde(default = "shipped::defaults::security_rent_premium_pct")]
+    #[serde(default = "defaults::security_rent_premium_pct")]
     pub rent_premium_pct: f64,
     /// Price of new ASICs, USD/TH.
-    #[serde(default = "shipped::defaults::security_asic_usd_per_th")]
+    #[serde(default = "defaults::security_asic_usd_per_th")]
     pub asic_usd_per_th: f64,
     /// Efficiency of the newest ASICs, J/TH.
-    #[serde(default = "shipped::defaults::security_frontier_efficiency_j_per_th")]
+    #[serde(default = "defaults::security_frontier_efficiency_j_per_th")]
     pub frontier_efficiency_j_per_th: f64,
     /// The attacker's power price, USD/MWh.
-    #[serde(default = "shipped::defaults::security_attacker_power_usd_per_mwh")]
+    #[serde(default = "defaults::security_attacker_power_usd_per_mwh")]
     pub attacker_power_usd_per_mwh: f64,
     /// Share γ of honest miners that build on a selfish miner's block in a
     /// tie; the selfish-mining threshold is (1 − γ)/(3 − 2γ).
-    #[serde(default = "shipped::defaults::security_selfish_mining_gamma")]
+    #[serde(default = "defaults::security_selfish_mining_gamma")]
     pub selfish_mining_gamma: f64,
     /// Double-spend probability a merchant accepts, for the confirmations
     /// needed.
-    #[serde(default = "shipped::defaults::security_max_double_spend_p")]
+    #[serde(default = "defaults::security_max_double_spend_p")]
     pub max_double_spend_p: f64,
 }
 
@@ -119,16 +123,16 @@ pub struct SecuritySpec {
 pub struct ChainSpec {
     /// Height of the first block the run mines; a multiple of 2016 (the
     /// first block of an epoch) under the bitcoin rule.
-    #[serde(default = "shipped::defaults::chain_start_height")]
+    #[serde(default = "defaults::chain_start_height")]
     pub start_height: u64,
     /// Unix time (s) at which the run starts.
-    #[serde(default = "shipped::defaults::chain_start_time_unix_s")]
+    #[serde(default = "defaults::chain_start_time_unix_s")]
     pub start_time_unix_s: i64,
     /// Compact bits of the first epoch (e.g. `0x1701e605`).
-    #[serde(default = "shipped::defaults::chain_start_bits")]
+    #[serde(default = "defaults::chain_start_bits")]
     pub start_bits: u32,
     /// The difficulty rule: `Bitcoin` or `Fixed`.
-    #[serde(default = "shipped::defaults::chain_difficulty_algorithm")]
+    #[serde(default = "defaults::chain_difficulty_algorithm")]
     pub difficulty_algorithm: DifficultyAlgorithmKind,
 }
 
@@ -137,13 +141,13 @@ pub struct ChainSpec {
 #[serde(deny_unknown_fields)]
 pub struct BtcPriceSpec {
     /// Price on day 0, USD.
-    #[serde(default = "shipped::defaults::btc_price_initial_usd")]
+    #[serde(default = "defaults::btc_price_initial_usd")]
     pub initial_usd: f64,
     /// How the price moves from day to day.
-    #[serde(default = "shipped::defaults::btc_price_model")]
+    #[serde(default = "defaults::btc_price_model")]
     pub model: PriceModel,
     /// Multiply the price by `multiply_by` at the start of `day`.
-    #[serde(default = "shipped::defaults::btc_price_shocks")]
+    #[serde(default = "defaults::btc_price_shocks")]
     pub shocks: Vec<PriceShock>,
 }
 
@@ -192,13 +196,13 @@ pub struct PriceShock {
 #[serde(deny_unknown_fields)]
 pub struct FeeSpec {
     /// `Mempool` (a fee market) or `Fixed` (`per_block_btc` on every block).
-    #[serde(default = "shipped::defaults::fees_model")]
+    #[serde(default = "defaults::fees_model")]
     pub model: FeeModel,
     /// Fees per block under the `Fixed` model, BTC.
-    #[serde(default = "shipped::defaults::fees_per_block_btc")]
+    #[serde(default = "defaults::fees_per_block_btc")]
     pub per_block_btc: f64,
     /// The fee market under the `Mempool` model.
-    #[serde(default = "shipped::defaults::fees_mempool")]
+    #[serde(default = "defaults::fees_mempool")]
     pub mempool: MempoolSpec,
 }
 
@@ -218,22 +222,22 @@ pub enum FeeModel {
 pub struct MempoolSpec {
     /// Transactions arriving, vbytes per second (a block every 600 s
     /// clears 1,666.7 vB/s).
-    #[serde(default = "shipped::defaults::mempool_demand_vbytes_per_s")]
+    #[serde(default = "defaults::mempool_demand_vbytes_per_s")]
     pub demand_vbytes_per_s: f64,
     /// Growth of that demand per year (0.05 = +5 %/year, compounding).
-    #[serde(default = "shipped::defaults::mempool_demand_growth_per_year")]
+    #[serde(default = "defaults::mempool_demand_growth_per_year")]
     pub demand_growth_per_year: f64,
     /// Median fee rate offered, sat/vB.
-    #[serde(default = "shipped::defaults::mempool_fee_rate_median_sat_per_vb")]
+    #[serde(default = "defaults::mempool_fee_rate_median_sat_per_vb")]
     pub fee_rate_median_sat_per_vb: f64,
     /// Log-normal σ of the fee rate.
-    #[serde(default = "shipped::defaults::mempool_fee_rate_sigma")]
+    #[serde(default = "defaults::mempool_fee_rate_sigma")]
     pub fee_rate_sigma: f64,
     /// Block capacity, vbytes (weight limit / 4).
-    #[serde(default = "shipped::defaults::mempool_block_vbytes")]
+    #[serde(default = "defaults::mempool_block_vbytes")]
     pub block_vbytes: f64,
     /// Mempool size cap, vbytes: beyond it the cheapest are evicted.
-    #[serde(default = "shipped::defaults::mempool_max_vbytes")]
+    #[serde(default = "defaults::mempool_max_vbytes")]
     pub max_vbytes: f64,
 }
 
@@ -311,34 +315,34 @@ pub struct FleetSpec {
 #[serde(deny_unknown_fields)]
 pub struct PopulationSpec {
     /// How many miners to generate (0 for none).
-    #[serde(default = "shipped::defaults::population_miners")]
+    #[serde(default = "defaults::population_miners")]
     pub miners: u64,
     /// Their total hashrate, EH/s.
-    #[serde(default = "shipped::defaults::population_hashrate_ehs")]
+    #[serde(default = "defaults::population_hashrate_ehs")]
     pub hashrate_ehs: f64,
     /// Log-normal σ of miner size; sizes are then scaled to `hashrate_ehs`.
-    #[serde(default = "shipped::defaults::population_size_sigma")]
+    #[serde(default = "defaults::population_size_sigma")]
     pub size_sigma: f64,
     /// Median all-in power price, USD/MWh (log-normal).
-    #[serde(default = "shipped::defaults::population_power_price_median_usd_per_mwh")]
+    #[serde(default = "defaults::population_power_price_median_usd_per_mwh")]
     pub power_price_median_usd_per_mwh: f64,
     /// Log-normal σ of the power price.
-    #[serde(default = "shipped::defaults::population_power_price_sigma")]
+    #[serde(default = "defaults::population_power_price_sigma")]
     pub power_price_sigma: f64,
     /// Grid connection over fleet power (≥ 1).
-    #[serde(default = "shipped::defaults::population_power_headroom")]
+    #[serde(default = "defaults::population_power_headroom")]
     pub power_headroom: f64,
     /// Fleet generations; shares of hashrate sum to 1.
-    #[serde(default = "shipped::defaults::population_fleet_mix")]
+    #[serde(default = "defaults::population_fleet_mix")]
     pub fleet_mix: Vec<FleetShare>,
     /// Pools the tail mines with; shares sum to 1.
-    #[serde(default = "shipped::defaults::population_pools")]
+    #[serde(default = "defaults::population_pools")]
     pub pools: Vec<PoolShare>,
     /// Regions of the tail's sites; shares sum to 1.
-    #[serde(default = "shipped::defaults::population_regions")]
+    #[serde(default = "defaults::population_regions")]
     pub regions: Vec<RegionShare>,
     /// Share of the tail's sites that could host AI.
-    #[serde(default = "shipped::defaults::population_ai_eligible_share")]
+    #[serde(default = "defaults::population_ai_eligible_share")]
     pub ai_eligible_share: f64,
 }
 
@@ -487,18 +491,18 @@ impl Event {
 #[serde(deny_unknown_fields)]
 pub struct PowerSpec {
     /// Cash opex other than electricity, USD per MWh drawn.
-    #[serde(default = "shipped::defaults::power_other_opex_usd_per_mwh")]
+    #[serde(default = "defaults::power_other_opex_usd_per_mwh")]
     pub other_opex_usd_per_mwh: f64,
     /// Drift of power prices per year (0.02 = +2 %/year), for every region
     /// not listed in `regions`.
-    #[serde(default = "shipped::defaults::power_drift_per_year")]
+    #[serde(default = "defaults::power_drift_per_year")]
     pub drift_per_year: f64,
     /// Regions whose prices drift differently.
-    #[serde(default = "shipped::defaults::power_regions")]
+    #[serde(default = "defaults::power_regions")]
     pub regions: Vec<RegionPower>,
     /// How much AI load bids up a region's power: the price rises by this
     /// fraction per GW of AI (leased and GPU cloud) in the region.
-    #[serde(default = "shipped::defaults::power_ai_price_pressure_per_gw")]
+    #[serde(default = "defaults::power_ai_price_pressure_per_gw")]
     pub ai_price_pressure_per_gw: f64,
 }
 
@@ -527,53 +531,53 @@ pub struct BeliefShare {
 #[serde(deny_unknown_fields)]
 pub struct StrategySpec {
     /// Beliefs of the generated miners; shares sum to 1.
-    #[serde(default = "shipped::defaults::strategy_beliefs")]
+    #[serde(default = "defaults::strategy_beliefs")]
     pub beliefs: Vec<BeliefShare>,
     /// Belief of named miners that do not state one.
-    #[serde(default = "shipped::defaults::strategy_named_belief")]
+    #[serde(default = "defaults::strategy_named_belief")]
     pub named_belief: Belief,
     /// Memory of adaptive forecasts, days (exponential moving average).
-    #[serde(default = "shipped::defaults::strategy_memory_days")]
+    #[serde(default = "defaults::strategy_memory_days")]
     pub memory_days: f64,
     /// Growth of difficulty that halving-aware miners expect, per year.
-    #[serde(default = "shipped::defaults::strategy_difficulty_growth_per_year")]
+    #[serde(default = "defaults::strategy_difficulty_growth_per_year")]
     pub difficulty_growth_per_year: f64,
     /// Median hurdle rate per year: the discount rate of every decision.
-    #[serde(default = "shipped::defaults::strategy_hurdle_rate_per_year")]
+    #[serde(default = "defaults::strategy_hurdle_rate_per_year")]
     pub hurdle_rate_per_year: f64,
     /// Spread of the generated miners' hurdle rates: each draws uniformly
     /// within ± this of the median.
-    #[serde(default = "shipped::defaults::strategy_hurdle_rate_spread")]
+    #[serde(default = "defaults::strategy_hurdle_rate_spread")]
     pub hurdle_rate_spread: f64,
     /// Hysteresis: an irreversible switch must beat carrying on by this
     /// share of its capex (or of the sale price) before it is taken.
-    #[serde(default = "shipped::defaults::strategy_hysteresis_share")]
+    #[serde(default = "defaults::strategy_hysteresis_share")]
     pub hysteresis_share: f64,
     /// Whether miners buy new machines for free MW.
-    #[serde(default = "shipped::defaults::strategy_growth")]
+    #[serde(default = "defaults::strategy_growth")]
     pub growth: bool,
     /// Cash a miner keeps before buying machines, USD per MW it owns.
-    #[serde(default = "shipped::defaults::strategy_cash_reserve_usd_per_mw")]
+    #[serde(default = "defaults::strategy_cash_reserve_usd_per_mw")]
     pub cash_reserve_usd_per_mw: f64,
     /// Starting cash of generated miners, USD per MW of their sites.
-    #[serde(default = "shipped::defaults::strategy_tail_cash_usd_per_mw")]
+    #[serde(default = "defaults::strategy_tail_cash_usd_per_mw")]
     pub tail_cash_usd_per_mw: f64,
     /// Interest on debt per year (interest only; principal is not repaid).
-    #[serde(default = "shipped::defaults::strategy_interest_rate_per_year")]
+    #[serde(default = "defaults::strategy_interest_rate_per_year")]
     pub interest_rate_per_year: f64,
     /// Share of an AI project's capex that must come from cash; the rest is
     /// borrowed.
-    #[serde(default = "shipped::defaults::strategy_ai_equity_share")]
+    #[serde(default = "defaults::strategy_ai_equity_share")]
     pub ai_equity_share: f64,
     /// Credit line, USD per MW owned: cash may go this far below zero.
-    #[serde(default = "shipped::defaults::strategy_credit_line_usd_per_mw")]
+    #[serde(default = "defaults::strategy_credit_line_usd_per_mw")]
     pub credit_line_usd_per_mw: f64,
     /// Days below the credit line before a miner is bankrupt and its sites
     /// are auctioned.
-    #[serde(default = "shipped::defaults::strategy_distress_days")]
+    #[serde(default = "defaults::strategy_distress_days")]
     pub distress_days: u32,
     /// Days a fleet may stay curtailed before its owner retires it.
-    #[serde(default = "shipped::defaults::strategy_retire_after_days")]
+    #[serde(default = "defaults::strategy_retire_after_days")]
     pub retire_after_days: u32,
 }
 
@@ -582,23 +586,23 @@ pub struct StrategySpec {
 #[serde(deny_unknown_fields)]
 pub struct AsicSpec {
     /// Price of frontier machines at the reference hashprice, USD/TH.
-    #[serde(default = "shipped::defaults::asics_usd_per_th")]
+    #[serde(default = "defaults::asics_usd_per_th")]
     pub usd_per_th: f64,
     /// The hashprice at which `usd_per_th` holds, USD/PH/day; the price
     /// moves in proportion to hashprice.
-    #[serde(default = "shipped::defaults::asics_reference_hashprice_usd_per_ph_day")]
+    #[serde(default = "defaults::asics_reference_hashprice_usd_per_ph_day")]
     pub reference_hashprice_usd_per_ph_day: f64,
     /// Efficiency of the newest machines on day 0, J/TH.
-    #[serde(default = "shipped::defaults::asics_frontier_j_per_th")]
+    #[serde(default = "defaults::asics_frontier_j_per_th")]
     pub frontier_j_per_th: f64,
     /// Fall of the frontier's J/TH per year (0.1 = −10 %/year).
-    #[serde(default = "shipped::defaults::asics_frontier_decline_per_year")]
+    #[serde(default = "defaults::asics_frontier_decline_per_year")]
     pub frontier_decline_per_year: f64,
     /// Days from order to hashing.
-    #[serde(default = "shipped::defaults::asics_delivery_days")]
+    #[serde(default = "defaults::asics_delivery_days")]
     pub delivery_days: u32,
     /// Years a machine is expected to earn (the horizon of a purchase).
-    #[serde(default = "shipped::defaults::asics_life_years")]
+    #[serde(default = "defaults::asics_life_years")]
     pub life_years: f64,
 }
 
@@ -608,48 +612,48 @@ pub struct AsicSpec {
 pub struct AiSpec {
     /// Whether miners may convert or sell sites to AI at all (`false` is
     /// the counterfactual).
-    #[serde(default = "shipped::defaults::ai_enabled")]
+    #[serde(default = "defaults::ai_enabled")]
     pub enabled: bool,
     /// Critical IT MW per gross MW of a converted site.
-    #[serde(default = "shipped::defaults::ai_critical_it_share")]
+    #[serde(default = "defaults::ai_critical_it_share")]
     pub critical_it_share: f64,
     /// Tenant demand for miners' sites on day 0, critical MW.
-    #[serde(default = "shipped::defaults::ai_tenant_demand_mw")]
+    #[serde(default = "defaults::ai_tenant_demand_mw")]
     pub tenant_demand_mw: f64,
     /// Growth of tenant demand, critical MW per year.
-    #[serde(default = "shipped::defaults::ai_demand_growth_mw_per_year")]
+    #[serde(default = "defaults::ai_demand_growth_mw_per_year")]
     pub demand_growth_mw_per_year: f64,
     /// Lease rate on day 0, USD per critical kW per month.
-    #[serde(default = "shipped::defaults::ai_lease_usd_per_kw_month")]
+    #[serde(default = "defaults::ai_lease_usd_per_kw_month")]
     pub lease_usd_per_kw_month: f64,
     /// Trend of the lease rate per year.
-    #[serde(default = "shipped::defaults::ai_lease_growth_per_year")]
+    #[serde(default = "defaults::ai_lease_growth_per_year")]
     pub lease_growth_per_year: f64,
     /// How the rate responds to unmet demand: it scales as (unmet MW /
     /// day-0 demand) to this power, within ×0.5–×2, on top of its trend.
-    #[serde(default = "shipped::defaults::ai_lease_elasticity")]
+    #[serde(default = "defaults::ai_lease_elasticity")]
     pub lease_elasticity: f64,
     /// Net operating income over lease revenue.
-    #[serde(default = "shipped::defaults::ai_noi_margin")]
+    #[serde(default = "defaults::ai_noi_margin")]
     pub noi_margin: f64,
     /// Conversion capex, USD per critical MW (excluding GPUs).
-    #[serde(default = "shipped::defaults::ai_conversion_capex_usd_per_critical_mw")]
+    #[serde(default = "defaults::ai_conversion_capex_usd_per_critical_mw")]
     pub conversion_capex_usd_per_critical_mw: f64,
     /// Days from the decision to the first rent, earning nothing.
-    #[serde(default = "shipped::defaults::ai_lead_time_days")]
+    #[serde(default = "defaults::ai_lead_time_days")]
     pub lead_time_days: u32,
     /// Lease term, years: the MW cannot return to mining before it ends.
-    #[serde(default = "shipped::defaults::ai_lease_term_years")]
+    #[serde(default = "defaults::ai_lease_term_years")]
     pub lease_term_years: f64,
     /// Most gross MW converted per site per review (staged conversion).
-    #[serde(default = "shipped::defaults::ai_stage_mw")]
+    #[serde(default = "defaults::ai_stage_mw")]
     pub stage_mw: f64,
     /// An AI buyer's offer for an eligible site, USD per W of grid
     /// connection.
-    #[serde(default = "shipped::defaults::ai_sale_usd_per_w")]
+    #[serde(default = "defaults::ai_sale_usd_per_w")]
     pub sale_usd_per_w: f64,
     /// The own-GPU-cloud option.
-    #[serde(default = "shipped::defaults::ai_gpu")]
+    #[serde(default = "defaults::ai_gpu")]
     pub gpu: GpuSpec,
 }
 
@@ -658,27 +662,162 @@ pub struct AiSpec {
 #[serde(deny_unknown_fields)]
 pub struct GpuSpec {
     /// Whether miners consider it.
-    #[serde(default = "shipped::defaults::gpu_enabled")]
+    #[serde(default = "defaults::gpu_enabled")]
     pub enabled: bool,
     /// Rental price on day 0, USD per GPU-hour.
-    #[serde(default = "shipped::defaults::gpu_usd_per_hour")]
+    #[serde(default = "defaults::gpu_usd_per_hour")]
     pub usd_per_hour: f64,
     /// Drift of the rental price per year (−0.2 = −20 %/year).
-    #[serde(default = "shipped::defaults::gpu_drift_per_year")]
+    #[serde(default = "defaults::gpu_drift_per_year")]
     pub drift_per_year: f64,
     /// GPUs per critical MW.
-    #[serde(default = "shipped::defaults::gpu_gpus_per_critical_mw")]
+    #[serde(default = "defaults::gpu_gpus_per_critical_mw")]
     pub gpus_per_critical_mw: f64,
     /// Share of GPU-hours rented.
-    #[serde(default = "shipped::defaults::gpu_utilisation")]
+    #[serde(default = "defaults::gpu_utilisation")]
     pub utilisation: f64,
     /// GPU capex, USD per critical MW (on top of conversion).
-    #[serde(default = "shipped::defaults::gpu_capex_usd_per_critical_mw")]
+    #[serde(default = "defaults::gpu_capex_usd_per_critical_mw")]
     pub capex_usd_per_critical_mw: f64,
     /// Operating cost other than power, share of revenue.
-    #[serde(default = "shipped::defaults::gpu_opex_share")]
+    #[serde(default = "defaults::gpu_opex_share")]
     pub opex_share: f64,
     /// Contract term, years.
-    #[serde(default = "shipped::defaults::gpu_term_years")]
+    #[serde(default = "defaults::gpu_term_years")]
     pub term_years: f64,
+}
+
+/// The RON dialect of scenario files: `Some` may be left out.
+pub fn ron_options() -> ron::Options {
+    ron::Options::default()
+        .with_default_extension(Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(64)
+}
+
+/// The shipped baseline as a file (parsed once): every section and field a
+/// scenario leaves out takes its value from here.
+pub fn baseline() -> &'static ScenarioFile {
+    static BASELINE: OnceLock<ScenarioFile> = OnceLock::new();
+    BASELINE.get_or_init(|| {
+        // The baseline states every field, so parsing it never asks for a
+        // default (which would come back here); a test pins that it parses.
+        ron_options()
+            .from_str(shipped::SHIPPED[0].source)
+            .unwrap_or_else(|e| panic!("shipped baseline.ron does not parse: {e}"))
+    })
+}
+
+macro_rules! from_baseline {
+    ($($name:ident: $ty:ty = $($field:ident).+;)*) => {
+        $(
+            #[doc = concat!("The baseline's `", stringify!($($field).+), "`.")]
+            pub fn $name() -> $ty {
+                baseline().$($field).+.clone()
+            }
+        )*
+    };
+}
+
+/// The defaults of every section and field: the baseline's values.
+mod defaults {
+    use super::*;
+
+    from_baseline! {
+        seed: u64 = seed;
+        duration_days: u32 = duration_days;
+        chain: ChainSpec = chain;
+        btc_price: BtcPriceSpec = btc_price;
+        fees: FeeSpec = fees;
+        pools: Vec<PoolSpec> = pools;
+        miners: Vec<MinerSpec> = miners;
+        population: PopulationSpec = population;
+        security: SecuritySpec = security;
+        power: PowerSpec = power;
+        strategy: StrategySpec = strategy;
+        asics: AsicSpec = asics;
+        ai: AiSpec = ai;
+        chain_start_height: u64 = chain.start_height;
+        chain_start_time_unix_s: i64 = chain.start_time_unix_s;
+        chain_start_bits: u32 = chain.start_bits;
+        chain_difficulty_algorithm: DifficultyAlgorithmKind = chain.difficulty_algorithm;
+        btc_price_initial_usd: f64 = btc_price.initial_usd;
+        btc_price_model: PriceModel = btc_price.model;
+        btc_price_shocks: Vec<PriceShock> = btc_price.shocks;
+        fees_per_block_btc: f64 = fees.per_block_btc;
+        fees_model: FeeModel = fees.model;
+        fees_mempool: MempoolSpec = fees.mempool;
+        mempool_demand_vbytes_per_s: f64 = fees.mempool.demand_vbytes_per_s;
+        mempool_demand_growth_per_year: f64 = fees.mempool.demand_growth_per_year;
+        mempool_fee_rate_median_sat_per_vb: f64 = fees.mempool.fee_rate_median_sat_per_vb;
+        mempool_fee_rate_sigma: f64 = fees.mempool.fee_rate_sigma;
+        mempool_block_vbytes: f64 = fees.mempool.block_vbytes;
+        mempool_max_vbytes: f64 = fees.mempool.max_vbytes;
+        power_other_opex_usd_per_mwh: f64 = power.other_opex_usd_per_mwh;
+        power_drift_per_year: f64 = power.drift_per_year;
+        power_regions: Vec<RegionPower> = power.regions;
+        power_ai_price_pressure_per_gw: f64 = power.ai_price_pressure_per_gw;
+        strategy_beliefs: Vec<BeliefShare> = strategy.beliefs;
+        strategy_named_belief: Belief = strategy.named_belief;
+        strategy_memory_days: f64 = strategy.memory_days;
+        strategy_difficulty_growth_per_year: f64 = strategy.difficulty_growth_per_year;
+        strategy_hurdle_rate_per_year: f64 = strategy.hurdle_rate_per_year;
+        strategy_hurdle_rate_spread: f64 = strategy.hurdle_rate_spread;
+        strategy_hysteresis_share: f64 = strategy.hysteresis_share;
+        strategy_growth: bool = strategy.growth;
+        strategy_cash_reserve_usd_per_mw: f64 = strategy.cash_reserve_usd_per_mw;
+        strategy_tail_cash_usd_per_mw: f64 = strategy.tail_cash_usd_per_mw;
+        strategy_interest_rate_per_year: f64 = strategy.interest_rate_per_year;
+        strategy_ai_equity_share: f64 = strategy.ai_equity_share;
+        strategy_credit_line_usd_per_mw: f64 = strategy.credit_line_usd_per_mw;
+        strategy_distress_days: u32 = strategy.distress_days;
+        strategy_retire_after_days: u32 = strategy.retire_after_days;
+        asics_usd_per_th: f64 = asics.usd_per_th;
+        asics_reference_hashprice_usd_per_ph_day: f64 = asics.reference_hashprice_usd_per_ph_day;
+        asics_frontier_j_per_th: f64 = asics.frontier_j_per_th;
+        asics_frontier_decline_per_year: f64 = asics.frontier_decline_per_year;
+        asics_delivery_days: u32 = asics.delivery_days;
+        asics_life_years: f64 = asics.life_years;
+        ai_enabled: bool = ai.enabled;
+        ai_critical_it_share: f64 = ai.critical_it_share;
+        ai_tenant_demand_mw: f64 = ai.tenant_demand_mw;
+        ai_demand_growth_mw_per_year: f64 = ai.demand_growth_mw_per_year;
+        ai_lease_usd_per_kw_month: f64 = ai.lease_usd_per_kw_month;
+        ai_lease_growth_per_year: f64 = ai.lease_growth_per_year;
+        ai_lease_elasticity: f64 = ai.lease_elasticity;
+        ai_noi_margin: f64 = ai.noi_margin;
+        ai_conversion_capex_usd_per_critical_mw: f64 = ai.conversion_capex_usd_per_critical_mw;
+        ai_lead_time_days: u32 = ai.lead_time_days;
+        ai_lease_term_years: f64 = ai.lease_term_years;
+        ai_stage_mw: f64 = ai.stage_mw;
+        ai_sale_usd_per_w: f64 = ai.sale_usd_per_w;
+        ai_gpu: GpuSpec = ai.gpu;
+        gpu_enabled: bool = ai.gpu.enabled;
+        gpu_usd_per_hour: f64 = ai.gpu.usd_per_hour;
+        gpu_drift_per_year: f64 = ai.gpu.drift_per_year;
+        gpu_gpus_per_critical_mw: f64 = ai.gpu.gpus_per_critical_mw;
+        gpu_utilisation: f64 = ai.gpu.utilisation;
+        gpu_capex_usd_per_critical_mw: f64 = ai.gpu.capex_usd_per_critical_mw;
+        gpu_opex_share: f64 = ai.gpu.opex_share;
+        gpu_term_years: f64 = ai.gpu.term_years;
+        population_miners: u64 = population.miners;
+        population_hashrate_ehs: f64 = population.hashrate_ehs;
+        population_size_sigma: f64 = population.size_sigma;
+        population_power_price_median_usd_per_mwh: f64 = population.power_price_median_usd_per_mwh;
+        population_power_price_sigma: f64 = population.power_price_sigma;
+        population_power_headroom: f64 = population.power_headroom;
+        population_fleet_mix: Vec<FleetShare> = population.fleet_mix;
+        population_pools: Vec<PoolShare> = population.pools;
+        population_regions: Vec<RegionShare> = population.regions;
+        population_ai_eligible_share: f64 = population.ai_eligible_share;
+        security_nakamoto_threshold_pct: f64 = security.nakamoto_threshold_pct;
+        security_block_window_days: u32 = security.block_window_days;
+        security_attack_share: f64 = security.attack_share;
+        security_rentable_share: f64 = security.rentable_share;
+        security_rent_premium_pct: f64 = security.rent_premium_pct;
+        security_asic_usd_per_th: f64 = security.asic_usd_per_th;
+        security_frontier_efficiency_j_per_th: f64 = security.frontier_efficiency_j_per_th;
+        security_attacker_power_usd_per_mwh: f64 = security.attacker_power_usd_per_mwh;
+        security_selfish_mining_gamma: f64 = security.selfish_mining_gamma;
+        security_max_double_spend_p: f64 = security.max_double_spend_p;
+    }
 }

@@ -416,7 +416,7 @@ pub fn validate(file: ScenarioFile) -> Result<ScenarioFile, Problems> {
     let pool_names: Vec<String> = file.pools.iter().map(|p| p.name.clone()).collect();
     let check_pool = |c: &mut Checker, field: String, name: &str| {
         if !pool_names.iter().any(|p| p == name) {
-            let hint = crate::scenario::load::did_you_mean(name, &pool_names)
+            let hint = super::error::did_you_mean(name, &pool_names)
                 .map(|b| format!("; did you mean `{b}`?"))
                 .unwrap_or_default();
             c.fail(

@@ -4,8 +4,9 @@
 
 use bevy_ecs::prelude::*;
 
+use super::chain::{Chain, Clock};
 use super::rng::PriceRng;
-use super::{Chain, Clock, HashTable};
+use super::tally::HashTable;
 use crate::consensus::difficulty::difficulty;
 use crate::consensus::subsidy::block_subsidy_sats;
 use crate::market::ai::AiMarket;

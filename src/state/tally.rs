@@ -5,7 +5,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::Regions;
+use super::regions::Regions;
 
 /// The pools' hashrate as last counted (the block loop holds it for the
 /// rest of the day), and the MW of every site by what it is doing.

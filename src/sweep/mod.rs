@@ -492,8 +492,7 @@ fn plots(
                     pts.iter().map(|p| p.1.p95).collect(),
                 )
                 .label("median, 5–95 % over seeds");
-            panels
-                .push(Panel::new(m.replace('_', " "), crate::plot::compare::unit_of(m)).line(line));
+            panels.push(Panel::new(m.replace('_', " "), crate::plot::unit_of(m)).line(line));
         }
         let stem = format!("sweep-{}", axis.path.replace('.', "_"));
         let x = XAxis {

@@ -2,7 +2,8 @@
 //! returns what it decides, without changing anything. See [`super`] for
 //! the order they run in.
 
-use super::{Book, Context, Decision};
+use super::context::Context;
+use super::decision::{Book, Decision};
 use crate::agents::decisions::site_power_price;
 use crate::agents::valuation::{
     AiTerms, MiningView, gpu_value_usd, lease_value_usd, machines_value_usd, mining_value_usd,

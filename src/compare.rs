@@ -5,10 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::table::Table;
-use super::{Line, Panel, XAxis, nth_color, render};
 use crate::metrics::stats::Spread;
 use crate::output::{RunDir, write_atomically};
+use crate::plot::table::Table;
+use crate::plot::{Line, Panel, XAxis, nth_color, render, unit_of};
 use crate::scenario::load::{parse_str, to_ron};
 
 /// Metrics drawn when none are asked for.
@@ -292,25 +292,4 @@ pub fn compare(
     let names = ["compare.csv", "compare.png", "compare.svg"];
     write_atomically(staging, out, &names)?;
     Ok(names.iter().map(|n| out.join(n)).collect())
-}
-
-/// The unit of a column, from its name.
-pub fn unit_of(column: &str) -> &'static str {
-    let suffixes = [
-        ("_ehs", "EH/s"),
-        ("_s", "s"),
-        ("_usd_per_ph_day", "USD per PH/s per day"),
-        ("_usd", "USD"),
-        ("_mw", "MW"),
-        ("_btc", "BTC"),
-        ("_pct", "%"),
-        ("_hhi", "0–10,000"),
-    ];
-    if column == "difficulty" {
-        return "difficulty";
-    }
-    suffixes
-        .iter()
-        .find(|(s, _)| column.ends_with(s))
-        .map_or("", |(_, u)| u)
 }
