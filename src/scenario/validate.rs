@@ -8,92 +8,36 @@ use crate::consensus::DifficultyAlgorithmKind;
 use crate::consensus::bitcoin::{EPOCH_BLOCKS, pow_limit};
 use crate::consensus::compact::from_compact;
 
+use super::checker::{Checker, Problems};
+pub use super::checker::{MAX_AGENTS, MAX_DURATION_DAYS, SHARE_TOLERANCE, is_directory_name};
 use super::schema::*;
 
-/// Most miner agents a scenario may ask for (named plus generated).
-pub const MAX_AGENTS: u64 = 5_000_000;
-/// Longest run, in days (200 years).
-pub const MAX_DURATION_DAYS: u32 = 73_050;
-/// Tolerance on shares that must sum to one.
-pub const SHARE_TOLERANCE: f64 = 1e-6;
-
-type Problems = Vec<(String, String)>;
-
-struct Checker {
-    problems: Problems,
-}
-
-impl Checker {
-    fn fail(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.problems.push((field.into(), message.into()));
-    }
-
-    fn finite(&mut self, field: &str, v: f64) -> bool {
-        if v.is_finite() {
-            true
-        } else {
-            self.fail(field, format!("must be a finite number, got {v}"));
-            false
-        }
-    }
-
-    fn positive(&mut self, field: &str, v: f64) {
-        if self.finite(field, v) && v <= 0.0 {
-            self.fail(field, format!("must be > 0, got {v}"));
-        }
-    }
-
-    fn non_negative(&mut self, field: &str, v: f64) {
-        if self.finite(field, v) && v < 0.0 {
-            self.fail(field, format!("must be ≥ 0, got {v}"));
-        }
-    }
-
-    fn within(&mut self, field: &str, v: f64, lo: f64, hi: f64) {
-        if self.finite(field, v) && !(lo..=hi).contains(&v) {
-            self.fail(field, format!("must be between {lo} and {hi}, got {v}"));
-        }
-    }
-
-    fn shares(&mut self, field: &str, shares: impl Iterator<Item = f64>) {
-        let mut sum = 0.0;
-        for (i, s) in shares.enumerate() {
-            let f = format!("{field}.{i}.share");
-            self.within(&f, s, 0.0, 1.0);
-            sum += s;
-        }
-        if (sum - 1.0).abs() > SHARE_TOLERANCE {
-            self.fail(field, format!("shares must sum to 1, they sum to {sum}"));
-        }
-    }
-
-    fn unique<'a>(&mut self, field: &str, names: impl Iterator<Item = &'a str>) {
-        let mut seen = HashSet::new();
-        for (i, n) in names.enumerate() {
-            if n.trim().is_empty() {
-                self.fail(format!("{field}.{i}.name"), "must not be empty");
-            } else if !seen.insert(n) {
-                self.fail(format!("{field}.{i}.name"), format!("`{n}` is used twice"));
-            }
-        }
-    }
-}
-
-/// Whether `name` can name a run or sweep directory: letters, digits, `-`,
-/// `_` and `.`, not starting with `.`.
-pub fn is_directory_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch))
+/// The pools' names, in order.
+fn pool_names(file: &ScenarioFile) -> Vec<String> {
+    file.pools.iter().map(|p| p.name.clone()).collect()
 }
 
 /// Validates a scenario, or lists every problem as (field, message).
 pub fn validate(file: ScenarioFile) -> Result<ScenarioFile, Problems> {
-    let mut c = Checker {
-        problems: Vec::new(),
-    };
+    let mut c = Checker::default();
+    check_top(&mut c, &file);
+    check_chain(&mut c, &file);
+    check_markets(&mut c, &file);
+    check_economics(&mut c, &file);
+    check_ai(&mut c, &file);
+    check_miners(&mut c, &file);
+    check_population(&mut c, &file);
+    check_security(&mut c, &file);
+    check_events(&mut c, &file);
+    if c.problems.is_empty() {
+        Ok(file)
+    } else {
+        Err(c.problems)
+    }
+}
+
+/// The name and the duration.
+fn check_top(c: &mut Checker, file: &ScenarioFile) {
     if !is_directory_name(&file.name) {
         c.fail(
             "name",
@@ -112,8 +56,10 @@ pub fn validate(file: ScenarioFile) -> Result<ScenarioFile, Problems> {
             ),
         );
     }
+}
 
-    // Chain.
+/// The chain: start bits and height, the difficulty rule.
+fn check_chain(c: &mut Checker, file: &ScenarioFile) {
     let chain = &file.chain;
     let decoded = from_compact(chain.start_bits);
     if decoded.negative
@@ -175,8 +121,10 @@ pub fn validate(file: ScenarioFile) -> Result<ScenarioFile, Problems> {
     if !(0..=1 << 40).contains(&chain.start_time_unix_s) {
         c.fail("chain.start_time_unix_s", "must be between 0 and 2^40 s");
     }
+}
 
-    // Markets.
+/// The BTC price and the fees.
+fn check_markets(c: &mut Checker, file: &ScenarioFile) {
     let price = &file.btc_price;
     c.positive("btc_price.initial_usd", price.initial_usd);
     if let PriceModel::Gbm {
@@ -262,8 +210,10 @@ pub fn validate(file: ScenarioFile) -> Result<ScenarioFile, Problems> {
             ),
         );
     }
+}
 
-    // Power, strategy, ASICs, AI.
+/// Power, strategy and ASICs.
+fn check_economics(c: &mut Checker, file: &ScenarioFile) {
     let pw = &file.power;
     c.non_negative("power.other_opex_usd_per_mwh", pw.other_opex_usd_per_mwh);
     c.within("power.drift_per_year", pw.drift_per_year, -0.9, 10.0);
@@ -342,6 +292,10 @@ pub fn validate(file: ScenarioFile) -> Result<ScenarioFile, Problems> {
             format!("must be at most 3650, got {}", a.delivery_days),
         );
     }
+}
+
+/// The AI market.
+fn check_ai(c: &mut Checker, file: &ScenarioFile) {
     let ai = &file.ai;
     c.within("ai.critical_it_share", ai.critical_it_share, 0.01, 1.0);
     c.non_negative("ai.tenant_demand_mw", ai.tenant_demand_mw);
@@ -386,8 +340,10 @@ pub fn validate(file: ScenarioFile) -> Result<ScenarioFile, Problems> {
         g.capex_usd_per_critical_mw,
     );
     c.within("ai.gpu.opex_share", g.opex_share, 0.0, 1.0);
+}
 
-    // Pools and miners.
+/// Pools and the named miners.
+fn check_miners(c: &mut Checker, file: &ScenarioFile) {
     c.unique("pools", file.pools.iter().map(|p| p.name.as_str()));
     for (i, p) in file.pools.iter().enumerate() {
         if let Some(t) = &p.template_builder {
@@ -413,26 +369,11 @@ pub fn validate(file: ScenarioFile) -> Result<ScenarioFile, Problems> {
             );
         }
     }
-    let pool_names: Vec<String> = file.pools.iter().map(|p| p.name.clone()).collect();
-    let check_pool = |c: &mut Checker, field: String, name: &str| {
-        if !pool_names.iter().any(|p| p == name) {
-            let hint = super::error::did_you_mean(name, &pool_names)
-                .map(|b| format!("; did you mean `{b}`?"))
-                .unwrap_or_default();
-            c.fail(
-                field,
-                format!(
-                    "no pool named `{name}`{hint} (pools: {})",
-                    pool_names.join(", ")
-                ),
-            );
-        }
-    };
+    let pool_names = pool_names(file);
     c.unique("miners", file.miners.iter().map(|m| m.name.as_str()));
-    let mut agents = file.miners.len() as u64;
     for (i, m) in file.miners.iter().enumerate() {
         let at = format!("miners.{i}");
-        check_pool(&mut c, format!("{at}.pool"), &m.pool);
+        c.known_pool(&pool_names, format!("{at}.pool"), &m.pool);
         c.finite(&format!("{at}.cash_usd"), m.cash_usd);
         c.non_negative(&format!("{at}.debt_usd"), m.debt_usd);
         if let Some(h) = m.hurdle_rate_per_year {
@@ -475,10 +416,12 @@ pub fn validate(file: ScenarioFile) -> Result<ScenarioFile, Problems> {
             }
         }
     }
+}
 
-    // Population.
+/// The generated population.
+fn check_population(c: &mut Checker, file: &ScenarioFile) {
     let p = &file.population;
-    agents += p.miners;
+    let agents = file.miners.len() as u64 + p.miners;
     if agents > MAX_AGENTS {
         c.fail(
             "population.miners",
@@ -520,14 +463,20 @@ pub fn validate(file: ScenarioFile) -> Result<ScenarioFile, Problems> {
         }
         c.shares("population.pools", p.pools.iter().map(|s| s.share));
         for (i, s) in p.pools.iter().enumerate() {
-            check_pool(&mut c, format!("population.pools.{i}.pool"), &s.pool);
+            c.known_pool(
+                &pool_names(file),
+                format!("population.pools.{i}.pool"),
+                &s.pool,
+            );
         }
         c.shares("population.regions", p.regions.iter().map(|s| s.share));
     } else {
         c.non_negative("population.hashrate_ehs", p.hashrate_ehs);
     }
+}
 
-    // Security measures.
+/// The security measures.
+fn check_security(c: &mut Checker, file: &ScenarioFile) {
     let sec = &file.security;
     c.within(
         "security.nakamoto_threshold_pct",
@@ -567,8 +516,11 @@ pub fn validate(file: ScenarioFile) -> Result<ScenarioFile, Problems> {
             format!("must be in (0, 1), got {}", sec.max_double_spend_p),
         );
     }
+}
 
-    // Events.
+/// Events and the regions they (and the power section) name.
+fn check_events(c: &mut Checker, file: &ScenarioFile) {
+    let (chain, p, pw) = (&file.chain, &file.population, &file.power);
     let regions: HashSet<&str> = file
         .miners
         .iter()
@@ -626,78 +578,7 @@ pub fn validate(file: ScenarioFile) -> Result<ScenarioFile, Problems> {
                 ),
             );
         }
-        let f = |name: &str| format!("{at}.event.{name}");
-        match &e.event {
-            Event::RegionOffline {
-                relocate_share,
-                relocate_to,
-                relocate_after_days,
-                ..
-            } => {
-                c.within(&f("relocate_share"), *relocate_share, 0.0, 1.0);
-                if *relocate_after_days > MAX_DURATION_DAYS {
-                    c.fail(
-                        f("relocate_after_days"),
-                        format!(
-                            "must be at most {MAX_DURATION_DAYS} days, got {relocate_after_days}"
-                        ),
-                    );
-                }
-                if *relocate_share > 0.0
-                    && relocate_to.as_deref().is_none_or(|r| r.trim().is_empty())
-                {
-                    c.fail(
-                        f("relocate_to"),
-                        "name the region the relocated sites move to",
-                    );
-                }
-            }
-            Event::RegionOnline { .. } => {}
-            Event::RegionCurtail { share, days, .. } => {
-                c.within(&f("share"), *share, 0.0, 1.0);
-                if !(1..=MAX_DURATION_DAYS).contains(days) {
-                    c.fail(
-                        f("days"),
-                        format!("must be between 1 and {MAX_DURATION_DAYS} days, got {days}"),
-                    );
-                }
-            }
-            Event::PowerPrice { multiply_by, .. } => {
-                c.within(&f("multiply_by"), *multiply_by, 1e-3, 1e3)
-            }
-            Event::AiShock {
-                demand_multiply_by,
-                lease_multiply_by,
-                gpu_multiply_by,
-                abandon_share,
-                stall_days,
-            } => {
-                if *stall_days > 3650 {
-                    c.fail(
-                        f("stall_days"),
-                        format!("must be at most 3650 days, got {stall_days}"),
-                    );
-                }
-                c.within(&f("demand_multiply_by"), *demand_multiply_by, 0.0, 1e3);
-                c.within(&f("lease_multiply_by"), *lease_multiply_by, 1e-3, 1e3);
-                c.within(&f("gpu_multiply_by"), *gpu_multiply_by, 1e-3, 1e3);
-                c.within(&f("abandon_share"), *abandon_share, 0.0, 1.0);
-            }
-            Event::FeeWave {
-                demand_multiply_by,
-                fee_rate_multiply_by,
-                days,
-            } => {
-                c.within(&f("demand_multiply_by"), *demand_multiply_by, 0.0, 1e3);
-                c.within(&f("fee_rate_multiply_by"), *fee_rate_multiply_by, 1e-3, 1e3);
-                if !(1..=MAX_DURATION_DAYS).contains(days) {
-                    c.fail(
-                        f("days"),
-                        format!("must be between 1 and {MAX_DURATION_DAYS} days, got {days}"),
-                    );
-                }
-            }
-        }
+        check_event_fields(c, &at, &e.event);
     }
     for (i, r) in pw.regions.iter().enumerate() {
         if !regions.contains(r.region.as_str()) {
@@ -711,10 +592,76 @@ pub fn validate(file: ScenarioFile) -> Result<ScenarioFile, Problems> {
             );
         }
     }
+}
 
-    if c.problems.is_empty() {
-        Ok(file)
-    } else {
-        Err(c.problems)
+/// The fields of one event (`at` is its path).
+fn check_event_fields(c: &mut Checker, at: &str, event: &Event) {
+    let f = |name: &str| format!("{at}.event.{name}");
+    match event {
+        Event::RegionOffline {
+            relocate_share,
+            relocate_to,
+            relocate_after_days,
+            ..
+        } => {
+            c.within(&f("relocate_share"), *relocate_share, 0.0, 1.0);
+            if *relocate_after_days > MAX_DURATION_DAYS {
+                c.fail(
+                    f("relocate_after_days"),
+                    format!("must be at most {MAX_DURATION_DAYS} days, got {relocate_after_days}"),
+                );
+            }
+            if *relocate_share > 0.0 && relocate_to.as_deref().is_none_or(|r| r.trim().is_empty()) {
+                c.fail(
+                    f("relocate_to"),
+                    "name the region the relocated sites move to",
+                );
+            }
+        }
+        Event::RegionOnline { .. } => {}
+        Event::RegionCurtail { share, days, .. } => {
+            c.within(&f("share"), *share, 0.0, 1.0);
+            if !(1..=MAX_DURATION_DAYS).contains(days) {
+                c.fail(
+                    f("days"),
+                    format!("must be between 1 and {MAX_DURATION_DAYS} days, got {days}"),
+                );
+            }
+        }
+        Event::PowerPrice { multiply_by, .. } => {
+            c.within(&f("multiply_by"), *multiply_by, 1e-3, 1e3)
+        }
+        Event::AiShock {
+            demand_multiply_by,
+            lease_multiply_by,
+            gpu_multiply_by,
+            abandon_share,
+            stall_days,
+        } => {
+            if *stall_days > 3650 {
+                c.fail(
+                    f("stall_days"),
+                    format!("must be at most 3650 days, got {stall_days}"),
+                );
+            }
+            c.within(&f("demand_multiply_by"), *demand_multiply_by, 0.0, 1e3);
+            c.within(&f("lease_multiply_by"), *lease_multiply_by, 1e-3, 1e3);
+            c.within(&f("gpu_multiply_by"), *gpu_multiply_by, 1e-3, 1e3);
+            c.within(&f("abandon_share"), *abandon_share, 0.0, 1.0);
+        }
+        Event::FeeWave {
+            demand_multiply_by,
+            fee_rate_multiply_by,
+            days,
+        } => {
+            c.within(&f("demand_multiply_by"), *demand_multiply_by, 0.0, 1e3);
+            c.within(&f("fee_rate_multiply_by"), *fee_rate_multiply_by, 1e-3, 1e3);
+            if !(1..=MAX_DURATION_DAYS).contains(days) {
+                c.fail(
+                    f("days"),
+                    format!("must be between 1 and {MAX_DURATION_DAYS} days, got {days}"),
+                );
+            }
+        }
     }
 }
