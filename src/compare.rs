@@ -119,6 +119,10 @@ fn series(run: &Run, metric: &str) -> Option<Vec<f64>> {
     Some(out)
 }
 
+/// Runs of one scenario that differ only in their seed: (label, members),
+/// in order of first appearance.
+type Groups = Vec<(String, Vec<usize>)>;
+
 /// Compares run directories into `out` and returns the files written.
 pub fn compare(
     dirs: &[PathBuf],
@@ -132,7 +136,41 @@ pub fn compare(
         .iter()
         .map(|d| load(d))
         .collect::<Result<Vec<_>, _>>()?;
-    for r in &runs {
+    let groups = groups(&runs)?;
+    let metrics = known_metrics(&runs, metrics)?;
+    let same_start = runs.iter().all(|r| r.start_unix_s == runs[0].start_unix_s);
+    let x = XAxis {
+        start_unix_s: same_start.then_some(runs[0].start_unix_s),
+        label: (!same_start).then(|| "day of run (runs start on different dates)".to_string()),
+    };
+
+    let panels = panels(&runs, &groups, &metrics);
+    let (header, rows) = figures_table(&runs, &groups);
+    std::fs::create_dir_all(out)?;
+    let staging = RunDir::staging(out, "compare")?;
+    let mut w = csv::Writer::from_path(staging.path().join("compare.csv"))
+        .map_err(std::io::Error::other)?;
+    w.write_record(&header).map_err(std::io::Error::other)?;
+    for row in &rows {
+        w.write_record(row).map_err(std::io::Error::other)?;
+    }
+    w.flush()?;
+    drop(w);
+    let title = format!(
+        "Comparison of {} run(s) in {} group(s)",
+        runs.len(),
+        groups.len()
+    );
+    render(&staging.path().join("compare"), &title, &panels, &x).map_err(std::io::Error::other)?;
+    let names = ["compare.csv", "compare.png", "compare.svg"];
+    write_atomically(staging, out, &names)?;
+    Ok(names.iter().map(|n| out.join(n)).collect())
+}
+
+/// The runs' seed groups, once every run is on the daily grid and the
+/// seeds of a group last equally long.
+fn groups(runs: &[Run]) -> Result<Groups, CompareError> {
+    for r in runs {
         let t = r.days.get("time_s").unwrap_or(&[]);
         if t.is_empty() {
             return Err(CompareError::Unaligned(format!(
@@ -170,6 +208,11 @@ pub fn compare(
             )));
         }
     }
+    Ok(groups)
+}
+
+/// The metrics asked for (or the defaults), each a column some run has.
+fn known_metrics(runs: &[Run], metrics: &[String]) -> Result<Vec<String>, CompareError> {
     let metrics: Vec<String> = if metrics.is_empty() {
         DEFAULT_METRICS.iter().map(|s| s.to_string()).collect()
     } else {
@@ -189,28 +232,30 @@ pub fn compare(
             return Err(CompareError::UnknownMetric(m.clone(), cols.join(", ")));
         }
     }
-    let same_start = runs.iter().all(|r| r.start_unix_s == runs[0].start_unix_s);
-    let x = XAxis {
-        start_unix_s: same_start.then_some(runs[0].start_unix_s),
-        label: (!same_start).then(|| "day of run (runs start on different dates)".to_string()),
-    };
+    Ok(metrics)
+}
 
-    let group_label = |g: &(String, Vec<usize>)| {
-        let r = &runs[g.1[0]];
-        if g.1.len() == 1 {
-            r.label.clone()
-        } else {
-            format!(
-                "{} ({} seeds)",
-                r.label
-                    .rsplit_once(" seed ")
-                    .map_or(r.label.as_str(), |p| p.0),
-                g.1.len()
-            )
-        }
-    };
+/// A group's label: its run's, or its scenario's with the seed count.
+fn group_label(runs: &[Run], g: &(String, Vec<usize>)) -> String {
+    let r = &runs[g.1[0]];
+    if g.1.len() == 1 {
+        r.label.clone()
+    } else {
+        format!(
+            "{} ({} seeds)",
+            r.label
+                .rsplit_once(" seed ")
+                .map_or(r.label.as_str(), |p| p.0),
+            g.1.len()
+        )
+    }
+}
+
+/// A panel per metric: a line per run, or a median line with a 5–95 %
+/// band per seed group.
+fn panels(runs: &[Run], groups: &Groups, metrics: &[String]) -> Vec<Panel> {
     let mut panels = Vec::new();
-    for m in &metrics {
+    for m in metrics {
         let mut panel = Panel::new(m.replace('_', " "), unit_of(m));
         for (gi, g) in groups.iter().enumerate() {
             let all: Vec<Vec<f64>> = g.1.iter().filter_map(|&i| series(&runs[i], m)).collect();
@@ -230,15 +275,20 @@ pub fn compare(
                     spreads.iter().map(|s| s.p95).collect(),
                 )
             };
-            panel = panel.line(line.label(group_label(g)).color(nth_color(gi)));
+            panel = panel.line(line.label(group_label(runs, g)).color(nth_color(gi)));
         }
         panels.push(panel);
     }
 
+    panels
+}
+
+/// compare.csv's header and rows.
+fn figures_table(runs: &[Run], groups: &Groups) -> (Vec<String>, Vec<Vec<String>>) {
     // compare.csv: one row per summary figure, one column per run, then
     // median and 5–95 % columns for each seed group.
     let mut figures: Vec<String> = Vec::new();
-    for r in &runs {
+    for r in runs {
         for (k, v) in &r.summary {
             if v.is_number() && !figures.contains(k) {
                 figures.push(k.clone());
@@ -249,7 +299,7 @@ pub fn compare(
     header.extend(runs.iter().map(|r| r.dir.display().to_string()));
     let multi: Vec<&(String, Vec<usize>)> = groups.iter().filter(|g| g.1.len() > 1).collect();
     for g in &multi {
-        let l = group_label(g);
+        let l = group_label(runs, g);
         header.extend([
             format!("{l} median"),
             format!("{l} p05"),
@@ -273,23 +323,5 @@ pub fn compare(
         rows.push(row);
     }
 
-    std::fs::create_dir_all(out)?;
-    let staging = RunDir::staging(out, "compare")?;
-    let mut w = csv::Writer::from_path(staging.path().join("compare.csv"))
-        .map_err(std::io::Error::other)?;
-    w.write_record(&header).map_err(std::io::Error::other)?;
-    for row in &rows {
-        w.write_record(row).map_err(std::io::Error::other)?;
-    }
-    w.flush()?;
-    drop(w);
-    let title = format!(
-        "Comparison of {} run(s) in {} group(s)",
-        runs.len(),
-        groups.len()
-    );
-    render(&staging.path().join("compare"), &title, &panels, &x).map_err(std::io::Error::other)?;
-    let names = ["compare.csv", "compare.png", "compare.svg"];
-    write_atomically(staging, out, &names)?;
-    Ok(names.iter().map(|n| out.join(n)).collect())
+    (header, rows)
 }

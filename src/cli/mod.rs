@@ -169,76 +169,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             set,
             counterfactual,
             quiet,
-        } => {
-            let mut set = overrides(&set)?;
-            if counterfactual {
-                set.push(Override::parse("counterfactual=true")?);
-            }
-            let mut s = Scenario::load(&scenario, &set)?;
-            if let Some(seed) = seed {
-                s = s.with_seed(seed);
-            }
-            let days = s.spec().duration_days;
-            let runs = if s.spec().counterfactual { 2 } else { 1 };
-            let bar = progress(quiet, days as u64 * runs, "days");
-            bar.set_message(format!("{} seed {}", s.spec().name, s.spec().seed));
-            let (dir, summary) = output::write_run(&s, &out, |_| bar.inc(1))
-                .with_context(|| format!("writing the run under {}", out.display()))?;
-            bar.finish_and_clear();
-            println!(
-                "{}: {} blocks in {} days; hashrate {:.1} → {:.1} EH/s ({:+.1} %); mean block interval {:.1} s; {:.2} s",
-                dir.display(),
-                summary.blocks,
-                summary.days,
-                summary.hashrate_start_ehs,
-                summary.hashrate_end_ehs,
-                -summary.hashrate_decline_pct,
-                summary.mean_block_interval_s,
-                summary.wall_time_s
-            );
-            if summary.flows.conversions_started + summary.flows.sites_sold > 0
-                || summary.sold_mw_end > 0.0
-            {
-                println!(
-                    "  AI pivot: {} conversions, {} sites sold; at the end {:.0} MW leased, {:.0} MW GPU cloud, {:.0} MW converting, {:.0} MW sold",
-                    summary.flows.conversions_started,
-                    summary.flows.sites_sold,
-                    summary.ai_mw_end,
-                    summary.gpu_cloud_mw_end,
-                    summary.converting_mw_end,
-                    summary.sold_mw_end
-                );
-            }
-            if let (Some(no_ai), Some(vs)) = (
-                summary.hashrate_last_90_days_no_ai_ehs,
-                summary.hashrate_decline_vs_no_ai_pct,
-            ) {
-                println!(
-                    "  last 90 days: {:.1} EH/s, against {no_ai:.1} EH/s without the AI option ({:+.1} %)",
-                    summary.hashrate_last_90_days_ehs, -vs
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Check { files, set } => {
-            let set = overrides(&set)?;
-            let mut bad = 0;
-            for f in &files {
-                match Scenario::load(f, &set) {
-                    Ok(s) => println!("ok: {f} ({})", s.spec().name),
-                    Err(e) => {
-                        bad += 1;
-                        eprintln!("{e}");
-                    }
-                }
-            }
-            if bad > 0 {
-                eprintln!("error: {bad} of {} scenario(s) invalid", files.len());
-                Ok(ExitCode::from(2))
-            } else {
-                Ok(ExitCode::SUCCESS)
-            }
-        }
+        } => run(&scenario, seed, &out, &set, counterfactual, quiet),
+        Command::Check { files, set } => check(&files, &set),
         Command::Sweep {
             file,
             jobs,
@@ -246,41 +178,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             shard,
             keep_runs,
             quiet,
-        } => {
-            let src = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read sweep {}", file.display()))?;
-            let dir = file.parent().unwrap_or(std::path::Path::new("."));
-            let plan = crate::sweep::spec::plan(&src, &file.display().to_string(), dir)?;
-            let jobs =
-                jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            let total = match shard {
-                Some((k, n)) => (plan.runs.len() + n as usize - k as usize) / n as usize,
-                None => plan.runs.len(),
-            };
-            let bar = progress(quiet, total as u64, "runs");
-            bar.set_message(format!("sweep {}", plan.file.name));
-            let opts = crate::sweep::Options {
-                jobs,
-                out,
-                shard,
-                keep_runs,
-            };
-            let started = std::time::Instant::now();
-            let dir = crate::sweep::run(&plan, &opts, |_| bar.inc(1))?;
-            bar.finish_and_clear();
-            println!(
-                "{}: {} runs ({} points × {} seeds{}) in {:.1} s",
-                dir.display(),
-                total,
-                plan.points.len(),
-                plan.file.seeds,
-                shard
-                    .map(|(k, n)| format!(", shard {k} of {n}"))
-                    .unwrap_or_default(),
-                started.elapsed().as_secs_f64()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        } => sweep(&file, jobs, out, shard, keep_runs, quiet),
         Command::Merge { dirs, out } => {
             let dir = crate::sweep::merge(&dirs, out.as_deref())?;
             println!("{}", dir.display());
@@ -306,4 +204,127 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `hashflight run`.
+fn run(
+    scenario: &str,
+    seed: Option<u64>,
+    out: &std::path::Path,
+    set: &[String],
+    counterfactual: bool,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut set = overrides(set)?;
+    if counterfactual {
+        set.push(Override::parse("counterfactual=true")?);
+    }
+    let mut s = Scenario::load(scenario, &set)?;
+    if let Some(seed) = seed {
+        s = s.with_seed(seed);
+    }
+    let days = s.spec().duration_days;
+    let runs = if s.spec().counterfactual { 2 } else { 1 };
+    let bar = progress(quiet, days as u64 * runs, "days");
+    bar.set_message(format!("{} seed {}", s.spec().name, s.spec().seed));
+    let (dir, summary) = output::write_run(&s, out, |_| bar.inc(1))
+        .with_context(|| format!("writing the run under {}", out.display()))?;
+    bar.finish_and_clear();
+    println!(
+        "{}: {} blocks in {} days; hashrate {:.1} → {:.1} EH/s ({:+.1} %); mean block interval {:.1} s; {:.2} s",
+        dir.display(),
+        summary.blocks,
+        summary.days,
+        summary.hashrate_start_ehs,
+        summary.hashrate_end_ehs,
+        -summary.hashrate_decline_pct,
+        summary.mean_block_interval_s,
+        summary.wall_time_s
+    );
+    if summary.flows.conversions_started + summary.flows.sites_sold > 0 || summary.sold_mw_end > 0.0
+    {
+        println!(
+            "  AI pivot: {} conversions, {} sites sold; at the end {:.0} MW leased, {:.0} MW GPU cloud, {:.0} MW converting, {:.0} MW sold",
+            summary.flows.conversions_started,
+            summary.flows.sites_sold,
+            summary.ai_mw_end,
+            summary.gpu_cloud_mw_end,
+            summary.converting_mw_end,
+            summary.sold_mw_end
+        );
+    }
+    if let (Some(no_ai), Some(vs)) = (
+        summary.hashrate_last_90_days_no_ai_ehs,
+        summary.hashrate_decline_vs_no_ai_pct,
+    ) {
+        println!(
+            "  last 90 days: {:.1} EH/s, against {no_ai:.1} EH/s without the AI option ({:+.1} %)",
+            summary.hashrate_last_90_days_ehs, -vs
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `hashflight check`.
+fn check(files: &[String], set: &[String]) -> anyhow::Result<ExitCode> {
+    let set = overrides(set)?;
+    let mut bad = 0;
+    for f in files {
+        match Scenario::load(f, &set) {
+            Ok(s) => println!("ok: {f} ({})", s.spec().name),
+            Err(e) => {
+                bad += 1;
+                eprintln!("{e}");
+            }
+        }
+    }
+    if bad > 0 {
+        eprintln!("error: {bad} of {} scenario(s) invalid", files.len());
+        Ok(ExitCode::from(2))
+    } else {
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// `hashflight sweep`.
+fn sweep(
+    file: &std::path::Path,
+    jobs: Option<usize>,
+    out: PathBuf,
+    shard: Option<(u32, u32)>,
+    keep_runs: bool,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
+    let src = std::fs::read_to_string(&file)
+        .with_context(|| format!("cannot read sweep {}", file.display()))?;
+    let dir = file.parent().unwrap_or(std::path::Path::new("."));
+    let plan = crate::sweep::spec::plan(&src, &file.display().to_string(), dir)?;
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let total = match shard {
+        Some((k, n)) => (plan.runs.len() + n as usize - k as usize) / n as usize,
+        None => plan.runs.len(),
+    };
+    let bar = progress(quiet, total as u64, "runs");
+    bar.set_message(format!("sweep {}", plan.file.name));
+    let opts = crate::sweep::Options {
+        jobs,
+        out,
+        shard,
+        keep_runs,
+    };
+    let started = std::time::Instant::now();
+    let dir = crate::sweep::run(&plan, &opts, |_| bar.inc(1))?;
+    bar.finish_and_clear();
+    println!(
+        "{}: {} runs ({} points × {} seeds{}) in {:.1} s",
+        dir.display(),
+        total,
+        plan.points.len(),
+        plan.file.seeds,
+        shard
+            .map(|(k, n)| format!(", shard {k} of {n}"))
+            .unwrap_or_default(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -331,22 +331,9 @@ fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
     }
 }
 
-fn draw_panel<DB: DrawingBackend>(
-    area: &DrawingArea<DB, plotters::coord::Shift>,
-    panel: &Panel,
-    x: &XAxis,
-    (x0, x1): (f64, f64),
-) -> Result<(), PlotError> {
-    // Stacked lines become running sums.
-    let mut lines = panel.lines.clone();
-    if panel.stacked {
-        for i in 1..lines.len() {
-            let below = lines[i - 1].ys.clone();
-            for (y, b) in lines[i].ys.iter_mut().zip(below) {
-                *y += b;
-            }
-        }
-    }
+/// Whether a panel's y axis is logarithmic (asked for, or all values
+/// positive over more than two decades), and its range in plotted units.
+fn y_range(lines: &[Line], panel: &Panel) -> (bool, f64, f64) {
     let all_y = || {
         lines.iter().flat_map(|l| {
             l.ys.iter()
@@ -380,6 +367,34 @@ fn draw_panel<DB: DrawingBackend>(
     if !(panel.stacked && y0 == 0.0) {
         y0 -= pad;
     }
+    (log, y0, y1)
+}
+
+fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    panel: &Panel,
+    x: &XAxis,
+    (x0, x1): (f64, f64),
+) -> Result<(), PlotError> {
+    // Stacked lines become running sums.
+    let mut lines = panel.lines.clone();
+    if panel.stacked {
+        for i in 1..lines.len() {
+            let below = lines[i - 1].ys.clone();
+            for (y, b) in lines[i].ys.iter_mut().zip(below) {
+                *y += b;
+            }
+        }
+    }
+    let (log, y0, y1) = y_range(&lines, panel);
+    // Log axes plot log10(y) and label ticks 10^k.
+    let tf = |v: f64| {
+        if log {
+            if v > 0.0 { v.log10() } else { f64::NAN }
+        } else {
+            v
+        }
+    };
     let mut chart = ChartBuilder::on(area)
         .caption(
             format!("{} ({})", panel.title, panel.unit),

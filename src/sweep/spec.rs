@@ -267,6 +267,54 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
         )
     })?;
     let resolved = resolved.to_ron();
+    check_sizes(&file, &at)?;
+    let axis_values = axis_values(&file, &base, &set, &resolved, &at)?;
+    let points_values = design_points(&file, &axis_values, &at)?;
+    let points: Vec<Point> = points_values
+        .into_iter()
+        .enumerate()
+        .map(|(index, values)| {
+            let key: String = file
+                .axes
+                .iter()
+                .zip(&values)
+                .map(|(a, v)| format!("{}={v}\n", a.path))
+                .collect();
+            Point {
+                index,
+                hash: sip(file.seed, key.as_bytes()),
+                values,
+            }
+        })
+        .collect();
+    let runs = points
+        .iter()
+        .flat_map(|p| {
+            (0..file.seeds).map(move |r| PlannedRun {
+                id: format!("{:016x}-{r}", p.hash),
+                point: p.index,
+                replicate: r,
+                seed: sip(p.hash, &r.to_le_bytes()),
+            })
+        })
+        .collect();
+    let canonical = serde_json::to_string(&file).expect("sweeps serialize");
+    Ok(Plan {
+        sweep_hash: format!("{:016x}", sip(0, canonical.as_bytes())),
+        file,
+        base,
+        set,
+        points,
+        runs,
+    })
+}
+
+/// Builds the error for a field of the sweep file.
+type At<'a> = dyn Fn(String, String) -> ScenarioError + 'a;
+
+/// Refuses an empty sweep, or one too large to plan, before anything is
+/// built.
+fn check_sizes(file: &SweepFile, at: &At) -> Result<(), ScenarioError> {
     if file.axes.is_empty() {
         return Err(at("axes".into(), "a sweep needs at least one axis".into()));
     }
@@ -303,6 +351,18 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
             ),
         ));
     }
+    Ok(())
+}
+
+/// Each axis' values as RON text, each checked against the schema on its
+/// own (the base with `set` and that one value must load).
+fn axis_values(
+    file: &SweepFile,
+    base: &str,
+    set: &[Override],
+    resolved: &str,
+    at: &At,
+) -> Result<Vec<Vec<String>>, ScenarioError> {
     // Each axis' values, each checked against the schema on its own.
     let mut axis_values: Vec<Vec<String>> = Vec::new();
     for (i, axis) in file.axes.iter().enumerate() {
@@ -337,16 +397,16 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
             }
         };
         for (j, v) in values.iter().enumerate() {
-            let mut o = set.clone();
+            let mut o = set.to_vec();
             o.push(Override {
                 path: axis.path.clone(),
                 value: v.clone(),
             });
-            if let Err(e) = Scenario::load(&base, &o) {
+            if let Err(e) = Scenario::load(base, &o) {
                 // A path the resolved scenario does not have is the axis'
                 // fault; otherwise the value is.
                 let segments: Vec<&str> = axis.path.split('.').collect();
-                let field = if locate::find(&resolved, &segments).is_err() {
+                let field = if locate::find(resolved, &segments).is_err() {
                     format!("axes.{i}.path")
                 } else if axis.range.is_some() {
                     format!("axes.{i}.range")
@@ -362,10 +422,19 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
         }
         axis_values.push(values);
     }
-    let points_values: Vec<Vec<String>> = match &file.design {
+    Ok(axis_values)
+}
+
+/// The points of the design: each a value per axis.
+fn design_points(
+    file: &SweepFile,
+    axis_values: &[Vec<String>],
+    at: &At,
+) -> Result<Vec<Vec<String>>, ScenarioError> {
+    Ok(match &file.design {
         Design::Grid => {
             let mut points = vec![Vec::new()];
-            for values in &axis_values {
+            for values in axis_values {
                 points = points
                     .into_iter()
                     .flat_map(|p| {
@@ -404,7 +473,7 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
             let columns: Vec<Vec<String>> = file
                 .axes
                 .iter()
-                .zip(&axis_values)
+                .zip(axis_values)
                 .map(|(axis, values)| {
                     let mut strata: Vec<usize> = (0..n).collect();
                     strata.shuffle(&mut rng);
@@ -426,42 +495,5 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
                 .map(|k| columns.iter().map(|c| c[k].clone()).collect())
                 .collect()
         }
-    };
-    let points: Vec<Point> = points_values
-        .into_iter()
-        .enumerate()
-        .map(|(index, values)| {
-            let key: String = file
-                .axes
-                .iter()
-                .zip(&values)
-                .map(|(a, v)| format!("{}={v}\n", a.path))
-                .collect();
-            Point {
-                index,
-                hash: sip(file.seed, key.as_bytes()),
-                values,
-            }
-        })
-        .collect();
-    let runs = points
-        .iter()
-        .flat_map(|p| {
-            (0..file.seeds).map(move |r| PlannedRun {
-                id: format!("{:016x}-{r}", p.hash),
-                point: p.index,
-                replicate: r,
-                seed: sip(p.hash, &r.to_le_bytes()),
-            })
-        })
-        .collect();
-    let canonical = serde_json::to_string(&file).expect("sweeps serialize");
-    Ok(Plan {
-        sweep_hash: format!("{:016x}", sip(0, canonical.as_bytes())),
-        file,
-        base,
-        set,
-        points,
-        runs,
     })
 }
