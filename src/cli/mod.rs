@@ -295,7 +295,7 @@ fn sweep(
     keep_runs: bool,
     quiet: bool,
 ) -> anyhow::Result<ExitCode> {
-    let src = std::fs::read_to_string(&file)
+    let src = std::fs::read_to_string(file)
         .with_context(|| format!("cannot read sweep {}", file.display()))?;
     let dir = file.parent().unwrap_or(std::path::Path::new("."));
     let plan = crate::sweep::spec::plan(&src, &file.display().to_string(), dir)?;

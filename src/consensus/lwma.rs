@@ -90,12 +90,19 @@ mod tests {
         let slow = run(&mut Lwma::new(45), |_| 1200, 46, BITS);
         let r = difficulty(slow) / difficulty(BITS);
         assert!((r - 0.5).abs() < 0.01, "{r}");
-        // Timestamps going backwards count as 1 s, not negative time.
-        let mut l = Lwma::new(3);
-        let mut b = BITS;
-        for (h, t) in [0i64, 600, 1200, 1100, 1800].iter().enumerate() {
-            b = l.on_block(h as u64, *t, b);
-        }
-        assert!(difficulty(b) > 0.0);
+        // Timestamps going backwards count as 1 s, not negative time: the
+        // same as a block 1 s after the latest, and a harder target than
+        // the honest 600 s it hides.
+        let after = |times: [i64; 5]| {
+            let mut l = Lwma::new(3);
+            let mut b = BITS;
+            for (h, t) in times.iter().enumerate() {
+                b = l.on_block(h as u64, *t, b);
+            }
+            b
+        };
+        let backwards = after([0, 600, 1200, 1100, 1800]);
+        assert_eq!(backwards, after([0, 600, 1200, 1201, 1800]));
+        assert!(difficulty(backwards) > difficulty(after([0, 600, 1200, 1800, 2400])));
     }
 }

@@ -5,7 +5,7 @@
 //! change of results is then a visible decision: re-bless with
 //! `HASHFLIGHT_BLESS=1 cargo test --release golden` and review the diff.
 
-use crate::support::{ok, read, run_in};
+use crate::support::{check_golden, ok, read, run_in};
 use hashflight::scenario::Scenario;
 use hashflight::scenario::shipped::SHIPPED;
 
@@ -16,11 +16,7 @@ const MINERS: u64 = 100;
 fn golden_files_for_every_shipped_scenario() {
     let tmp = tempfile::tempdir().unwrap();
     let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/scenarios");
-    let bless = std::env::var_os("HASHFLIGHT_BLESS").is_some();
-    if bless {
-        std::fs::create_dir_all(&golden).unwrap();
-    }
-    let mut changed = Vec::new();
+    let mut files = Vec::new();
     for s in SHIPPED {
         let spec = Scenario::load(s.name, &[]).unwrap();
         let miners = spec.spec().population.miners.min(MINERS);
@@ -41,17 +37,35 @@ fn golden_files_for_every_shipped_scenario() {
             ("epochs.csv", read(run.join("epochs.csv"))),
             ("summary.json", summary),
         ] {
-            let pinned = golden.join(format!("{}-{file}", s.name));
-            if bless {
-                std::fs::write(&pinned, &got).unwrap();
-            }
-            if !pinned.exists() || got != read(&pinned) {
-                changed.push(format!("{}: {file}", s.name));
-            }
+            files.push((golden.join(format!("{}-{file}", s.name)), got));
         }
     }
+    check_golden(&files);
+}
+
+/// The table a golden mismatch prints names the columns that moved, how
+/// many cells, and by how much.
+#[test]
+fn a_golden_mismatch_says_what_moved() {
+    let pinned = "day,hashrate_ehs,bits\n0,100,0x17\n1,200,0x17\n";
+    let got = "day,hashrate_ehs,bits\n0,100,0x17\n1,202,0x18\n";
+    let table = crate::support::what_moved(pinned, got);
+    let row = |name: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(name))
+            .map(str::to_string)
+    };
+    assert!(row("day").is_none(), "{table}");
+    let h = row("hashrate_ehs").unwrap();
+    assert!(h.contains(" 1 ") && h.contains("9.901e-3"), "{table}");
+    assert!(row("bits").unwrap().contains("inf"), "{table}");
+    let summary = crate::support::what_moved(
+        "{\n  \"blocks\": 10,\n  \"x\": 1.0,\n",
+        "{\n  \"blocks\": 11,\n  \"x\": 1.0,\n",
+    );
     assert!(
-        changed.is_empty(),
-        "results changed for {changed:?}: if intended, re-bless with HASHFLIGHT_BLESS=1 and review the diff"
+        summary.contains("blocks") && !summary.contains("\nx "),
+        "{summary}"
     );
 }

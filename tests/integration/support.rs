@@ -70,3 +70,89 @@ pub fn two_regions(name: &str, days: u32, bits: u32, ehs_each: f64, events: &str
         b = miner("B"),
     )
 }
+
+/// Checks results against files pinned under tests/golden/, each a
+/// (path, text): with `HASHFLIGHT_BLESS` set they are written instead.
+/// On a mismatch it fails with, for each file that changed, a table of
+/// what moved: per CSV column (or per JSON field) the cells that differ
+/// and the largest relative difference.
+pub fn check_golden(files: &[(PathBuf, String)]) {
+    if std::env::var_os("HASHFLIGHT_BLESS").is_some() {
+        for (path, got) in files {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, got).unwrap();
+        }
+        return;
+    }
+    let mut report = String::new();
+    for (path, got) in files {
+        let pinned = std::fs::read_to_string(path).unwrap_or_default();
+        if &pinned != got {
+            report += &format!("\n{}:\n{}", path.display(), what_moved(&pinned, got));
+        }
+    }
+    assert!(
+        report.is_empty(),
+        "results changed; if intended, re-bless with HASHFLIGHT_BLESS=1 cargo test --release golden and review the diff{report}"
+    );
+}
+
+/// (column, cells that differ, largest relative difference) for two CSV
+/// texts or two JSON objects, as a table.
+pub fn what_moved(pinned: &str, got: &str) -> String {
+    let columns = |text: &str| -> Vec<(String, Vec<String>)> {
+        if text.trim_start().starts_with('{') {
+            // A JSON object written one field a line (as summary.json is).
+            return text
+                .lines()
+                .filter_map(|l| l.split_once(':'))
+                .map(|(k, v)| {
+                    let k = k.trim().trim_matches('"').to_string();
+                    (k, vec![v.trim().trim_end_matches(',').to_string()])
+                })
+                .collect();
+        }
+        let mut lines = text.lines();
+        let header: Vec<String> = lines
+            .next()
+            .unwrap_or("")
+            .split(',')
+            .map(String::from)
+            .collect();
+        let mut cols: Vec<(String, Vec<String>)> =
+            header.into_iter().map(|h| (h, Vec::new())).collect();
+        for line in lines {
+            for (c, cell) in cols.iter_mut().zip(line.split(',')) {
+                c.1.push(cell.to_string());
+            }
+        }
+        cols
+    };
+    let (a, b) = (columns(pinned), columns(got));
+    let mut out = format!("{:<40} {:>8} {:>14}\n", "column", "differ", "max rel. diff");
+    for (name, new) in &b {
+        let Some((_, old)) = a.iter().find(|(n, _)| n == name) else {
+            out += &format!("{name:<40} {:>8} {:>14}\n", "new", "");
+            continue;
+        };
+        let mut differ = old.len().abs_diff(new.len());
+        let mut rel: f64 = 0.0;
+        for (x, y) in old.iter().zip(new) {
+            if x != y {
+                differ += 1;
+                if let (Ok(x), Ok(y)) = (x.parse::<f64>(), y.parse::<f64>()) {
+                    rel = rel.max((x - y).abs() / x.abs().max(y.abs()).max(f64::MIN_POSITIVE));
+                } else {
+                    rel = f64::INFINITY;
+                }
+            }
+        }
+        if differ > 0 {
+            out += &format!("{name:<40} {differ:>8} {rel:>14.3e}\n");
+        }
+    }
+    for (name, _) in a.iter().filter(|(n, _)| !b.iter().any(|(m, _)| m == n)) {
+        out += &format!("{name:<40} {:>8} {:>14}\n", "gone", "");
+    }
+    out
+}
