@@ -3,11 +3,14 @@
 //! falls, how concentrated mining becomes, and what that does to the
 //! chain's security.
 //!
-//! The layers, from the bottom: [`consensus`] (exact integer rules),
-//! [`market`] (prices and fees), [`agents`] (miners, sites, fleets, pools
-//! and their decisions), [`sim`] (the world, the clock and the block loop),
-//! [`metrics`] (what a run measures), [`scenario`] (the RON input),
-//! [`output`] (run directories) and [`cli`].
+//! The layers, from the bottom, each importing only from those below it:
+//! [`units`] (shared constants and conversions), [`consensus`] (exact
+//! integer rules), [`market`] (prices, fees, the AI and ASIC markets),
+//! [`state`] (the world's resources), [`agents`] (miners, sites, fleets and
+//! every decision) beside [`metrics`] (what a run measures), [`scenario`]
+//! (the RON input, validated and resolved), [`sim`] (building the world and
+//! driving it), [`plot`] (charts), [`output`] (run directories), [`compare`]
+//! and [`sweep`] (many runs), and [`cli`].
 //!
 //! ```no_run
 //! use hashflight::{scenario::Scenario, sim::Simulation};

@@ -5,7 +5,8 @@
 //!   steps, AI load bidding up power);
 //! - [`deliver_asics`]: machines ordered earlier start hashing;
 //! - [`operate_fleets`]: each fleet mines while today's hashprice, net of
-//!   the pool fee, pays for its power, and stops while its region or site
+//!   the pool fee, pays for its electricity (other opex is booked to the
+//!   accounts but not weighed here), and stops while its region or site
 //!   is held offline. Partial curtailment follows, worst machines first,
 //!   because each generation is judged on its own J/TH. Mining fleets book
 //!   their margin to their owner, and each site is counted into the

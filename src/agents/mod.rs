@@ -217,9 +217,12 @@ impl Site {
 pub enum FleetState {
     /// Hashing.
     Mining,
-    /// Switched off by its owner because it loses money.
+    /// Switched off by its owner: today's hashprice, net of the pool fee,
+    /// does not pay for its electricity (the daily rule weighs electricity
+    /// alone; the accounts also book other opex).
     Curtailed,
-    /// Switched off from outside (its region is offline).
+    /// Switched off from outside: its region is offline, or an event holds
+    /// its site.
     Offline,
 }
 

@@ -1,8 +1,12 @@
-//! Run directories. A run writes into `<out>/<scenario>/seed-<seed>/`:
-//! `scenario.ron` (the fully resolved scenario), `epochs.csv`, `days.csv`,
-//! `summary.json` and the dashboard (`dashboard.png`, `dashboard.svg`). Everything is written into a hidden directory beside
+//! Run directories. A run writes into `<out>/<scenario>/seed-<seed>/` the
+//! files of [`RUN_FILES`]: `scenario.ron` (the fully resolved scenario),
+//! `epochs.csv`, `days.csv`, `pools.csv`, `regions.csv`, `summary.json` and
+//! the dashboard (`dashboard.png`, `dashboard.svg`, drawn by
+//! [`crate::plot`]). Everything is written into a hidden directory beside
 //! it and renamed into place when complete, so an interrupted run leaves no
-//! half directory and an earlier run of the same seed is replaced whole.
+//! half directory and an earlier run of the same seed is replaced whole;
+//! [`RunDir::staging`] and [`write_atomically`] do the same for files that
+//! join an existing directory (comparisons, sweeps).
 //!
 //! ```no_run
 //! use hashflight::{output, scenario::Scenario};

@@ -22,7 +22,7 @@ pub fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
     rng
 }
 
-/// The run's seed, for the per-site draws of [`unit`].
+/// The run's seed, for the per-site draws of [`unit()`].
 #[derive(bevy_ecs::prelude::Resource, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunSeed(pub u64);
 

@@ -7,8 +7,9 @@ use bevy_ecs::prelude::*;
 
 use super::regions::Regions;
 
-/// The pools' hashrate as last counted (the block loop holds it for the
-/// rest of the day), and the MW of every site by what it is doing.
+/// The pools' hashrate and the MW of every site by what it is doing, as
+/// last counted: at the start of each day, and again after each epoch's
+/// review (the block loop mines with it until the next count).
 #[derive(Resource, Clone, Debug, Default)]
 pub struct HashTable {
     /// Hashrate per pool, TH/s.

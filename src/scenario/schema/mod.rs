@@ -137,7 +137,8 @@ pub struct ChainSpec {
     /// Compact bits of the first epoch (e.g. `0x1701e605`).
     #[serde(default = "defaults::chain_start_bits")]
     pub start_bits: u32,
-    /// The difficulty rule: `Bitcoin` or `Fixed`.
+    /// The difficulty rule: `Bitcoin`, `Asert(half_life_s, …)`, `Cw144`,
+    /// `Lwma(window)` or `Fixed`.
     #[serde(default = "defaults::chain_difficulty_algorithm")]
     pub difficulty_algorithm: DifficultyAlgorithmKind,
 }
