@@ -1,6 +1,6 @@
 //! What a run measures: one row per difficulty epoch ([`EpochRow`]), one per
 //! day ([`DayRow`]), and the run's [`Summary`]. The measuring systems in
-//! [`record`] push rows as the run goes; the simulation's driver hands them
+//! `record.rs` push rows as the run goes; the simulation's driver hands them
 //! to a [`RecordSink`] after each schedule, so memory does not grow with
 //! the run's length. The formulas are in [`concentration`] (HHI, Gini,
 //! Nakamoto, entropy), [`security`] (double-spend odds, attack cost) and
@@ -13,7 +13,7 @@ use crate::state::Flows;
 pub use crate::state::economy::hashprice_usd_per_ph_day;
 
 pub mod concentration;
-pub mod record;
+pub(crate) mod record;
 pub mod security;
 pub mod stats;
 

@@ -15,7 +15,7 @@
 //! assert!(err.to_string().starts_with("x.ron:1:"));
 //! ```
 
-pub mod checker;
+mod checker;
 pub mod error;
 pub mod load;
 pub mod locate;

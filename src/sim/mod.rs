@@ -1,8 +1,8 @@
-//! The simulation: orchestration only. [`build`] makes a `bevy_ecs` world
-//! of a scenario (agents from [`population`], every resource, the
+//! The simulation: orchestration only. `build.rs` makes a `bevy_ecs` world
+//! of a scenario (agents from `population.rs`, every resource, the
 //! schedules); [`Simulation`] drives it day by day and hands the rows the
 //! measures produce to a [`RecordSink`]. Each day runs the
-//! [`DayStart`] schedule (scenario [`events`], markets, the miners' daily
+//! [`DayStart`] schedule (scenario events from `events.rs`, markets, the miners' daily
 //! decisions, the tally), then the [`Mine`] schedule — one tight loop over
 //! blocks, [`blocks::mine_until`] — until the day ends; each completed
 //! epoch runs [`EpochEnd`] (the review, the epoch's row) on the way; the
@@ -32,9 +32,9 @@ use crate::state::{Chain, Clock, EpochStats, HashTable, Ledger, PopulationCounts
 use crate::units::SECONDS_PER_DAY;
 
 pub mod blocks;
-pub mod build;
-pub mod events;
-pub mod population;
+mod build;
+mod events;
+mod population;
 
 pub use blocks::MineOutcome;
 pub use build::{DayEnd, DayStart, EpochEnd, Mine};

@@ -83,9 +83,9 @@ pub enum Decision {
 /// market, the ledger and the order book.
 pub struct Book<'a> {
     /// Sites by id.
-    pub sites: Vec<(Entity, Mut<'a, Site>)>,
+    pub sites: Vec<(Entity, &'a mut Site)>,
     /// Miners by id.
-    pub miners: Vec<(Entity, Mut<'a, Miner>)>,
+    pub miners: Vec<(Entity, &'a mut Miner)>,
     /// Tenant demand and rates.
     pub ai: &'a mut AiMarket,
     /// Flows of the day, epoch and run.
@@ -97,12 +97,12 @@ pub struct Book<'a> {
 impl Book<'_> {
     /// Site `id`.
     pub fn site(&self, id: usize) -> &Site {
-        &self.sites[id].1
+        self.sites[id].1
     }
 
     /// Miner `id`.
     pub fn miner(&self, id: usize) -> &Miner {
-        &self.miners[id].1
+        self.miners[id].1
     }
 }
 
@@ -141,7 +141,7 @@ pub fn apply(book: &mut Book, decision: Decision) {
         Decision::SellToMiner { site, buyer, usd } => {
             let (buyer_entity, m) = &mut book.miners[buyer];
             m.cash_usd -= usd;
-            book.sites[site].1.transfer((*buyer_entity, m));
+            book.sites[site].1.transfer((*buyer_entity, &**m));
         }
         Decision::Close { site } => book.sites[site].1.fleets.clear(),
         Decision::Convert {

@@ -74,9 +74,17 @@ pub fn review(mut w: ReviewWorld) {
     }
     // Ids are dense (0..n, in spawn order), so sorting by id makes the
     // position the id.
-    let mut sites: Vec<_> = w.sites.iter_mut().collect();
+    let mut sites: Vec<_> = w
+        .sites
+        .iter_mut()
+        .map(|(e, s)| (e, s.into_inner()))
+        .collect();
     sites.sort_unstable_by_key(|s| s.1.id);
-    let mut miners: Vec<_> = w.miners.iter_mut().collect();
+    let mut miners: Vec<_> = w
+        .miners
+        .iter_mut()
+        .map(|(e, m)| (e, m.into_inner()))
+        .collect();
     miners.sort_unstable_by_key(|m| m.1.id);
     let mut book = Book {
         sites,

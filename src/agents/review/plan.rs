@@ -347,3 +347,296 @@ fn slice_value(
     }
     v
 }
+
+#[cfg(test)]
+mod tests {
+    use bevy_ecs::prelude::Entity;
+
+    use super::*;
+    use crate::agents::review::decision::apply;
+    use crate::agents::{Belief, Orders};
+    use crate::market::ai::{AiMarket, AiParams, GpuParams};
+    use crate::market::asics::{AsicMarket, AsicParams};
+    use crate::market::fees::FeeMarket;
+    use crate::market::price::{BtcPrice, PriceProcess};
+    use crate::state::{Economics, HashpriceMemory, Ledger, Markets};
+
+    fn strategy() -> Strategy {
+        Strategy {
+            memory_days: 30.0,
+            difficulty_growth_per_year: 0.0,
+            hysteresis_share: 0.2,
+            growth: true,
+            cash_reserve_usd_per_mw: 0.0,
+            interest_rate_per_year: 0.08,
+            ai_equity_share: 0.2,
+            credit_line_usd_per_mw: 0.0,
+            distress_days: 30,
+            retire_after_days: 90,
+            other_opex_usd_per_mwh: 0.0,
+            ai_price_pressure_per_gw: 0.0,
+        }
+    }
+
+    /// An AI market with `unmet_mw` critical MW of tenants waiting and a
+    /// buyer paying `sale_usd_per_w`.
+    fn markets(unmet_mw: f64, sale_usd_per_w: f64) -> Markets {
+        let mut ai = AiMarket::new(AiParams {
+            enabled: true,
+            critical_it_share: 0.75,
+            tenant_demand_mw: unmet_mw,
+            demand_growth_mw_per_year: 0.0,
+            lease_usd_per_kw_month: 150.0,
+            lease_growth_per_year: 0.0,
+            lease_elasticity: 0.0,
+            noi_margin: 0.85,
+            conversion_capex_usd_per_critical_mw: 9e6,
+            lead_time_days: 450,
+            lease_term_years: 12.0,
+            stage_mw: 200.0,
+            sale_usd_per_w,
+            gpu: GpuParams {
+                enabled: false,
+                usd_per_hour: 2.0,
+                drift_per_year: 0.0,
+                gpus_per_critical_mw: 800.0,
+                utilisation: 0.75,
+                capex_usd_per_critical_mw: 29e6,
+                opex_share: 0.15,
+                term_years: 5.0,
+            },
+        });
+        ai.update(0, 0.0);
+        Markets {
+            price: BtcPrice::new(90_000.0, PriceProcess::Constant, vec![]),
+            fees: FeeMarket::fixed(0.0),
+            ai,
+            asics: AsicMarket::new(AsicParams {
+                usd_per_th: 15.0,
+                reference_hashprice_usd_per_ph_day: 40.0,
+                frontier_j_per_th: 13.5,
+                frontier_decline_per_year: 0.1,
+                delivery_days: 90,
+                life_years: 4.0,
+            }),
+        }
+    }
+
+    /// A miner with `cash_usd` and one 10 MW site of S19s (29.5 J/TH) at
+    /// $40/MWh in region 0, AI-eligible.
+    fn miner_with_site(id: u32, cash_usd: f64) -> (Miner, Site) {
+        let m = Miner::new(id, 0, cash_usd, 0.0, Belief::Myopic, 0.12);
+        let mut s = Site::new(id, (Entity::PLACEHOLDER, &m), 10.0, 40.0, 0, true);
+        s.push_fleet(Fleet::new(10.0 / 29.5 * 1e6, 29.5));
+        (m, s)
+    }
+
+    /// Plans with a review of these miners and sites at `hashprice`.
+    fn with_review<T>(
+        miners: &mut [Miner],
+        sites: &mut [Site],
+        markets: &mut Markets,
+        hashprice: f64,
+        f: impl FnOnce(&Review, &mut Book) -> T,
+    ) -> T {
+        let st = strategy();
+        let economics = Economics {
+            hashprice_usd_per_ph_day: hashprice,
+            ..Default::default()
+        };
+        let memory = HashpriceMemory {
+            average_usd_per_ph_day: hashprice,
+        };
+        let cx = Context::new(0, &st, &economics, 930_000, &memory, markets);
+        let mut regions = Regions::default();
+        regions.intern("A");
+        let size: Vec<f64> = sites.iter().map(|s| s.power_mw).collect();
+        let (mut ledger, mut orders) = (Ledger::default(), Orders::default());
+        let mut book = Book {
+            sites: sites.iter_mut().map(|s| (Entity::PLACEHOLDER, s)).collect(),
+            miners: miners
+                .iter_mut()
+                .map(|m| (Entity::PLACEHOLDER, m))
+                .collect(),
+            ai: &mut markets.ai,
+            ledger: &mut ledger,
+            orders: &mut orders,
+        };
+        let r = Review {
+            cx: &cx,
+            strategy: &st,
+            regions: &regions,
+            fees: &[0.0],
+            size_mw: &size,
+        };
+        f(&r, &mut book)
+    }
+
+    #[test]
+    fn only_solvent_miners_long_in_distress_go_bankrupt() {
+        let (mut a, sa) = miner_with_site(0, 0.0);
+        let (mut b, sb) = miner_with_site(1, 0.0);
+        let (mut c, sc) = miner_with_site(2, 0.0);
+        a.distress_days = 30;
+        b.distress_days = 29;
+        c.distress_days = 99;
+        c.exited = true;
+        let (mut miners, mut sites) = ([a, b, c], [sa, sb, sc]);
+        let mut m = markets(0.0, 0.8);
+        let d = with_review(&mut miners, &mut sites, &mut m, 40.0, |_, book| {
+            bankruptcies(book, 30)
+        });
+        assert_eq!(d, [Decision::Bankrupt { miner: 0 }]);
+    }
+
+    #[test]
+    fn a_bankrupt_site_goes_to_the_ai_buyer_when_it_bids_more() {
+        // Hashprice $20: S19s at $40/MWh lose money and are worth nothing to
+        // a bidder; the AI buyer pays $0.8/W for the 10 MW.
+        let (mut a, sa) = miner_with_site(0, 0.0);
+        a.exited = true;
+        let (b, sb) = miner_with_site(1, 1e9);
+        let (mut miners, mut sites) = ([a, b], [sa, sb]);
+        let mut m = markets(100.0, 0.8);
+        let d = with_review(&mut miners, &mut sites, &mut m, 20.0, |r, book| {
+            let bidders = r.bidders(book);
+            assert_eq!(bidders, [1]);
+            let d = r.auction(book, 0, &bidders);
+            apply(book, d.clone());
+            d
+        });
+        assert_eq!(
+            d,
+            Decision::SellToAi {
+                site: 0,
+                usd: 8e6,
+                critical_mw: 7.5
+            }
+        );
+        assert!(sites[0].sold && sites[0].fleets.is_empty());
+        assert_eq!(m.ai.unmet_mw(), 92.5);
+    }
+
+    #[test]
+    fn a_bankrupt_site_goes_to_the_miner_that_values_it_up_to_its_spare_cash() {
+        // Hashprice $60: the machines earn well; no AI buyer (no tenants).
+        let (mut a, sa) = miner_with_site(0, 0.0);
+        a.exited = true;
+        let (b, sb) = miner_with_site(1, 1e6);
+        let (mut miners, mut sites) = ([a, b], [sa, sb]);
+        let mut m = markets(0.0, 0.8);
+        let d = with_review(&mut miners, &mut sites, &mut m, 60.0, |r, book| {
+            let d = r.auction(book, 0, &[1]);
+            apply(book, d.clone());
+            d
+        });
+        // Worth more than $1M to the bidder, so it pays all it can spare.
+        assert_eq!(
+            d,
+            Decision::SellToMiner {
+                site: 0,
+                buyer: 1,
+                usd: 1e6
+            }
+        );
+        assert_eq!((sites[0].owner_id, miners[1].cash_usd), (1, 0.0));
+        // With no bidder and no buyer, the site closes.
+        let (mut a, sa) = miner_with_site(0, 0.0);
+        a.exited = true;
+        let (mut miners, mut sites) = ([a], [sa]);
+        let d = with_review(&mut miners, &mut sites, &mut m, 60.0, |r, book| {
+            r.auction(book, 0, &[])
+        });
+        assert_eq!(d, Decision::Close { site: 0 });
+    }
+
+    #[test]
+    fn an_eligible_site_is_sold_when_a_buyer_wants_it_all_and_pays_enough() {
+        let (a, sa) = miner_with_site(0, 0.0);
+        let (mut miners, mut sites) = ([a], [sa]);
+        // Tenants want more than the site's 7.5 critical MW, the miner
+        // cannot pay a lease's equity, and $5/W beats carrying on (the MW
+        // would host ever better frontier machines) by the margin.
+        let mut m = markets(100.0, 5.0);
+        let d = with_review(&mut miners, &mut sites, &mut m, 20.0, |r, book| {
+            assert_eq!(r.ai_candidates(book), [0]);
+            r.ai_option(book, 0)
+        });
+        assert!(
+            matches!(d, Some(Decision::SellToAi { site: 0, usd, .. }) if usd == 50e6),
+            "{d:?}"
+        );
+        // At $0.8/W carrying on is worth more; without tenants, nothing.
+        let mut m = markets(100.0, 0.8);
+        let d = with_review(&mut miners, &mut sites, &mut m, 20.0, |r, book| {
+            r.ai_option(book, 0)
+        });
+        assert_eq!(d, None);
+        let mut m = markets(0.0, 5.0);
+        let d = with_review(&mut miners, &mut sites, &mut m, 20.0, |r, book| {
+            r.ai_option(book, 0)
+        });
+        assert_eq!(d, None);
+    }
+
+    #[test]
+    fn retirement_and_ended_contracts_are_planned_per_site_then_applied() {
+        let (a, mut sa) = miner_with_site(0, 0.0);
+        sa.fleets[0].curtailed_days = 90;
+        sa.push_fleet(Fleet::new(1e5, 15.0));
+        sa.projects.push(Project {
+            kind: ProjectKind::Lease,
+            mw: 1.0,
+            ready_day: 0,
+            end_day: 5,
+            lease_usd_per_kw_month: 150.0,
+        });
+        let (mut miners, mut sites) = ([a], [sa]);
+        let mut m = markets(0.0, 0.8);
+        with_review(&mut miners, &mut sites, &mut m, 40.0, |_, book| {
+            assert_eq!(ending_contracts(book, 4), []);
+            let ended = ending_contracts(book, 5);
+            assert_eq!(ended, [Decision::EndContracts { site: 0, day: 5 }]);
+            let retired = retirements(book, 90);
+            assert_eq!(retired, [Decision::Retire { site: 0, days: 90 }]);
+            for d in ended.into_iter().chain(retired) {
+                apply(book, d);
+            }
+        });
+        assert!(sites[0].projects.is_empty());
+        // The S19s (curtailed 90 days) are gone; the new machines stay.
+        assert_eq!(sites[0].fleets.len(), 1);
+        assert_eq!(sites[0].fleets[0].efficiency_j_per_th, 15.0);
+    }
+
+    #[test]
+    fn growth_orders_frontier_machines_for_free_mw_within_spare_cash() {
+        // 10 MW site with 5 MW of machines; hashprice $60 makes frontier
+        // machines pay; $100k of cash buys part of the free 5 MW.
+        let (a, mut sa) = miner_with_site(0, 100_000.0);
+        sa.fleets[0].hashrate_ths /= 2.0;
+        let (mut miners, mut sites) = ([a], [sa]);
+        let mut m = markets(0.0, 0.8);
+        let d = with_review(&mut miners, &mut sites, &mut m, 60.0, |r, book| {
+            r.growth(book, &[0.0])
+        });
+        let [
+            Decision::Order {
+                miner: 0,
+                usd,
+                order,
+            },
+        ] = d.as_slice()
+        else {
+            panic!("{d:?}")
+        };
+        assert!((usd - 100_000.0).abs() < 1e-6, "{usd}");
+        assert_eq!(order.efficiency_j_per_th, 13.5);
+        assert_eq!(order.day, 90);
+        // Already on order: nothing more.
+        let d = with_review(&mut miners, &mut sites, &mut m, 60.0, |r, book| {
+            r.growth(book, &[5.0])
+        });
+        assert_eq!(d, []);
+    }
+}
