@@ -17,6 +17,15 @@ fn set(s: &str) -> Override {
     Override::parse(s).unwrap()
 }
 
+/// Blocks mined by a whole run of `scenario`, in memory.
+fn blocks(scenario: &Scenario) -> u64 {
+    Simulation::new(scenario)
+        .run_to_memory()
+        .unwrap()
+        .summary
+        .blocks
+}
+
 /// One miner with free power and fixed difficulty: nothing but blocks.
 fn block_loop_scenario(days: u32) -> Scenario {
     let src = format!(
@@ -36,25 +45,11 @@ fn block_loop_scenario(days: u32) -> Scenario {
 fn block_loop(c: &mut Criterion) {
     let days = 3650;
     let scenario = block_loop_scenario(days);
-    let blocks = Simulation::new(&scenario)
-        .run_to_memory()
-        .unwrap()
-        .summary
-        .blocks;
+    let n = blocks(&scenario);
     let mut g = c.benchmark_group("block_loop");
-    g.throughput(Throughput::Elements(blocks));
+    g.throughput(Throughput::Elements(n));
     g.measurement_time(Duration::from_secs(10));
-    g.bench_function("10y_one_pool", |b| {
-        b.iter(|| {
-            black_box(
-                Simulation::new(&scenario)
-                    .run_to_memory()
-                    .unwrap()
-                    .summary
-                    .blocks,
-            )
-        })
-    });
+    g.bench_function("10y_one_pool", |b| b.iter(|| black_box(blocks(&scenario))));
     g.finish();
 
     // The loop alone, called as the driver calls it: a year of days at
@@ -109,27 +104,9 @@ fn baseline(c: &mut Criterion) {
     let mut g = c.benchmark_group("baseline");
     g.sample_size(20);
     g.measurement_time(Duration::from_secs(10));
-    g.bench_function("5y_in_memory", |b| {
-        b.iter(|| {
-            black_box(
-                Simulation::new(&scenario)
-                    .run_to_memory()
-                    .unwrap()
-                    .summary
-                    .blocks,
-            )
-        })
-    });
+    g.bench_function("5y_in_memory", |b| b.iter(|| black_box(blocks(&scenario))));
     g.bench_function("10y_in_memory", |b| {
-        b.iter(|| {
-            black_box(
-                Simulation::new(&ten_years)
-                    .run_to_memory()
-                    .unwrap()
-                    .summary
-                    .blocks,
-            )
-        })
+        b.iter(|| black_box(blocks(&ten_years)))
     });
     let dir = tempfile::tempdir().unwrap();
     g.bench_function("5y_run_directory", |b| {
