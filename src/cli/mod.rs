@@ -20,6 +20,15 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::output;
 use crate::scenario::{Override, Scenario, ScenarioError, shipped};
 
+/// Writes a line to standard output, or fails with the write error (a
+/// closed pipe, a full disk) instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err(stdout_error)
+    }};
+}
+
 /// hashflight: how far does Bitcoin's hashrate fall as miners move to AI,
 /// how concentrated does mining become, and is the chain still safe?
 #[derive(Debug, Parser)]
@@ -113,16 +122,37 @@ pub enum Command {
     },
 }
 
-/// Parses arguments and runs; returns the process exit code.
+/// Parses arguments and runs; returns the process exit code: 0, or 2 on
+/// an error (bad input, a failed write), with its message on stderr. A
+/// closed standard output ends the command quietly.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match dispatch(cli) {
+    let result = dispatch(cli).and_then(|code| {
+        use std::io::Write as _;
+        std::io::stdout().flush().map_err(stdout_error)?;
+        Ok(code)
+    });
+    match result {
         Ok(code) => code,
+        Err(e) if is_closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Why writing to standard output failed.
+fn stdout_error(e: std::io::Error) -> anyhow::Error {
+    anyhow::Error::new(e).context("writing to standard output")
+}
+
+/// Whether an error is standard output's reader having gone away (as
+/// `| head -1` does): the command ends quietly then.
+fn is_closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 fn overrides(set: &[String]) -> Result<Vec<Override>, ScenarioError> {
@@ -181,25 +211,25 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         } => sweep(&file, jobs, out, shard, keep_runs, quiet),
         Command::Merge { dirs, out } => {
             let dir = crate::sweep::merge(&dirs, out.as_deref())?;
-            println!("{}", dir.display());
+            say!("{}", dir.display())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Compare { runs, out, metrics } => {
             let written = crate::compare::compare(&runs, &out, &metrics)?;
             for w in written {
-                println!("{}", w.display());
+                say!("{}", w.display())?;
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Scenarios => {
             for s in shipped::SHIPPED {
                 let spec = Scenario::load(s.name, &[])?;
-                println!(
+                say!(
                     "{:<16} {:>5} days  {}",
                     s.name,
                     spec.spec().duration_days,
                     spec.spec().description
-                );
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -230,7 +260,7 @@ fn run(
     let (dir, summary) = output::write_run(&s, out, |_| bar.inc(1))
         .with_context(|| format!("writing the run under {}", out.display()))?;
     bar.finish_and_clear();
-    println!(
+    say!(
         "{}: {} blocks in {} days; hashrate {:.1} → {:.1} EH/s ({:+.1} %); mean block interval {:.1} s; {:.2} s",
         dir.display(),
         summary.blocks,
@@ -240,10 +270,10 @@ fn run(
         -summary.hashrate_decline_pct,
         summary.mean_block_interval_s,
         summary.wall_time_s
-    );
+    )?;
     if summary.flows.conversions_started + summary.flows.sites_sold > 0 || summary.sold_mw_end > 0.0
     {
-        println!(
+        say!(
             "  AI pivot: {} conversions, {} sites sold; at the end {:.0} MW leased, {:.0} MW GPU cloud, {:.0} MW converting, {:.0} MW sold",
             summary.flows.conversions_started,
             summary.flows.sites_sold,
@@ -251,16 +281,17 @@ fn run(
             summary.gpu_cloud_mw_end,
             summary.converting_mw_end,
             summary.sold_mw_end
-        );
+        )?;
     }
     if let (Some(no_ai), Some(vs)) = (
         summary.hashrate_last_90_days_no_ai_ehs,
         summary.hashrate_decline_vs_no_ai_pct,
     ) {
-        println!(
+        say!(
             "  last 90 days: {:.1} EH/s, against {no_ai:.1} EH/s without the AI option ({:+.1} %)",
-            summary.hashrate_last_90_days_ehs, -vs
-        );
+            summary.hashrate_last_90_days_ehs,
+            -vs
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -271,7 +302,7 @@ fn check(files: &[String], set: &[String]) -> anyhow::Result<ExitCode> {
     let mut bad = 0;
     for f in files {
         match Scenario::load(f, &set) {
-            Ok(s) => println!("ok: {f} ({})", s.spec().name),
+            Ok(s) => say!("ok: {f} ({})", s.spec().name)?,
             Err(e) => {
                 bad += 1;
                 eprintln!("{e}");
@@ -315,7 +346,7 @@ fn sweep(
     let started = std::time::Instant::now();
     let dir = crate::sweep::run(&plan, &opts, |_| bar.inc(1))?;
     bar.finish_and_clear();
-    println!(
+    say!(
         "{}: {} runs ({} points × {} seeds{}) in {:.1} s",
         dir.display(),
         total,
@@ -325,6 +356,6 @@ fn sweep(
             .map(|(k, n)| format!(", shard {k} of {n}"))
             .unwrap_or_default(),
         started.elapsed().as_secs_f64()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

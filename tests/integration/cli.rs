@@ -535,3 +535,49 @@ fn runs_write_pools_and_regions_in_long_form() {
         blocks
     );
 }
+
+/// Panics on stdout errors (a closed pipe): `hashflight check … | head -1`
+/// must end quietly once its reader has gone, not panic.
+#[test]
+fn stdout_errors_do_not_panic_a_closed_pipe_ends_quietly() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let files: Vec<String> = hashflight::scenario::shipped::SHIPPED
+        .iter()
+        .map(|s| format!("{root}/{}", s.path))
+        .collect();
+    // A pipe whose reader has gone before the first line is written.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = bin()
+        .arg("check")
+        .args(&files)
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
+/// Panics on stdout errors (a full disk): the write error is an error
+/// (exit 2) with its message.
+#[test]
+fn stdout_errors_do_not_panic_a_full_stdout_is_an_error() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // no /dev/full on this system
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args(["check", "baseline"])
+        .current_dir(tmp.path())
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("error: writing to standard output: No space left on device"),
+        "{stderr}"
+    );
+}
