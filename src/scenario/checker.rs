@@ -10,6 +10,10 @@ use super::error::did_you_mean;
 pub const MAX_AGENTS: u64 = 5_000_000;
 /// Longest run, in days (200 years).
 pub const MAX_DURATION_DAYS: u32 = 73_050;
+/// Most hashrate a fleet or the population may have, EH/s: a thousand
+/// times the network of 2025 (est.; beyond it nothing physical is being
+/// modelled, and far beyond it hashes per second overflow).
+pub const MAX_HASHRATE_EHS: f64 = 1e6;
 /// Tolerance on shares that must sum to one.
 pub const SHARE_TOLERANCE: f64 = 1e-6;
 
@@ -43,6 +47,16 @@ impl Checker {
     pub fn positive(&mut self, field: &str, v: f64) {
         if self.finite(field, v) && v <= 0.0 {
             self.fail(field, format!("must be > 0, got {v}"));
+        }
+    }
+
+    /// `v` must be a hashrate: > 0 and at most [`MAX_HASHRATE_EHS`].
+    pub fn hashrate(&mut self, field: &str, v: f64) {
+        if self.finite(field, v) && !(v > 0.0 && v <= MAX_HASHRATE_EHS) {
+            self.fail(
+                field,
+                format!("must be > 0 and at most {MAX_HASHRATE_EHS:e} EH/s, got {v:e}"),
+            );
         }
     }
 

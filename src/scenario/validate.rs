@@ -9,7 +9,9 @@ use crate::consensus::bitcoin::{EPOCH_BLOCKS, pow_limit};
 use crate::consensus::compact::from_compact;
 
 use super::checker::{Checker, Problems};
-pub use super::checker::{MAX_AGENTS, MAX_DURATION_DAYS, SHARE_TOLERANCE, is_directory_name};
+pub use super::checker::{
+    MAX_AGENTS, MAX_DURATION_DAYS, MAX_HASHRATE_EHS, SHARE_TOLERANCE, is_directory_name,
+};
 use super::schema::*;
 
 /// The pools' names, in order.
@@ -395,7 +397,7 @@ fn check_miners(c: &mut Checker, file: &ScenarioFile) {
             );
             let mut fleet_mw = 0.0;
             for (k, f) in s.fleets.iter().enumerate() {
-                c.positive(&format!("{at}.fleets.{k}.hashrate_ehs"), f.hashrate_ehs);
+                c.hashrate(&format!("{at}.fleets.{k}.hashrate_ehs"), f.hashrate_ehs);
                 c.positive(
                     &format!("{at}.fleets.{k}.efficiency_j_per_th"),
                     f.efficiency_j_per_th,
@@ -429,7 +431,7 @@ fn check_population(c: &mut Checker, file: &ScenarioFile) {
         );
     }
     if p.miners > 0 {
-        c.positive("population.hashrate_ehs", p.hashrate_ehs);
+        c.hashrate("population.hashrate_ehs", p.hashrate_ehs);
         c.within("population.size_sigma", p.size_sigma, 0.0, 5.0);
         c.positive(
             "population.power_price_median_usd_per_mwh",

@@ -27,7 +27,16 @@ pub enum MineOutcome {
     DayEnd,
     /// The last block of an epoch was found.
     EpochEnd,
+    /// The day reached [`MAX_BLOCKS_PER_DAY`]: the hashrate is so far
+    /// beyond the difficulty that the run would not end (the driver stops
+    /// it with an error).
+    Runaway,
 }
+
+/// Most blocks a simulated day may hold: 10,000 times the 144 of a day at
+/// 600 s, far beyond any adjusting chain, so that no input can hang a run
+/// (a `Fixed` difficulty far below the hashrate would).
+pub const MAX_BLOCKS_PER_DAY: u64 = 1_440_000;
 
 /// Mines blocks with the pools' hashrate in `table` until `t_end_s` (the
 /// day's end) or until an epoch completes, and says which. Fees come from
@@ -83,6 +92,9 @@ pub fn mine_until(
         }
         if height % EPOCH_BLOCKS == EPOCH_BLOCKS - 1 {
             return MineOutcome::EpochEnd;
+        }
+        if day.blocks >= MAX_BLOCKS_PER_DAY {
+            return MineOutcome::Runaway;
         }
     }
 }

@@ -106,8 +106,17 @@ impl Simulation {
             self.world.run_schedule(DayStart);
             loop {
                 self.world.run_schedule(Mine);
-                if *self.world.resource::<MineOutcome>() == MineOutcome::DayEnd {
-                    break;
+                match *self.world.resource::<MineOutcome>() {
+                    MineOutcome::DayEnd => break,
+                    MineOutcome::EpochEnd => {}
+                    MineOutcome::Runaway => {
+                        return Err(std::io::Error::other(format!(
+                            "day {day}: more than {} blocks in a day: the hashrate is far beyond \
+                             what the difficulty rule lets blocks keep up with (check \
+                             chain.start_bits and chain.difficulty_algorithm)",
+                            blocks::MAX_BLOCKS_PER_DAY
+                        )));
+                    }
                 }
                 self.world.run_schedule(EpochEnd);
                 self.drain(&mut sink)?;

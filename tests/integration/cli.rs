@@ -581,3 +581,60 @@ fn stdout_errors_do_not_panic_a_full_stdout_is_an_error() {
         "{stderr}"
     );
 }
+
+/// A hang that `check` passed: a hashrate beyond any physical range
+/// (1e300 EH/s overflowed hashes per second and looped forever) is refused
+/// by `check` as by `run`, and nothing is written.
+#[test]
+fn a_hang_that_check_passes_is_refused_by_check_and_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = [
+        "--set",
+        "population.hashrate_ehs=1e300",
+        "--set",
+        "duration_days=1",
+    ];
+    for cmd in [
+        &["check", "baseline"][..],
+        &["run", "baseline", "--out", "out", "-q"][..],
+    ] {
+        let args: Vec<&str> = cmd.iter().chain(&set).copied().collect();
+        let out = run_in(tmp.path(), &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("field `population.hashrate_ehs`: must be > 0 and at most 1e6 EH/s"),
+            "{stderr}"
+        );
+    }
+    assert!(!tmp.path().join("out").exists());
+}
+
+/// A hang that `check` passed: a difficulty that cannot keep up (fixed at
+/// the proof-of-work limit under 1 EH/s: 2.3e8 blocks a second) ends the
+/// run with an error naming what to check, and leaves no run behind.
+#[test]
+fn a_hang_that_check_passes_a_runaway_block_rate_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("runaway.ron"),
+        r#"(name: "runaway", duration_days: 3,
+            chain: (difficulty_algorithm: Fixed, start_bits: 0x1d00ffff),
+            miners: [(name: "m", pool: "Foundry", sites: [(name: "s", region: "US", power_mw: 20.0,
+                power_price_usd_per_mwh: 0.0, fleets: [(hashrate_ehs: 1.0, efficiency_j_per_th: 17.5)])])],
+            population: (miners: 0))"#,
+    )
+    .unwrap();
+    let out = run_in(tmp.path(), &["run", "runaway.ron", "--out", "out", "-q"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("day 0: more than 1440000 blocks in a day"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("chain.start_bits"), "{stderr}");
+    let left: Vec<_> = std::fs::read_dir(tmp.path().join("out/runaway"))
+        .unwrap()
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
