@@ -555,15 +555,17 @@ fn plots(
 pub fn merge(dirs: &[PathBuf], out: Option<&Path>) -> Result<PathBuf, SweepError> {
     let mut shard_dirs = Vec::new();
     for d in dirs {
-        if d.join("manifest.json").is_file() && d.join("runs.csv").is_file() {
-            shard_dirs.push(d.clone());
-        } else if d.join("shards").is_dir() {
+        // A sweep directory with shards/ merges its shards (again, after an
+        // earlier merge wrote its own runs.csv and manifest beside them).
+        if d.join("shards").is_dir() {
             let mut inner: Vec<PathBuf> = fs::read_dir(d.join("shards"))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.join("manifest.json").is_file())
                 .collect();
             inner.sort();
             shard_dirs.extend(inner);
+        } else if d.join("manifest.json").is_file() && d.join("runs.csv").is_file() {
+            shard_dirs.push(d.clone());
         } else {
             return Err(SweepError::Merge(format!(
                 "{} is neither a shard directory (manifest.json, runs.csv) nor a sweep directory with shards/",
@@ -638,6 +640,19 @@ pub fn merge(dirs: &[PathBuf], out: Option<&Path>) -> Result<PathBuf, SweepError
                 SweepError::Merge("give --out: the shards are not under <sweep>/shards/".into())
             })?,
     };
+    // Never over another sweep's results.
+    if let Ok(bytes) = fs::read(out.join("manifest.json")) {
+        let held: Manifest = serde_json::from_slice(&bytes)
+            .map_err(|e| SweepError::Corrupt(out.join("manifest.json"), e.to_string()))?;
+        if held.sweep_hash != first.sweep_hash {
+            return Err(SweepError::Merge(format!(
+                "{} holds another sweep ({}) than the shards ({}): choose another --out",
+                out.display(),
+                held.sweep_hash,
+                first.sweep_hash
+            )));
+        }
+    }
     fs::create_dir_all(&out)?;
     let plan = plan_from_manifest(&first);
     let staging = RunDir::staging(&out, "merge")?;

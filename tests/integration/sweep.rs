@@ -363,3 +363,45 @@ fn latin_hypercube_covers_every_stratum_once() {
     }
     assert!(strata.iter().all(|s| s.iter().all(|x| *x)), "{strata:?}");
 }
+
+/// `merge` cannot be run twice (a re-queued merge job failed with "give
+/// --out"), and `merge --out` must refuse a directory holding another
+/// sweep.
+#[test]
+fn merge_can_be_run_twice_and_refuses_an_out_holding_another_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "twice", 20, 1);
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        ok(&run_in(
+            tmp.path(),
+            &["sweep", &f, "--out", "s", "--shard", &shard, "-q"],
+        ));
+    }
+    let d = sweep_dir(&tmp.path().join("s"), "twice");
+    ok(&run_in(tmp.path(), &["merge", d.to_str().unwrap()]));
+    let first = (read(d.join("runs.csv")), read(d.join("points.csv")));
+    ok(&run_in(tmp.path(), &["merge", d.to_str().unwrap()]));
+    assert_eq!(
+        first,
+        (read(d.join("runs.csv")), read(d.join("points.csv")))
+    );
+    // Another sweep's directory as --out: refused, left as it was.
+    let g = sweep_file(tmp.path(), "other", 21, 1);
+    ok(&run_in(tmp.path(), &["sweep", &g, "--out", "o", "-q"]));
+    let other = sweep_dir(&tmp.path().join("o"), "other");
+    let before = read(other.join("runs.csv"));
+    let out = run_in(
+        tmp.path(),
+        &[
+            "merge",
+            d.to_str().unwrap(),
+            "--out",
+            other.to_str().unwrap(),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("holds another sweep"), "{stderr}");
+    assert_eq!(read(other.join("runs.csv")), before);
+}
