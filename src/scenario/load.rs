@@ -54,6 +54,12 @@ impl Override {
     }
 }
 
+/// Text without the UTF-8 byte-order mark some editors save (positions are
+/// then counted as an editor shows them).
+pub fn without_bom(src: &str) -> &str {
+    src.strip_prefix('\u{feff}').unwrap_or(src)
+}
+
 /// Parses scenario text without validating it; errors carry positions.
 pub fn parse_str(src: &str, origin: &str) -> Result<ScenarioFile, ScenarioError> {
     parse_ron(src, origin)
@@ -207,6 +213,7 @@ impl Scenario {
         origin: &str,
         overrides: &[Override],
     ) -> Result<Self, ScenarioError> {
+        let src = without_bom(src);
         let parsed = parse_str(src, origin)?;
         let file = apply_overrides(parsed, overrides)?;
         let invalid = |problems: Vec<(String, String)>| {

@@ -229,6 +229,7 @@ impl Plan {
 /// Parses and checks a sweep file; `origin` names it in errors and `dir`
 /// resolves a relative `base`.
 pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, ScenarioError> {
+    let src = crate::scenario::load::without_bom(src);
     let file: SweepFile = crate::scenario::load::parse_ron(src, origin)?;
     let at = |field: String, message: String| {
         ScenarioError::Invalid(vec![Problem {

@@ -638,3 +638,36 @@ fn a_hang_that_check_passes_a_runaway_block_rate_is_an_error() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// A UTF-8 BOM in a scenario or sweep file gave "1:1: Expected opening
+/// (": it is accepted, and positions count from after it.
+#[test]
+fn a_utf8_bom_in_a_scenario_or_sweep_file_is_accepted() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("bom.ron"),
+        "\u{feff}(name: \"bom\", duration_days: 2)",
+    )
+    .unwrap();
+    ok(&run_in(tmp.path(), &["check", "bom.ron"]));
+    std::fs::write(
+        tmp.path().join("bad.ron"),
+        "\u{feff}(name: \"bad\", duration_days: 0)",
+    )
+    .unwrap();
+    let out = run_in(tmp.path(), &["check", "bad.ron"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad.ron:1:30: field `duration_days`"),
+        "{stderr}"
+    );
+    std::fs::write(
+        tmp.path().join("sw.ron"),
+        "\u{feff}(name: \"sw\", base: \"baseline\", set: [\"duration_days=2\", \"population.miners=10\"],\n axes: [(path: \"btc_price.initial_usd\", values: [90000])], seeds: 1)",
+    )
+    .unwrap();
+    ok(&run_in(
+        tmp.path(),
+        &["sweep", "sw.ron", "--out", "o", "-q"],
+    ));
+}
