@@ -210,7 +210,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             quiet,
         } => sweep(&file, jobs, out, shard, keep_runs, quiet),
         Command::Merge { dirs, out } => {
-            let dir = crate::sweep::merge(&dirs, out.as_deref())?;
+            let dir = crate::sweep::merge::merge(&dirs, out.as_deref())?;
             say!("{}", dir.display())?;
             Ok(ExitCode::SUCCESS)
         }
