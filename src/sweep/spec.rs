@@ -6,7 +6,8 @@ use siphasher::sip::SipHasher13;
 use rand::RngExt;
 use rand::seq::SliceRandom;
 
-use crate::scenario::error::{Problem, ScenarioError};
+use crate::metrics::Summary;
+use crate::scenario::error::{Problem, ScenarioError, did_you_mean};
 use crate::scenario::{Override, Scenario, locate};
 
 /// A sweep as written in a `.ron` file.
@@ -269,6 +270,7 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
     })?;
     let resolved = resolved.to_ron();
     check_sizes(&file, &at)?;
+    check_axes_and_metrics(&file, &at)?;
     let axis_values = axis_values(&file, &base, &set, &resolved, &at)?;
     let points_values = design_points(&file, &axis_values, &at)?;
     let points: Vec<Point> = points_values
@@ -312,6 +314,47 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
 
 /// Builds the error for a field of the sweep file.
 type At<'a> = dyn Fn(String, String) -> ScenarioError + 'a;
+
+/// Refuses axes that cannot mean what they say (two on one path, one on
+/// the seed) and metrics that are not summary figures.
+fn check_axes_and_metrics(file: &SweepFile, at: &At) -> Result<(), ScenarioError> {
+    for (i, axis) in file.axes.iter().enumerate() {
+        if axis.path == "seed" {
+            return Err(at(
+                format!("axes.{i}.path"),
+                "every run's seed comes from the sweep's `seed` and `seeds`: an axis on `seed` would change nothing".into(),
+            ));
+        }
+        if let Some(j) = file.axes[..i].iter().position(|a| a.path == axis.path) {
+            return Err(at(
+                format!("axes.{i}.path"),
+                format!(
+                    "`{}` is already axis {j}: give each path one axis",
+                    axis.path
+                ),
+            ));
+        }
+    }
+    let figures: Vec<String> = Summary::figure_names()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    for (i, m) in file.metrics.iter().enumerate() {
+        if !figures.contains(m) {
+            let hint = did_you_mean(m, &figures)
+                .map(|b| format!("did you mean `{b}`? "))
+                .unwrap_or_default();
+            return Err(at(
+                format!("metrics.{i}"),
+                format!(
+                    "`{m}` is not a summary figure; {hint}(figures: {})",
+                    figures.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
 
 /// Refuses an empty sweep, or one too large to plan, before anything is
 /// built.
@@ -420,6 +463,19 @@ fn axis_values(
                     .map_or(e.to_string(), |p| p.message.clone());
                 return Err(at(field, format!("`{} = {v}`: {msg}", axis.path)));
             }
+        }
+        if let Some(j) = (1..values.len()).find(|&j| values[..j].contains(&values[j])) {
+            let field = match axis.range {
+                Some(_) => format!("axes.{i}.range"),
+                None => format!("axes.{i}.values.{j}"),
+            };
+            return Err(at(
+                field,
+                format!(
+                    "`{}` appears twice on this axis: its runs would repeat (and share ids)",
+                    values[j]
+                ),
+            ));
         }
         axis_values.push(values);
     }

@@ -293,9 +293,44 @@ fn bad_sweeps_are_located_and_write_nothing() {
         (
             write(
                 "zip.ron",
-                "(name: \"b\", base: \"baseline\", design: Zip,\n axes: [(path: \"duration_days\", values: [1, 2]), (path: \"seed\", values: [1])])",
+                "(name: \"b\", base: \"baseline\", design: Zip,\n axes: [(path: \"duration_days\", values: [1, 2]), (path: \"btc_price.initial_usd\", values: [1])])",
             ),
             vec!["zip needs axes of equal length"],
+        ),
+        // Sweep definitions that were caught late or never: duplicate
+        // values (duplicate run ids), two axes on one path, an axis on the
+        // seed, an unknown metric.
+        (
+            write(
+                "dup.ron",
+                "(name: \"b\", base: \"baseline\",\n axes: [(path: \"duration_days\", values: [5, 6, 5])])",
+            ),
+            vec!["dup.ron:2:", "field `axes.0.values.2`", "`5` appears twice"],
+        ),
+        (
+            write(
+                "twice.ron",
+                "(name: \"b\", base: \"baseline\",\n axes: [(path: \"duration_days\", values: [5]),\n (path: \"duration_days\", values: [6])])",
+            ),
+            vec!["twice.ron:3:", "field `axes.1.path`", "already axis 0"],
+        ),
+        (
+            write(
+                "seed.ron",
+                "(name: \"b\", base: \"baseline\",\n axes: [(path: \"seed\", values: [1, 2])])",
+            ),
+            vec!["seed.ron:2:", "field `axes.0.path`", "would change nothing"],
+        ),
+        (
+            write(
+                "metric.ron",
+                "(name: \"b\", base: \"baseline\", metrics: [\"hashrate_end\"],\n axes: [(path: \"duration_days\", values: [5])])",
+            ),
+            vec![
+                "metric.ron:1:",
+                "field `metrics.0`",
+                "did you mean `hashrate_end_ehs`",
+            ],
         ),
         // Sizes are refused before anything is built (a billion steps
         // would otherwise be allocated and checked one by one).
