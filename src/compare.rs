@@ -9,6 +9,7 @@ use crate::metrics::stats::Spread;
 use crate::output::{RunDir, write_atomically};
 use crate::plot::table::Table;
 use crate::plot::{Line, Panel, XAxis, nth_color, render, unit_of};
+use crate::scenario::error::did_you_mean;
 use crate::scenario::load::{parse_str, to_ron};
 
 /// Metrics drawn when none are asked for.
@@ -36,8 +37,8 @@ pub enum CompareError {
     #[error("cannot align the runs' time axes: {0}")]
     Unaligned(String),
     /// A metric is not a column of the runs.
-    #[error("unknown metric `{0}` (columns of these runs: {1})")]
-    UnknownMetric(String, String),
+    #[error("unknown metric `{0}`{2} (columns of these runs: {1})")]
+    UnknownMetric(String, String, String),
     /// Nothing to compare.
     #[error("compare needs at least one run directory")]
     Empty,
@@ -229,7 +230,15 @@ fn known_metrics(runs: &[Run], metrics: &[String]) -> Result<Vec<String>, Compar
                 .collect();
             cols.sort();
             cols.dedup();
-            return Err(CompareError::UnknownMetric(m.clone(), cols.join(", ")));
+            let names: Vec<String> = cols.iter().map(|c| c.to_string()).collect();
+            let hint = did_you_mean(m, &names)
+                .map(|b| format!("; did you mean `{b}`?"))
+                .unwrap_or_default();
+            return Err(CompareError::UnknownMetric(
+                m.clone(),
+                cols.join(", "),
+                hint,
+            ));
         }
     }
     Ok(metrics)

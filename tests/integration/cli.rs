@@ -380,7 +380,13 @@ fn compare_overlays_runs_and_seed_groups() {
             "cmp4",
         ],
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown metric `hashrate_eh`"));
+    // `compare --metrics` without "did you mean": it suggests the column.
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("unknown metric `hashrate_eh`; did you mean `hashrate_ehs`?"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!tmp.path().join("cmp2").exists() && !tmp.path().join("cmp3").exists());
 }
 
