@@ -136,6 +136,16 @@ pub struct Rows {
     pub regions: Vec<RegionDay>,
 }
 
+impl Rows {
+    /// Empties every buffer (keeping its capacity).
+    pub fn clear(&mut self) {
+        self.epochs.clear();
+        self.days.clear();
+        self.pools.clear();
+        self.regions.clear();
+    }
+}
+
 /// Updates the firms' concentration from the latest count of the sites.
 pub fn track_firms(
     table: Res<HashTable>,

@@ -148,7 +148,17 @@ impl Simulation {
     /// Hands the rows produced so far to `sink`, with their pools' and
     /// regions' names.
     fn drain(&mut self, sink: &mut impl RecordSink) -> std::io::Result<()> {
-        let rows = std::mem::take(&mut *self.world.resource_mut::<Rows>());
+        // Taken out and put back emptied, so the buffers keep their capacity
+        // from one day to the next.
+        let mut rows = std::mem::take(&mut *self.world.resource_mut::<Rows>());
+        let written = self.write_rows(&rows, sink);
+        rows.clear();
+        *self.world.resource_mut::<Rows>() = rows;
+        written
+    }
+
+    /// Sends `rows` to `sink`, pool and region rows with their names.
+    fn write_rows(&self, rows: &Rows, sink: &mut impl RecordSink) -> std::io::Result<()> {
         let pools = &self.world.resource::<Measurement>().pool_names;
         let regions = &self.world.resource::<Regions>().names;
         for r in &rows.epochs {
