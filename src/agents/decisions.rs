@@ -100,22 +100,35 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
     d.margins.0.resize(miners, 0.0);
     d.table.clear_sums(miners, &mut d.regions);
     let gpu_terms = GpuTerms::from(&ai.params().gpu);
-    // Today's hashprice net of each pool's fee.
-    let net_by_pool: Vec<f64> = d
+    let commit = d.strategy.commit_days.max(1);
+    let outlook = d.economics.outlook_hashprice_usd_per_ph_day(commit as f64);
+    let average = d.memory.average_usd_per_ph_day;
+    // Today's hashprice net of each pool's fee, and likewise the hashprice
+    // expected over a commitment and the moving average.
+    let net_by_pool: Vec<(f64, f64, f64)> = d
         .fees
         .0
         .iter()
-        .map(|fee| hashprice * (1.0 - fee / 100.0))
+        .map(|fee| {
+            let keep = 1.0 - fee / 100.0;
+            (hashprice * keep, outlook * keep, average * keep)
+        })
         .collect();
     let day = d.clock.day;
+    let plan = Plan {
+        day,
+        commit,
+        opex,
+        mothball_after_days: d.strategy.mothball_after_days,
+        take_or_pay: d.strategy.take_or_pay_share,
+    };
     let (mut revenue, mut lease, mut gpu) = (0.0, 0.0, 0.0);
     for mut site in &mut sites {
         operate_site(
             &mut site,
             &d.regions,
             &net_by_pool,
-            opex,
-            day,
+            plan,
             &mut d.margins.0,
             &mut revenue,
         );
@@ -140,6 +153,7 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
 pub struct OperatingDay<'w> {
     clock: Res<'w, Clock>,
     economics: Res<'w, Economics>,
+    memory: Res<'w, HashpriceMemory>,
     fees: Res<'w, PoolFees>,
     strategy: Res<'w, Strategy>,
     counts: Res<'w, PopulationCounts>,
@@ -150,14 +164,38 @@ pub struct OperatingDay<'w> {
     ledger: ResMut<'w, Ledger>,
 }
 
-/// One site's fleets for the day: see [`operate_fleets`].
+/// The day's terms of operation for every site.
+#[derive(Clone, Copy, Debug)]
+struct Plan {
+    /// Day of the run.
+    day: u32,
+    /// Days an on/off decision holds.
+    commit: u32,
+    /// Other opex, USD/MWh of installed machines, running or not.
+    opex: f64,
+    /// Days curtailed (net) before a fleet is mothballed.
+    mothball_after_days: u32,
+    /// Share of every fleet's power bought take-or-pay.
+    take_or_pay: f64,
+}
+
+impl Plan {
+    /// Whether `site` reconsiders its fleets today: on day 0, then once
+    /// every `commit` days on a day of its own (its id sets the turn).
+    fn decides(&self, site: &Site) -> bool {
+        self.day == 0 || (self.day + site.id).is_multiple_of(self.commit)
+    }
+}
+
+/// One site's fleets for the day: see [`operate_fleets`]. `net_by_pool`
+/// holds each pool's net hashprice: today's, expected over a commitment,
+/// and the moving average.
 #[inline]
 fn operate_site(
     site: &mut Site,
     regions: &Regions,
-    net_by_pool: &[f64],
-    opex: f64,
-    day: u32,
+    net_by_pool: &[(f64, f64, f64)],
+    plan: Plan,
     margins: &mut [f64],
     revenue: &mut f64,
 ) {
@@ -165,25 +203,48 @@ fn operate_site(
         return;
     }
     let price = site_power_price(site, regions);
-    let offline = !regions.online[site.region as usize] || site.offline_until_day > day;
-    let net = net_by_pool[site.pool as usize];
+    let offline = !regions.online[site.region as usize] || site.offline_until_day > plan.day;
+    let decides = plan.decides(site);
+    let (net, outlook, average_net) = net_by_pool[site.pool as usize];
     let margin = &mut margins[site.owner_id as usize];
     for fleet in &mut site.fleets {
+        // Staff, maintenance and site costs run whether the machines do.
+        *margin -= fleet.power_mw() * HOURS_PER_DAY * plan.opex;
         let state = if offline {
             FleetState::Offline
-        } else if net >= breakeven_hashprice_usd_per_ph_day(fleet.efficiency_j_per_th, price) {
-            let r = fleet.hashrate_ths / THS_PER_PHS * net;
-            *margin += r - fleet.power_mw() * HOURS_PER_DAY * (price + opex);
-            *revenue += r;
-            FleetState::Mining
+        } else if decides || fleet.state == FleetState::Offline {
+            let breakeven = breakeven_hashprice_usd_per_ph_day(fleet.efficiency_j_per_th, price);
+            let pays = outlook >= breakeven;
+            match fleet.state {
+                FleetState::Mothballed if !(pays && average_net >= breakeven) => {
+                    FleetState::Mothballed
+                }
+                _ if pays => FleetState::Mining,
+                _ if fleet.curtailed_days >= plan.mothball_after_days => FleetState::Mothballed,
+                _ => FleetState::Curtailed,
+            }
         } else {
-            FleetState::Curtailed
+            fleet.state
         };
-        fleet.curtailed_days = if state == FleetState::Curtailed {
-            fleet.curtailed_days + 1
-        } else {
-            0
+        // The take-or-pay share of its power is paid for in every state,
+        // so a fleet switched off by its owner still runs that share while
+        // hashing earns anything at all.
+        let running = match state {
+            FleetState::Mining => {
+                fleet.curtailed_days = fleet.curtailed_days.saturating_sub(1);
+                1.0
+            }
+            FleetState::Curtailed | FleetState::Mothballed => {
+                fleet.curtailed_days += 1;
+                if net > 0.0 { plan.take_or_pay } else { 0.0 }
+            }
+            FleetState::Offline => 0.0,
         };
+        let r = fleet.hashrate_ths * running / THS_PER_PHS * net;
+        let paid_mw = fleet.power_mw() * running.max(plan.take_or_pay);
+        *margin += r - paid_mw * HOURS_PER_DAY * price;
+        *revenue += r;
+        fleet.running_share = running;
         fleet.state = state;
     }
 }
@@ -269,27 +330,48 @@ mod tests {
         (site, regions)
     }
 
-    /// Operates the site for `day` at `hashprice`: the fleets' states, best
+    /// Daily decisions, no other opex, no take-or-pay.
+    fn daily(day: u32) -> Plan {
+        Plan {
+            day,
+            commit: 1,
+            opex: 0.0,
+            mothball_after_days: 30,
+            take_or_pay: 0.0,
+        }
+    }
+
+    /// Operates the site under `plan` with today's, the expected and the
+    /// average hashprice all at `hashprice`: the fleets' states, best
     /// machines first, the owner's margin and the revenue.
+    fn operate_with(
+        site: &mut Site,
+        regions: &Regions,
+        (hashprice, average): (f64, f64),
+        plan: Plan,
+    ) -> (Vec<FleetState>, f64, f64) {
+        let (mut margins, mut revenue) = ([0.0], 0.0);
+        // The pool keeps 2 %.
+        let keep = 1.0 - 2.0 / 100.0;
+        operate_site(
+            site,
+            regions,
+            &[(hashprice * keep, hashprice * keep, average * keep)],
+            plan,
+            &mut margins,
+            &mut revenue,
+        );
+        let states = site.fleets.iter().rev().map(|f| f.state).collect();
+        (states, margins[0], revenue)
+    }
+
     fn operate(
         site: &mut Site,
         regions: &Regions,
         hashprice: f64,
         day: u32,
     ) -> (Vec<FleetState>, f64, f64) {
-        let (mut margins, mut revenue) = ([0.0], 0.0);
-        // The pool keeps 2 %.
-        operate_site(
-            site,
-            regions,
-            &[hashprice * (1.0 - 2.0 / 100.0)],
-            0.0,
-            day,
-            &mut margins,
-            &mut revenue,
-        );
-        let states = site.fleets.iter().rev().map(|f| f.state).collect();
-        (states, margins[0], revenue)
+        operate_with(site, regions, (hashprice, hashprice), daily(day))
     }
 
     fn states(hashprice: f64) -> Vec<FleetState> {
@@ -325,7 +407,7 @@ mod tests {
     }
 
     #[test]
-    fn curtailed_days_count_up_and_reset() {
+    fn curtailed_days_count_up_and_a_mining_day_takes_one_off() {
         let (mut s, r) = site();
         for day in 0..3 {
             operate(&mut s, &r, 30.0, day);
@@ -339,7 +421,68 @@ mod tests {
         };
         assert_eq!(days(&s), [0, 0, 0, 3, 3]);
         operate(&mut s, &r, 40.0, 3);
-        assert_eq!(days(&s), [0; 5]);
+        assert_eq!(days(&s), [0, 0, 0, 2, 2]);
+    }
+
+    #[test]
+    fn a_decision_holds_until_the_sites_turn_comes_round() {
+        use FleetState::*;
+        let (mut s, r) = site();
+        let weekly = |day| Plan {
+            commit: 7,
+            ..daily(day)
+        };
+        // Site 0 decides on day 0 and on days 7, 14, …
+        operate_with(&mut s, &r, (30.0, 30.0), weekly(0));
+        // Hashprice soars, then collapses: nothing moves until day 7.
+        for day in 1..7 {
+            let hp = if day % 2 == 0 { 100.0 } else { 10.0 };
+            let (states, ..) = operate_with(&mut s, &r, (hp, hp), weekly(day));
+            assert_eq!(states, [Mining, Mining, Mining, Curtailed, Curtailed]);
+        }
+        let (states, ..) = operate_with(&mut s, &r, (100.0, 100.0), weekly(7));
+        assert_eq!(states, [Mining; 5]);
+    }
+
+    #[test]
+    fn a_mothballed_fleet_waits_for_the_average_to_pay() {
+        use FleetState::*;
+        let (mut s, r) = site();
+        // 30 days at $30: the two worst fleets are curtailed, then
+        // mothballed on the day after the 30th.
+        for day in 0..31 {
+            operate(&mut s, &r, 30.0, day);
+        }
+        assert_eq!(s.fleets[0].state, Mothballed);
+        // A good day is not enough while the average is still $30…
+        let (states, ..) = operate_with(&mut s, &r, (40.0, 30.0), daily(31));
+        assert_eq!(states, [Mining, Mining, Mining, Mothballed, Mothballed]);
+        // …but once the average pays for the 29.5 J/TH fleet it restarts.
+        let (states, ..) = operate_with(&mut s, &r, (40.0, 33.0), daily(32));
+        assert_eq!(states, [Mining, Mining, Mining, Mining, Mothballed]);
+    }
+
+    #[test]
+    fn take_or_pay_power_keeps_its_share_running_and_opex_is_paid_regardless() {
+        let (mut s, r) = site();
+        let plan = Plan {
+            take_or_pay: 0.2,
+            opex: 10.0,
+            ..daily(0)
+        };
+        let (_, margin, revenue) = operate_with(&mut s, &r, (30.0, 30.0), plan);
+        // The two curtailed fleets (29.5 and 34 J/TH) still hash a fifth
+        // of their machines on power paid for anyway.
+        assert!((s.fleets[0].running_share - 0.2).abs() < 1e-12);
+        assert_eq!(s.fleets[4].running_share, 1.0);
+        let hashing = 3.0 + 2.0 * 0.2;
+        assert!((revenue - hashing * 29_400.0).abs() < 1e-6);
+        // Power: all of the mining fleets, a fifth of the curtailed ones;
+        // other opex on all five.
+        let power: f64 = [15.0, 17.5, 21.5].iter().sum::<f64>() + 0.2 * (29.5 + 34.0);
+        let opex: f64 = [15.0, 17.5, 21.5, 29.5, 34.0].iter().sum::<f64>();
+        let expect = revenue - power * 24.0 * 45.0 - opex * 24.0 * 10.0;
+        assert!((margin - expect).abs() < 1e-6, "{margin} vs {expect}");
     }
 
     #[test]

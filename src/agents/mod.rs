@@ -217,10 +217,16 @@ impl Site {
 pub enum FleetState {
     /// Hashing.
     Mining,
-    /// Switched off by its owner: today's hashprice, net of the pool fee,
-    /// does not pay for its electricity (the daily rule weighs electricity
-    /// alone; the accounts also book other opex).
+    /// Switched off by its owner: the hashprice expected over its site's
+    /// commitment (`strategy.commit_days`, the projected retarget
+    /// included), net of the pool fee, does not pay for its electricity.
+    /// Other opex is paid whether it runs or not, so it does not enter.
     Curtailed,
+    /// Curtailed for `strategy.mothball_after_days` and taken down: it
+    /// restarts only when hashprice has paid for its power on average
+    /// (the moving average over `strategy.memory_days`) as well as over
+    /// the commitment ahead.
+    Mothballed,
     /// Switched off from outside: its region is offline, or an event holds
     /// its site.
     Offline,
@@ -235,7 +241,12 @@ pub struct Fleet {
     pub efficiency_j_per_th: f64,
     /// What it is doing.
     pub state: FleetState,
-    /// Consecutive days its owner has kept it switched off.
+    /// Share of its machines hashing: 1 while mining; a curtailed or
+    /// mothballed fleet still runs its take-or-pay share
+    /// (`power.take_or_pay_share`); 0 offline.
+    pub running_share: f64,
+    /// Days its owner has kept it switched off, net of the days it has
+    /// mined since (a day mining takes one off, down to 0).
     pub curtailed_days: u32,
 }
 
@@ -246,6 +257,7 @@ impl Fleet {
             hashrate_ths,
             efficiency_j_per_th,
             state: FleetState::Mining,
+            running_share: 1.0,
             curtailed_days: 0,
         }
     }
@@ -303,10 +315,17 @@ pub struct Strategy {
     pub credit_line_usd_per_mw: f64,
     /// Days below the credit line before bankruptcy.
     pub distress_days: u32,
-    /// Days curtailed before a fleet is retired.
+    /// Days curtailed (net of days mined) before a fleet is retired.
     pub retire_after_days: u32,
-    /// Cash opex other than electricity, USD/MWh.
+    /// Days an on/off decision holds (sites take turns to reconsider).
+    pub commit_days: u32,
+    /// Days curtailed (net) before a fleet is mothballed.
+    pub mothball_after_days: u32,
+    /// Cash opex other than electricity, USD per MWh of installed
+    /// machines, paid whether they run or not.
     pub other_opex_usd_per_mwh: f64,
+    /// Share of every fleet's power bought take-or-pay.
+    pub take_or_pay_share: f64,
     /// Power-price pressure of AI load, per GW.
     pub ai_price_pressure_per_gw: f64,
 }

@@ -30,20 +30,25 @@ pub fn count_site(
     for fleet in &site.fleets {
         let mw = fleet.power_mw();
         used += mw;
-        match fleet.state {
-            FleetState::Mining => {
-                table.pool_ths[site.pool as usize] += fleet.hashrate_ths;
-                table.miner_ths[owner] += fleet.hashrate_ths;
-                table.region_ths[site.region as usize] += fleet.hashrate_ths;
-                table.mining_mw += mw;
-            }
-            FleetState::Curtailed => {
-                table.curtailed_mw += mw;
-                table.curtailed_ths += fleet.hashrate_ths;
-            }
-            FleetState::Offline => {
-                table.offline_mw += mw;
-                table.offline_ths += fleet.hashrate_ths;
+        let on = fleet.running_share;
+        if on > 0.0 {
+            let ths = fleet.hashrate_ths * on;
+            table.pool_ths[site.pool as usize] += ths;
+            table.miner_ths[owner] += ths;
+            table.region_ths[site.region as usize] += ths;
+            table.mining_mw += mw * on;
+        }
+        let off = 1.0 - on;
+        if off > 0.0 {
+            match fleet.state {
+                FleetState::Offline => {
+                    table.offline_mw += mw * off;
+                    table.offline_ths += fleet.hashrate_ths * off;
+                }
+                _ => {
+                    table.curtailed_mw += mw * off;
+                    table.curtailed_ths += fleet.hashrate_ths * off;
+                }
             }
         }
     }

@@ -89,11 +89,13 @@ pub fn monthly_discount(rate_per_year: f64) -> f64 {
 /// The ASIC market as the valuation needs it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MachineMarket {
-    /// Frontier efficiency in each month is `frontier_j_per_th` × this
-    /// factor^month.
+    /// Frontier efficiency in month m is `floor_j_per_th` +
+    /// (`frontier_j_per_th` − floor) × `frontier_monthly`^m.
     pub frontier_j_per_th: f64,
-    /// Monthly factor on the frontier efficiency.
+    /// Monthly factor on the frontier's gap to its floor.
     pub frontier_monthly: f64,
+    /// The engineering floor, J/TH.
+    pub floor_j_per_th: f64,
     /// USD/TH per USD/PH/day of hashprice (machines cost in proportion).
     pub usd_per_th_per_hashprice: f64,
     /// Machine life, months.
@@ -162,19 +164,19 @@ pub fn machines_value_usd(
     let a_frontier = a_site
         - machines.usd_per_th_per_hashprice * W_PER_MW / (machines.life_months * DAYS_PER_MONTH);
     let k_site = efficiency_j_per_th.map_or(0.0, |e| a_site / e);
-    let mut inv_frontier = 1.0 / machines.frontier_j_per_th;
-    let frontier_step = 1.0 / machines.frontier_monthly;
+    let floor = machines.floor_j_per_th;
+    let mut gap = machines.frontier_j_per_th - floor;
     let mut d = 1.0;
     let mut pv = 0.0;
     for (m, &h) in hashprice.iter().take(months).enumerate() {
         let k = if (m as f64) < life_left {
             k_site
         } else {
-            a_frontier * inv_frontier
+            a_frontier / (floor + gap)
         };
         pv += d * (h * k - c).max(0.0);
         d *= discount_monthly;
-        inv_frontier *= frontier_step;
+        gap *= machines.frontier_monthly;
         if m % 12 == 11 && pv * DAYS_PER_MONTH * mw > cap_usd * (1.0 + 1e-9) + 1.0 {
             return f64::INFINITY;
         }
@@ -345,6 +347,7 @@ mod tests {
         let machines = MachineMarket {
             frontier_j_per_th: 15.0,
             frontier_monthly: 1.0,
+            floor_j_per_th: 0.0,
             usd_per_th_per_hashprice: 0.0,
             life_months: 120.0,
         };
@@ -369,6 +372,7 @@ mod tests {
         let machines = MachineMarket {
             frontier_j_per_th: 15.0,
             frontier_monthly: 0.99,
+            floor_j_per_th: 0.0,
             usd_per_th_per_hashprice: 0.3,
             life_months: 60.0,
         };

@@ -261,12 +261,12 @@ fn run(
         .with_context(|| format!("writing the run under {}", out.display()))?;
     bar.finish_and_clear();
     say!(
-        "{}: {} blocks in {} days; hashrate {:.1} → {:.1} EH/s ({:+.1} %); mean block interval {:.1} s; {:.2} s",
+        "{}: {} blocks in {} days; hashrate {:.1} EH/s at the start difficulty → {:.1} EH/s over the last 365 days ({:+.1} %); mean block interval {:.1} s; {:.2} s",
         dir.display(),
         summary.blocks,
         summary.days,
-        summary.hashrate_start_ehs,
-        summary.hashrate_end_ehs,
+        summary.hashrate_reference_start_ehs,
+        summary.hashrate_last_365_days_ehs,
         -summary.hashrate_decline_pct,
         summary.mean_block_interval_s,
         summary.wall_time_s
@@ -284,12 +284,12 @@ fn run(
         )?;
     }
     if let (Some(no_ai), Some(vs)) = (
-        summary.hashrate_last_90_days_no_ai_ehs,
+        summary.hashrate_last_365_days_no_ai_ehs,
         summary.hashrate_decline_vs_no_ai_pct,
     ) {
         say!(
-            "  last 90 days: {:.1} EH/s, against {no_ai:.1} EH/s without the AI option ({:+.1} %)",
-            summary.hashrate_last_90_days_ehs,
+            "  last 365 days: {:.1} EH/s, against {no_ai:.1} EH/s without the AI option ({:+.1} %)",
+            summary.hashrate_last_365_days_ehs,
             -vs
         )?;
     }

@@ -81,6 +81,13 @@ pub trait DifficultyAlgorithm: Send + Sync {
     /// Records the block at `height` with header time `time` mined at
     /// `bits`, and returns the bits required of block `height + 1`.
     fn on_block(&mut self, height: u64, time: i64, bits: u32) -> u32;
+
+    /// Blocks between retargets for a rule that adjusts only at fixed
+    /// heights (Bitcoin's 2016); `None` for a rule that adjusts every
+    /// block, whose difficulty already follows the hashrate.
+    fn retarget_interval_blocks(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// Bitcoin's rule: bits change only at heights that are multiples of 2016,
@@ -112,6 +119,10 @@ impl DifficultyAlgorithm for BitcoinRetarget {
             (true, Some(first)) => bitcoin::next_bits(bits, first, time),
             _ => bits,
         }
+    }
+
+    fn retarget_interval_blocks(&self) -> Option<u64> {
+        Some(EPOCH_BLOCKS)
     }
 }
 

@@ -30,6 +30,12 @@ pub fn difficulty(bits: u32) -> f64 {
     }
 }
 
+/// The hashrate at which blocks come every 600 s at `difficulty`, H/s:
+/// difficulty · 2^32 / 600 (148.26 T → 1,061 EH/s).
+pub fn hashrate_on_schedule_hs(difficulty: f64) -> f64 {
+    difficulty * 4_294_967_296.0 / 600.0
+}
+
 /// Expected hashes to find a block at these bits: difficulty · 2^32.
 pub fn expected_hashes_per_block(bits: u32) -> f64 {
     difficulty(bits) * 4_294_967_296.0

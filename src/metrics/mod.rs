@@ -17,8 +17,13 @@ pub(crate) mod record;
 pub mod security;
 pub mod stats;
 
-/// Days behind the summary's end-of-run hashrate mean.
+/// Days behind the summary's short end-of-run hashrate mean.
 pub const TAIL_DAYS: usize = 90;
+
+/// Days behind the end-of-run hashrate the headline figures compare
+/// (`hashrate_decline_pct`, `hashrate_decline_vs_no_ai_pct`): a year, so
+/// that neither hangs on one day, one retarget or one season.
+pub const REFERENCE_DAYS: usize = 365;
 
 /// One difficulty epoch (2016 blocks; the last row of a run may be partial).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -278,9 +283,18 @@ pub struct Summary {
     /// Mean daily hashrate over the run's last 90 days (or all of a
     /// shorter run), EH/s: the end state without the day-to-day swing.
     pub hashrate_last_90_days_ehs: f64,
+    /// Mean daily hashrate over the run's last 365 days (or all of a
+    /// shorter run), EH/s: the end of the headline comparisons.
+    pub hashrate_last_365_days_ehs: f64,
+    /// The hashrate the start difficulty implies (difficulty · 2³² /
+    /// 600 s), EH/s: the start of `hashrate_decline_pct`, the network as
+    /// the chain saw it before any simulated decision.
+    pub hashrate_reference_start_ehs: f64,
     /// Lowest daily hashrate, EH/s.
     pub hashrate_min_ehs: f64,
-    /// Fall from start to end, percent of the start (negative for growth).
+    /// Fall from `hashrate_reference_start_ehs` to
+    /// `hashrate_last_365_days_ehs`, percent of the former (negative for
+    /// growth).
     pub hashrate_decline_pct: f64,
     /// Mean interval between blocks over the run, s.
     pub mean_block_interval_s: f64,
@@ -317,10 +331,10 @@ pub struct Summary {
     /// Money and decisions over the whole run.
     #[serde(flatten)]
     pub flows: Flows,
-    /// Mean hashrate over the last 90 days of the same seed run without
+    /// Mean hashrate over the last 365 days of the same seed run without
     /// the AI option, EH/s (only with `--counterfactual`).
-    pub hashrate_last_90_days_no_ai_ehs: Option<f64>,
-    /// How much lower the last 90 days' mean hashrate is than without the
+    pub hashrate_last_365_days_no_ai_ehs: Option<f64>,
+    /// How much lower the last 365 days' mean hashrate is than without the
     /// AI option, percent of the latter (only with `--counterfactual`).
     pub hashrate_decline_vs_no_ai_pct: Option<f64>,
     /// Wall-clock time of the run, s: the one figure that differs between
@@ -340,6 +354,14 @@ impl Summary {
             ("hashrate_start_ehs", self.hashrate_start_ehs),
             ("hashrate_end_ehs", self.hashrate_end_ehs),
             ("hashrate_last_90_days_ehs", self.hashrate_last_90_days_ehs),
+            (
+                "hashrate_last_365_days_ehs",
+                self.hashrate_last_365_days_ehs,
+            ),
+            (
+                "hashrate_reference_start_ehs",
+                self.hashrate_reference_start_ehs,
+            ),
             ("hashrate_min_ehs", self.hashrate_min_ehs),
             ("hashrate_decline_pct", self.hashrate_decline_pct),
             ("mean_block_interval_s", self.mean_block_interval_s),
@@ -379,10 +401,10 @@ impl Summary {
     /// Adds the comparison with the same run without the AI option.
     pub fn set_counterfactual(&mut self, no_ai: &Summary) {
         let (with, without) = (
-            self.hashrate_last_90_days_ehs,
-            no_ai.hashrate_last_90_days_ehs,
+            self.hashrate_last_365_days_ehs,
+            no_ai.hashrate_last_365_days_ehs,
         );
-        self.hashrate_last_90_days_no_ai_ehs = Some(without);
+        self.hashrate_last_365_days_no_ai_ehs = Some(without);
         self.hashrate_decline_vs_no_ai_pct = Some(if without > 0.0 {
             (without - with) / without * 100.0
         } else {

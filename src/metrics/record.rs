@@ -14,9 +14,12 @@ use super::security::{
     SecurityParams, attack_cost, confirmations_needed, double_spend_probability,
     selfish_mining_threshold,
 };
-use super::{Centralization, DayRow, EpochRow, Pivot, Security, Summary, TAIL_DAYS};
+use super::{
+    Centralization, DayRow, EpochRow, Pivot, REFERENCE_DAYS, Security, Summary, TAIL_DAYS,
+};
 use crate::consensus::bitcoin::EPOCH_BLOCKS;
 use crate::consensus::difficulty::difficulty;
+use crate::consensus::difficulty::hashrate_on_schedule_hs;
 use crate::state::{
     Chain, Clock, DayStats, Economics, EpochStats, Flows, HashTable, Ledger, Markets, Regions,
 };
@@ -53,9 +56,11 @@ pub struct BlockWindow(pub VecDeque<Vec<u64>>);
 pub struct RunTotals {
     /// Day-0 hashrate, EH/s.
     pub hashrate_start_ehs: Option<f64>,
+    /// The hashrate day 0's difficulty implies, EH/s.
+    pub hashrate_reference_start_ehs: f64,
     /// Latest daily hashrate, EH/s.
     pub hashrate_end_ehs: f64,
-    /// The last 90 days' hashrates, EH/s.
+    /// The last 365 days' hashrates, EH/s.
     pub hashrate_tail: VecDeque<f64>,
     /// Lowest daily hashrate, EH/s.
     pub hashrate_min_ehs: f64,
@@ -79,6 +84,7 @@ impl Default for RunTotals {
     fn default() -> Self {
         Self {
             hashrate_start_ehs: None,
+            hashrate_reference_start_ehs: 0.0,
             hashrate_end_ehs: 0.0,
             hashrate_tail: VecDeque::new(),
             hashrate_min_ehs: 0.0,
@@ -336,10 +342,11 @@ impl RunTotals {
     fn add_day(&mut self, hashrate_ehs: f64, row: &DayRow) {
         if self.hashrate_start_ehs.is_none() {
             self.hashrate_start_ehs = Some(hashrate_ehs);
+            self.hashrate_reference_start_ehs = hashrate_on_schedule_hs(row.difficulty) / 1e18;
             self.hashrate_min_ehs = hashrate_ehs;
         }
         self.hashrate_end_ehs = hashrate_ehs;
-        if self.hashrate_tail.len() == TAIL_DAYS {
+        if self.hashrate_tail.len() == REFERENCE_DAYS {
             self.hashrate_tail.pop_front();
         }
         self.hashrate_tail.push_back(hashrate_ehs);
@@ -358,6 +365,7 @@ impl RunTotals {
     /// The run's summary from the totals and the world's end state.
     pub fn summary(&self, chain: &Chain, table: &HashTable, run: Flows) -> Summary {
         let start = self.hashrate_start_ehs.unwrap_or(0.0);
+        let reference = self.hashrate_reference_start_ehs;
         let last = self.last_day.clone().unwrap_or_default();
         Summary {
             scenario: String::new(),
@@ -368,11 +376,12 @@ impl RunTotals {
             days: self.days,
             hashrate_start_ehs: start,
             hashrate_end_ehs: self.hashrate_end_ehs,
-            hashrate_last_90_days_ehs: self.hashrate_tail.iter().sum::<f64>()
-                / self.hashrate_tail.len().max(1) as f64,
+            hashrate_last_90_days_ehs: mean_of_last(&self.hashrate_tail, TAIL_DAYS),
+            hashrate_last_365_days_ehs: mean_of_last(&self.hashrate_tail, REFERENCE_DAYS),
+            hashrate_reference_start_ehs: reference,
             hashrate_min_ehs: self.hashrate_min_ehs,
-            hashrate_decline_pct: if start > 0.0 {
-                (start - self.hashrate_end_ehs) / start * 100.0
+            hashrate_decline_pct: if reference > 0.0 {
+                (reference - mean_of_last(&self.hashrate_tail, REFERENCE_DAYS)) / reference * 100.0
             } else {
                 0.0
             },
@@ -397,11 +406,17 @@ impl RunTotals {
             sold_mw_end: table.sold_mw,
             idle_mw_end: table.idle_mw,
             flows: run,
-            hashrate_last_90_days_no_ai_ehs: None,
+            hashrate_last_365_days_no_ai_ehs: None,
             hashrate_decline_vs_no_ai_pct: None,
             wall_time_s: 0.0,
         }
     }
+}
+
+/// Mean of the last `days` values of `tail` (all of them if fewer).
+fn mean_of_last(tail: &VecDeque<f64>, days: usize) -> f64 {
+    let n = tail.len().min(days);
+    tail.iter().skip(tail.len() - n).sum::<f64>() / n.max(1) as f64
 }
 
 /// Concentration at the three layers from the pools' current hashrate,

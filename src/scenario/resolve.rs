@@ -349,6 +349,8 @@ fn asic_params(a: &AsicSpec) -> AsicParams {
         frontier_j_per_th: a.frontier_j_per_th,
         frontier_decline_per_year: a.frontier_decline_per_year,
         delivery_days: a.delivery_days,
+        frontier_floor_j_per_th: a.frontier_floor_j_per_th,
+        supply_ehs_per_year: a.supply_ehs_per_year,
         life_years: a.life_years,
     }
 }
@@ -366,7 +368,10 @@ fn strategy(file: &ScenarioFile) -> Strategy {
         credit_line_usd_per_mw: s.credit_line_usd_per_mw,
         distress_days: s.distress_days,
         retire_after_days: s.retire_after_days,
+        commit_days: s.commit_days,
+        mothball_after_days: s.mothball_after_days,
         other_opex_usd_per_mwh: file.power.other_opex_usd_per_mwh,
+        take_or_pay_share: file.power.take_or_pay_share,
         ai_price_pressure_per_gw: file.power.ai_price_pressure_per_gw,
     }
 }

@@ -218,6 +218,7 @@ fn check_markets(c: &mut Checker, file: &ScenarioFile) {
 fn check_economics(c: &mut Checker, file: &ScenarioFile) {
     let pw = &file.power;
     c.non_negative("power.other_opex_usd_per_mwh", pw.other_opex_usd_per_mwh);
+    c.within("power.take_or_pay_share", pw.take_or_pay_share, 0.0, 1.0);
     c.within("power.drift_per_year", pw.drift_per_year, -0.9, 10.0);
     for (i, r) in pw.regions.iter().enumerate() {
         c.within(
@@ -274,6 +275,12 @@ fn check_economics(c: &mut Checker, file: &ScenarioFile) {
     if st.retire_after_days == 0 {
         c.fail("strategy.retire_after_days", "must be at least 1 day");
     }
+    if !(1..=90).contains(&st.commit_days) {
+        c.fail("strategy.commit_days", "must be 1 to 90 days");
+    }
+    if st.mothball_after_days == 0 {
+        c.fail("strategy.mothball_after_days", "must be at least 1 day");
+    }
     let a = &file.asics;
     c.non_negative("asics.usd_per_th", a.usd_per_th);
     c.positive(
@@ -288,6 +295,16 @@ fn check_economics(c: &mut Checker, file: &ScenarioFile) {
         0.9,
     );
     c.within("asics.life_years", a.life_years, 0.1, 50.0);
+    if !(a.frontier_floor_j_per_th >= 0.0 && a.frontier_floor_j_per_th <= a.frontier_j_per_th) {
+        c.fail(
+            "asics.frontier_floor_j_per_th",
+            format!(
+                "must be from 0 to asics.frontier_j_per_th ({}), got {}",
+                a.frontier_j_per_th, a.frontier_floor_j_per_th
+            ),
+        );
+    }
+    c.positive("asics.supply_ehs_per_year", a.supply_ehs_per_year);
     if a.delivery_days > 3650 {
         c.fail(
             "asics.delivery_days",

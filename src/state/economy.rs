@@ -4,7 +4,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::chain::{Chain, Clock};
+use super::chain::{Chain, Clock, EpochStats};
 use super::rng::PriceRng;
 use super::tally::HashTable;
 use crate::consensus::difficulty::difficulty;
@@ -29,7 +29,7 @@ pub struct Markets {
 }
 
 /// What miners see when they decide: today's prices and hashprice.
-#[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Resource, Clone, Copy, Debug, PartialEq)]
 pub struct Economics {
     /// BTC price, USD.
     pub btc_price_usd: f64,
@@ -39,6 +39,59 @@ pub struct Economics {
     pub expected_fees_btc: f64,
     /// Hashprice, USD per PH/s per day.
     pub hashprice_usd_per_ph_day: f64,
+    /// The next retarget as a difficulty estimator projects it from the
+    /// epoch so far: next difficulty over the current one (1 under a rule
+    /// that adjusts every block, or before the epoch's first block).
+    pub retarget_factor: f64,
+    /// Days until that retarget at the epoch's pace so far.
+    pub days_to_retarget: f64,
+}
+
+impl Default for Economics {
+    /// Nothing known yet: zero prices, no retarget in view.
+    fn default() -> Self {
+        Self {
+            btc_price_usd: 0.0,
+            subsidy_btc: 0.0,
+            expected_fees_btc: 0.0,
+            hashprice_usd_per_ph_day: 0.0,
+            retarget_factor: 1.0,
+            days_to_retarget: 0.0,
+        }
+    }
+}
+
+impl Economics {
+    /// The hashprice expected over the next `days` (at least one): today's
+    /// until the projected retarget, then today's scaled by it. Price and
+    /// reward are taken as they are today.
+    pub fn outlook_hashprice_usd_per_ph_day(&self, days: f64) -> f64 {
+        let days = days.max(1.0);
+        let before = (self.days_to_retarget / days).clamp(0.0, 1.0);
+        self.hashprice_usd_per_ph_day * (before + (1.0 - before) / self.retarget_factor)
+    }
+}
+
+/// The projected retarget (next difficulty over the current one, days to
+/// go) from the epoch so far, the way public difficulty estimators make it:
+/// the mean block interval since the epoch began, against the 600 s
+/// target, clamped to Bitcoin's ×4 bound. With no block yet in the epoch
+/// the projection is no change, a whole epoch away.
+pub fn project_retarget(chain: &Chain, epoch: &EpochStats) -> (f64, f64) {
+    const TARGET_S: f64 = 600.0;
+    let Some(interval) = chain.algo.retarget_interval_blocks() else {
+        return (1.0, 0.0);
+    };
+    let elapsed = chain.time_s - epoch.span_start_s;
+    if epoch.blocks == 0 || elapsed <= 0.0 {
+        return (1.0, interval as f64 * TARGET_S / SECONDS_PER_DAY);
+    }
+    let mean = elapsed / epoch.blocks as f64;
+    let left = interval.saturating_sub(epoch.blocks) as f64;
+    (
+        (TARGET_S / mean).clamp(0.25, 4.0),
+        left * mean / SECONDS_PER_DAY,
+    )
 }
 
 /// The moving average of hashprice that adaptive forecasts use.
@@ -85,9 +138,11 @@ pub fn step_markets(
 /// expected and the current difficulty.
 pub fn update_economics(
     chain: Res<Chain>,
+    epoch: Res<EpochStats>,
     markets: Res<Markets>,
     mut economics: ResMut<Economics>,
 ) {
+    let (retarget_factor, days_to_retarget) = project_retarget(&chain, &epoch);
     let btc_price_usd = markets.price.usd();
     let subsidy_btc = sats_to_btc(block_subsidy_sats(chain.next_height));
     let expected_fees_btc = markets.fees.expected_per_block_btc();
@@ -100,5 +155,7 @@ pub fn update_economics(
             subsidy_btc + expected_fees_btc,
             difficulty(chain.bits),
         ),
+        retarget_factor,
+        days_to_retarget,
     };
 }

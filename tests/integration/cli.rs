@@ -477,8 +477,8 @@ fn counterfactual_runs_report_the_decline_against_no_ai() {
         .unwrap()
     };
     let v = summary("out");
-    let with = v["hashrate_last_90_days_ehs"].as_f64().unwrap();
-    let without = v["hashrate_last_90_days_no_ai_ehs"].as_f64().unwrap();
+    let with = v["hashrate_last_365_days_ehs"].as_f64().unwrap();
+    let without = v["hashrate_last_365_days_no_ai_ehs"].as_f64().unwrap();
     let vs = v["hashrate_decline_vs_no_ai_pct"].as_f64().unwrap();
     // The counterfactual is the same seed run on its own without the AI
     // option, to the last digit.
@@ -493,7 +493,7 @@ fn counterfactual_runs_report_the_decline_against_no_ai() {
     args.extend_from_slice(SHORT);
     ok(&run_in(tmp.path(), &args));
     let alone = summary("no-ai");
-    assert_eq!(Some(without), alone["hashrate_last_90_days_ehs"].as_f64());
+    assert_eq!(Some(without), alone["hashrate_last_365_days_ehs"].as_f64());
     assert!(alone["hashrate_decline_vs_no_ai_pct"].is_null());
     // Sites leave mining for AI within these 45 days, so the run with the
     // option has less hashrate than the one without.
@@ -676,4 +676,42 @@ fn a_utf8_bom_in_a_scenario_or_sweep_file_is_accepted() {
         tmp.path(),
         &["sweep", "sw.ron", "--out", "o", "-q"],
     ));
+}
+
+/// The operating-behaviour fields are checked like every other: the field
+/// named with its allowed values, and nothing written.
+#[test]
+fn operating_behaviour_fields_out_of_range_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (set, says) in [
+        (
+            "strategy.commit_days=0",
+            "field `strategy.commit_days`: must be 1 to 90 days",
+        ),
+        (
+            "strategy.mothball_after_days=0",
+            "field `strategy.mothball_after_days`: must be at least 1 day",
+        ),
+        (
+            "power.take_or_pay_share=1.5",
+            "field `power.take_or_pay_share`",
+        ),
+        (
+            "asics.frontier_floor_j_per_th=20",
+            "field `asics.frontier_floor_j_per_th`: must be from 0 to asics.frontier_j_per_th (13.5), got 20",
+        ),
+        (
+            "asics.supply_ehs_per_year=0",
+            "field `asics.supply_ehs_per_year`: must be > 0",
+        ),
+    ] {
+        let out = run_in(
+            tmp.path(),
+            &["run", "baseline", "--out", "out", "-q", "--set", set],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{set}: {stderr}");
+        assert!(stderr.contains(says), "{set}: {stderr}");
+    }
+    assert!(!tmp.path().join("out").exists());
 }

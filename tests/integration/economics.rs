@@ -189,7 +189,12 @@ fn a_bankrupt_miners_eligible_site_goes_to_an_ai_buyer_when_it_bids_more() {
 fn machines_curtailed_too_long_are_retired_and_their_mw_goes_idle() {
     let r = world(
         LOSING_SITE,
-        &["ai.enabled=false", "strategy.retire_after_days=20"],
+        // No take-or-pay power, which would keep a fifth of it hashing.
+        &[
+            "ai.enabled=false",
+            "strategy.retire_after_days=20",
+            "power.take_or_pay_share=0",
+        ],
         60,
     );
     // Curtailed from day 0; retired at the first review after 20 days of it

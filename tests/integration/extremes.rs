@@ -89,9 +89,13 @@ fn months_without_hashrate_stall_the_chain_while_days_go_on() {
 
 #[test]
 fn a_btc_price_near_zero_switches_every_machine_off() {
+    // Without take-or-pay power, which would keep its share hashing for
+    // whatever a block still pays.
     let (days, summary) = run_checked(
         &[
             "baseline",
+            "--set",
+            "power.take_or_pay_share=0",
             "--set",
             "btc_price.initial_usd=0.01",
             "--set",
@@ -143,11 +147,22 @@ fn a_hundred_year_horizon_runs_to_its_end() {
     );
     assert_eq!(days.len(), 36_525);
     assert_eq!(summary["days"].as_u64(), Some(36_525));
-    // At a flat $90k the halvings switch mining off for good long before
-    // the century ends; the days keep coming.
+    // At a flat $90k the halvings shrink mining, but fees and the
+    // take-or-pay share keep blocks coming in every year of the century,
+    // and the efficiency floor keeps the network from running away.
     let hashrate = column(&days, "hashrate_ehs");
+    let blocks = column(&days, "blocks");
     assert!(hashrate[0] > 500.0);
-    assert_eq!(*hashrate.last().unwrap(), 0.0);
+    for year in 0..100 {
+        let (a, b) = (
+            (year as f64 * 365.25) as usize,
+            ((year + 1) as f64 * 365.25) as usize,
+        );
+        let n: f64 = blocks[a..b].iter().sum();
+        assert!(n > 0.0, "no block in year {year}");
+    }
+    let peak = hashrate.iter().cloned().fold(0.0, f64::max);
+    assert!(peak < 10.0 * hashrate[0], "peak {peak}");
 }
 
 #[test]

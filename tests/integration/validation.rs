@@ -116,3 +116,104 @@ fn the_hashprice_identity_on_end_2025_figures() {
     let after = hashprice_usd_per_ph_day(64_000.0, 3.125 + 0.2, 86.39e12);
     assert!(after < 50.0 && before > 95.0, "{before} → {after}");
 }
+
+/// Percent changes at the retargets that end the first 26 epochs beginning
+/// after the halving at `halving` (mainnet 2016, 2020, 2024: sd 4.6 / 7.8
+/// / 3.9 %, largest 16.6 / 21.5 / 10.5 %, from `tests/data/btc_epochs.csv`).
+fn after_halving(r: &RunResult, halving: u64) -> Vec<f64> {
+    let k = r
+        .epochs
+        .iter()
+        .rposition(|e| e.start_height <= halving)
+        .expect("the halving is in the run")
+        + 1;
+    let d: Vec<f64> = r.epochs.iter().map(|e| e.difficulty).collect();
+    (k..(k + 26).min(d.len() - 1))
+        .map(|i| (d[i + 1] / d[i] - 1.0) * 100.0)
+        .collect()
+}
+
+/// Population standard deviation.
+fn sd(v: &[f64]) -> f64 {
+    let m = v.iter().sum::<f64>() / v.len() as f64;
+    (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / v.len() as f64).sqrt()
+}
+
+#[test]
+fn the_2028_halving_settles_without_a_limit_cycle() {
+    let (mut sds, mut largest) = (vec![], vec![]);
+    for seed in 1..=5 {
+        let ch = after_halving(&run("baseline", seed, &[]), 1_050_000);
+        assert_eq!(ch.len(), 26);
+        sds.push(sd(&ch));
+        largest.push(ch.iter().map(|c| c.abs()).fold(0.0, f64::max));
+    }
+    // Mainnet's worst of three halvings: 7.8 % and 21.5 % (2020).
+    let (s, l) = (median(sds), median(largest));
+    assert!(s <= 8.0, "sd {s}");
+    assert!(l <= 22.0, "largest {l}");
+}
+
+/// The two retargets after the start of `day`.
+fn retargets_after(r: &RunResult, day: usize) -> (f64, f64) {
+    let t = r.days[day].time_s - 86_400.0;
+    let k = r.epochs.iter().position(|e| e.end_time_s > t).unwrap();
+    let d = |i: usize| r.epochs[i].difficulty;
+    (
+        (d(k + 1) / d(k) - 1.0) * 100.0,
+        (d(k + 2) / d(k + 1) - 1.0) * 100.0,
+    )
+}
+
+#[test]
+fn a_one_day_halving_of_the_price_is_absorbed_like_march_2020() {
+    let (mut off, mut next, mut after) = (vec![], vec![], vec![]);
+    for seed in 1..=5 {
+        let r = run(
+            "baseline",
+            seed,
+            &["btc_price.shocks=[(day: 100, multiply_by: 0.5)]"],
+        );
+        off.push((1.0 - r.days[100].hashrate_ehs / r.days[99].hashrate_ehs) * 100.0);
+        let (a, b) = retargets_after(&r, 100);
+        next.push(a);
+        after.push(b);
+    }
+    // March 2020: −15.95 %, then +5.77 %.
+    let (o, n, a) = (median(off), median(next), median(after));
+    assert!(o <= 20.0, "off that day {o} %");
+    assert!((-25.0..=-8.0).contains(&n), "next retarget {n} %");
+    assert!(a <= 12.0, "the one after {a} %");
+}
+
+#[test]
+fn the_baseline_starts_in_equilibrium() {
+    let first: Vec<f64> = (1..=5)
+        .map(|seed| {
+            let r = run("baseline", seed, &["duration_days=30"]);
+            (r.epochs[1].difficulty / r.epochs[0].difficulty - 1.0) * 100.0
+        })
+        .collect();
+    // Mainnet's own retarget at epoch 462 was −1.2 %.
+    let f = median(first);
+    assert!(f.abs() <= 3.0, "first retarget {f} %");
+}
+
+#[test]
+fn the_ai_landgrab_headline_does_not_hang_on_the_end_date() {
+    let headline = |days: u32| {
+        median(
+            (1..=5)
+                .map(|seed| {
+                    let d = format!("duration_days={days}");
+                    let mut with = run("ai-landgrab", seed, &[&d]).summary;
+                    let without = run("ai-landgrab", seed, &[&d, "ai.enabled=false"]).summary;
+                    with.set_counterfactual(&without);
+                    with.hashrate_decline_vs_no_ai_pct.unwrap()
+                })
+                .collect(),
+        )
+    };
+    let (early, late) = (headline(3560), headline(3750));
+    assert!((early - late).abs() <= 5.0, "{early} vs {late}");
+}

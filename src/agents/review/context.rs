@@ -83,6 +83,7 @@ impl Context {
                 frontier_j_per_th: markets.asics.generation_j_per_th(day),
                 frontier_monthly: (1.0 - asics.frontier_decline_per_year)
                     .powf(1.0 / MONTHS_PER_YEAR),
+                floor_j_per_th: asics.frontier_floor_j_per_th,
                 usd_per_th_per_hashprice: markets.asics.usd_per_th(1.0),
                 life_months: life_months as f64,
             },

@@ -14,9 +14,10 @@
 //!    taken only when it beats carrying on by the hysteresis margin and
 //!    the miner can pay its equity share;
 //! 5. miners with cash above their reserve buy frontier ASICs for free MW
-//!    when the machines pay back within their life at the miner's hurdle
-//!    (all orders are planned on the cash at the start of the stage, then
-//!    placed).
+//!    when the machines pay back within their life at the miner's hurdle,
+//!    as far as the manufacturers' output over the delivery time allows
+//!    after the machines already on order (all orders are planned on the
+//!    cash at the start of the stage, then placed).
 //!
 //! Everything is visited in a fixed order (by size, then by id) and every
 //! draw is keyed by site, so results never depend on iteration order.
@@ -28,7 +29,7 @@ use crate::agents::{Miner, Orders, Site, Strategy};
 use crate::state::{
     Chain, Clock, Economics, HashTable, HashpriceMemory, Ledger, Markets, PoolFees, Regions,
 };
-use crate::units::power_mw;
+use crate::units::{DAYS_PER_YEAR, THS_PER_EHS, power_mw};
 
 pub mod context;
 pub mod decision;
@@ -65,6 +66,15 @@ pub fn review(mut w: ReviewWorld) {
         &w.memory,
         &w.markets,
     );
+    // What the manufacturers can still deliver within the delivery time,
+    // after the machines already on order.
+    let asics = w.markets.asics.params();
+    let backlog_ths: f64 = w.orders.0.iter().map(|o| o.hashrate_ths).sum();
+    let capacity_ths =
+        (asics.supply_ehs_per_year * THS_PER_EHS * asics.delivery_days.max(1) as f64
+            / DAYS_PER_YEAR
+            - backlog_ths)
+            .max(0.0);
     // MW on order per site, by site id.
     let mut on_order = vec![0.0; w.sites.iter().len()];
     for o in &w.orders.0 {
@@ -137,7 +147,7 @@ pub fn review(mut w: ReviewWorld) {
         }
     }
     if w.strategy.growth {
-        for d in r.growth(&book, &on_order) {
+        for d in r.growth(&book, &on_order, capacity_ths) {
             apply(&mut book, d);
         }
     }

@@ -274,10 +274,13 @@ impl Review<'_> {
 
     /// Stage 5: orders of frontier machines for free MW (not yet on
     /// order) that pay back within their life at the owner's hurdle, as
-    /// far as the owner's spare cash goes.
-    pub fn growth(&self, book: &Book, on_order_mw: &[f64]) -> Vec<Decision> {
+    /// far as the owner's spare cash goes and, site by site in id order,
+    /// as far as `capacity_ths` (what the manufacturers can still deliver
+    /// within the delivery time) goes.
+    pub fn growth(&self, book: &Book, on_order_mw: &[f64], capacity_ths: f64) -> Vec<Decision> {
         let cx = self.cx;
         let mut orders = Vec::new();
+        let mut capacity_ths = capacity_ths;
         for (id, (site_entity, s)) in book.sites.iter().enumerate() {
             let owner = s.owner_id as usize;
             let m = book.miner(owner);
@@ -302,11 +305,14 @@ impl Review<'_> {
             if pv_per_mw <= capex_per_mw {
                 continue;
             }
-            let mw = free_mw.min(budget / capex_per_mw);
+            let mw = free_mw
+                .min(budget / capex_per_mw)
+                .min(capacity_ths * e / W_PER_MW);
             let usd = mw * capex_per_mw;
             if usd < MIN_ORDER_USD {
                 continue;
             }
+            capacity_ths -= mw * W_PER_MW / e;
             orders.push(Decision::Order {
                 miner: owner,
                 usd,
@@ -373,6 +379,9 @@ mod tests {
             credit_line_usd_per_mw: 0.0,
             distress_days: 30,
             retire_after_days: 90,
+            commit_days: 1,
+            mothball_after_days: 30,
+            take_or_pay_share: 0.0,
             other_opex_usd_per_mwh: 0.0,
             ai_price_pressure_per_gw: 0.0,
         }
@@ -416,7 +425,9 @@ mod tests {
                 reference_hashprice_usd_per_ph_day: 40.0,
                 frontier_j_per_th: 13.5,
                 frontier_decline_per_year: 0.1,
+                frontier_floor_j_per_th: 0.0,
                 delivery_days: 90,
+                supply_ehs_per_year: 1e6,
                 life_years: 4.0,
             }),
         }
@@ -618,7 +629,7 @@ mod tests {
         let (mut miners, mut sites) = ([a], [sa]);
         let mut m = markets(0.0, 0.8);
         let d = with_review(&mut miners, &mut sites, &mut m, 60.0, |r, book| {
-            r.growth(book, &[0.0])
+            r.growth(book, &[0.0], f64::INFINITY)
         });
         let [
             Decision::Order {
@@ -635,7 +646,7 @@ mod tests {
         assert_eq!(order.day, 90);
         // Already on order: nothing more.
         let d = with_review(&mut miners, &mut sites, &mut m, 60.0, |r, book| {
-            r.growth(book, &[5.0])
+            r.growth(book, &[5.0], f64::INFINITY)
         });
         assert_eq!(d, []);
     }

@@ -337,6 +337,11 @@ pub struct PowerSpec {
     /// fraction per GW of AI (leased and GPU cloud) in the region.
     #[serde(default = "defaults::power_ai_price_pressure_per_gw")]
     pub ai_price_pressure_per_gw: f64,
+    /// Share of every fleet's power bought take-or-pay (paid for whether
+    /// it is drawn or not): that share of a curtailed fleet still runs,
+    /// since its power costs nothing more to use.
+    #[serde(default = "defaults::power_take_or_pay_share")]
+    pub take_or_pay_share: f64,
 }
 
 /// A region's own power-price drift.
@@ -409,9 +414,20 @@ pub struct StrategySpec {
     /// are auctioned.
     #[serde(default = "defaults::strategy_distress_days")]
     pub distress_days: u32,
-    /// Days a fleet may stay curtailed before its owner retires it.
+    /// Days a fleet may stay curtailed (net of the days it mines) before
+    /// its owner retires it.
     #[serde(default = "defaults::strategy_retire_after_days")]
     pub retire_after_days: u32,
+    /// Days an on/off decision holds: each site reconsiders its fleets
+    /// once in this many days (sites take turns), judging them on the
+    /// hashprice expected over the span, the projected retarget included.
+    #[serde(default = "defaults::strategy_commit_days")]
+    pub commit_days: u32,
+    /// Days curtailed (net of days mined) before a fleet is mothballed:
+    /// taken down, it restarts only when the moving average of hashprice
+    /// pays for its power as well as the commitment ahead does.
+    #[serde(default = "defaults::strategy_mothball_after_days")]
+    pub mothball_after_days: u32,
 }
 
 /// The ASIC market.
@@ -431,9 +447,19 @@ pub struct AsicSpec {
     /// Fall of the frontier's J/TH per year (0.1 = −10 %/year).
     #[serde(default = "defaults::asics_frontier_decline_per_year")]
     pub frontier_decline_per_year: f64,
+    /// The engineering floor the frontier approaches, J/TH: each year it
+    /// closes `frontier_decline_per_year` of the gap to it.
+    #[serde(default = "defaults::asics_frontier_floor_j_per_th")]
+    pub frontier_floor_j_per_th: f64,
     /// Days from order to hashing.
     #[serde(default = "defaults::asics_delivery_days")]
     pub delivery_days: u32,
+    /// What the manufacturers can deliver, EH/s a year: a review's orders
+    /// are filled in turn (named miners first, then the population) only
+    /// as far as the output of the next `delivery_days` left after the
+    /// machines already on order; the rest wait for a later review.
+    #[serde(default = "defaults::asics_supply_ehs_per_year")]
+    pub supply_ehs_per_year: f64,
     /// Years a machine is expected to earn (the horizon of a purchase).
     #[serde(default = "defaults::asics_life_years")]
     pub life_years: f64,
@@ -589,6 +615,7 @@ mod defaults {
         power_drift_per_year: f64 = power.drift_per_year;
         power_regions: Vec<RegionPower> = power.regions;
         power_ai_price_pressure_per_gw: f64 = power.ai_price_pressure_per_gw;
+        power_take_or_pay_share: f64 = power.take_or_pay_share;
         strategy_beliefs: Vec<BeliefShare> = strategy.beliefs;
         strategy_named_belief: Belief = strategy.named_belief;
         strategy_memory_days: f64 = strategy.memory_days;
@@ -604,11 +631,15 @@ mod defaults {
         strategy_credit_line_usd_per_mw: f64 = strategy.credit_line_usd_per_mw;
         strategy_distress_days: u32 = strategy.distress_days;
         strategy_retire_after_days: u32 = strategy.retire_after_days;
+        strategy_commit_days: u32 = strategy.commit_days;
+        strategy_mothball_after_days: u32 = strategy.mothball_after_days;
         asics_usd_per_th: f64 = asics.usd_per_th;
         asics_reference_hashprice_usd_per_ph_day: f64 = asics.reference_hashprice_usd_per_ph_day;
         asics_frontier_j_per_th: f64 = asics.frontier_j_per_th;
         asics_frontier_decline_per_year: f64 = asics.frontier_decline_per_year;
         asics_delivery_days: u32 = asics.delivery_days;
+        asics_frontier_floor_j_per_th: f64 = asics.frontier_floor_j_per_th;
+        asics_supply_ehs_per_year: f64 = asics.supply_ehs_per_year;
         asics_life_years: f64 = asics.life_years;
         ai_enabled: bool = ai.enabled;
         ai_critical_it_share: f64 = ai.critical_it_share;
