@@ -4,13 +4,17 @@
 //! - [`update_power_prices`]: every region's price factor (drift, tariff
 //!   steps, AI load bidding up power);
 //! - [`deliver_asics`]: machines ordered earlier start hashing;
-//! - [`operate_fleets`]: each fleet mines while today's hashprice, net of
-//!   the pool fee, pays for its electricity (other opex is booked to the
-//!   accounts but not weighed here), and stops while its region or site
-//!   is held offline. Partial curtailment follows, worst machines first,
-//!   because each generation is judged on its own J/TH. Mining fleets book
-//!   their margin to their owner, and each site is counted into the
-//!   hashrate tally ([`super::tally`]);
+//! - [`operate_fleets`]: on its turn (once every `strategy.commit_days`)
+//!   each site switches each fleet on while the hashprice expected over
+//!   the commitment (the projected retarget included), net of the pool
+//!   fee, pays for its electricity, and off otherwise (mothballed after
+//!   `strategy.mothball_after_days`); between turns the decision holds.
+//!   Every fleet stops while its region or site is held offline. Partial
+//!   curtailment follows, worst machines first, because each generation is
+//!   judged on its own J/TH; a switched-off fleet still runs its
+//!   take-or-pay share. Other opex is paid on every installed machine.
+//!   Margins go to owners, and each site is counted into the hashrate
+//!   tally ([`super::tally`]);
 //! - [`settle_accounts`]: mining margins, AI income and interest move cash;
 //!   a miner whose cash is below its credit line counts a day of distress.
 //!
@@ -82,10 +86,11 @@ pub fn deliver_asics(clock: Res<Clock>, mut orders: ResMut<Orders>, mut sites: Q
     }
 }
 
-/// Daily: each fleet mines while it covers its power cost, and stops while
-/// its region or site is offline; a mining fleet books its day's margin
-/// (revenue after the pool fee — FPPS pays the expected value of the
-/// hashrate — less power and other opex) to its owner in [`DailyMargins`].
+/// Daily: each fleet runs as its site last decided (see the module docs),
+/// and stops while its region or site is offline; each books its day's
+/// margin (revenue after the pool fee on what it hashed — FPPS pays the
+/// expected value of the hashrate — less the power it paid for and other
+/// opex) to its owner in [`DailyMargins`].
 /// A site's AI projects book their income to its owner too. Each site is
 /// then counted into the [`HashTable`] (all in one pass, so the day visits
 /// every site once).

@@ -261,12 +261,13 @@ fn run(
         .with_context(|| format!("writing the run under {}", out.display()))?;
     bar.finish_and_clear();
     say!(
-        "{}: {} blocks in {} days; hashrate {:.1} EH/s at the start difficulty → {:.1} EH/s over the last 365 days ({:+.1} %); mean block interval {:.1} s; {:.2} s",
+        "{}: {} blocks in {} days; hashrate {:.1} EH/s at the start difficulty → {:.1} EH/s over the last {} days ({:+.1} %); mean block interval {:.1} s; {:.2} s",
         dir.display(),
         summary.blocks,
         summary.days,
         summary.hashrate_reference_start_ehs,
         summary.hashrate_last_365_days_ehs,
+        summary.days.min(crate::metrics::REFERENCE_DAYS as u32),
         -summary.hashrate_decline_pct,
         summary.mean_block_interval_s,
         summary.wall_time_s
