@@ -16,6 +16,18 @@ for s in $(seq 1 "$seeds"); do
     "$bin" run china-2021 --seed "$s" --out "$out" --quiet >/dev/null
     "$bin" run halving-2024 --seed "$s" --out "$out" --quiet >/dev/null
 done
+cap_seeds=$(( seeds < 30 ? seeds : 30 ))
+for s in $(seq 1 "$seeds"); do
+    "$bin" run bear-2022 --seed "$s" --out "$out" --quiet >/dev/null
+    "$bin" run growth-2025 --seed "$s" --out "$out" --quiet >/dev/null
+done
+for s in $(seq 1 "$cap_seeds"); do
+    "$bin" run baseline --seed "$s" --out "$out" --quiet >/dev/null
+    "$bin" run bear-2022 --seed "$s" --out "$out" --quiet --set 'pipeline=[]' \
+        --set 'name="bear-2022-no-pipeline"' >/dev/null
+    "$bin" run growth-2025 --seed "$s" --out "$out" --quiet --set 'pipeline=[]' \
+        --set 'name="growth-2025-no-pipeline"' >/dev/null
+done
 daa_seeds=$(( seeds < 30 ? seeds : 30 ))
 for algo in "Bitcoin" "Asert(half_life_s: 172800)" "Cw144" "Lwma(window: 144)"; do
     name=daa-drop-$(echo "$algo" | cut -d'(' -f1 | tr 'A-Z' 'a-z')
@@ -28,8 +40,11 @@ python3 docs/validation/stats.py "$out" | tee docs/validation/results.md
 "$bin" compare "$out"/china-2021/seed-* --out "$out/cmp-china" --metrics hashrate_ehs,difficulty,mean_block_interval_s,offline_ehs >/dev/null
 "$bin" compare "$out"/halving-2024/seed-* --out "$out/cmp-halving" --metrics hashrate_ehs,difficulty,hashprice_usd_per_ph_day,curtailed_ehs >/dev/null
 "$bin" compare "$out"/daa-drop-*/seed-* --out "$out/cmp-daa" --metrics mean_block_interval_s,difficulty >/dev/null
-for c in china halving daa; do
+"$bin" compare "$out"/bear-2022/seed-* "$out"/bear-2022-no-pipeline/seed-* --out "$out/cmp-bear" --metrics hashrate_ehs,difficulty,btc_price_usd,on_order_ehs >/dev/null
+"$bin" compare "$out"/growth-2025/seed-* "$out"/growth-2025-no-pipeline/seed-* --out "$out/cmp-growth" --metrics hashrate_ehs,difficulty,hashprice_usd_per_ph_day,curtailed_ehs >/dev/null
+"$bin" compare "$out"/baseline/seed-* --out "$out/cmp-fleet" --metrics fleet_j_per_th,on_order_ehs,used_stock_ehs,idle_mw >/dev/null
+for c in china halving daa bear growth fleet; do
     cp "$out/cmp-$c/compare.png" "docs/validation/$c.png"
     cp "$out/cmp-$c/compare.svg" "docs/validation/$c.svg"
 done
-echo "wrote docs/validation/{results.md,china.png,halving.png,daa.png}"
+echo "wrote docs/validation/{results.md,china,halving,daa,bear,growth,fleet}.png"

@@ -84,3 +84,41 @@ for algo in ["bitcoin", "asert", "cw144", "lwma"]:
         day = next((10 + i for i in range(len(week)) if all(abs(x / 600 - 1) < 0.1 for x in week[i:])), None)
         rec.append(day - 10 if day is not None else float("nan"))
     print(f"| {algo} | {len(w1)} | {fmt(w1, ' s', 0)} | {fmt(w2, ' s', 0)} | {fmt(rec, ' days', 0)} after the drop |")
+
+
+# Capacity: the 2022 and 2025 replays, with and without their pipelines.
+def year(name):
+    diff, hr = [], []
+    for r in runs(name):
+        d = table(r / "days.csv")
+        diff.append((float(d[-1]["difficulty"]) / float(d[0]["difficulty"]) - 1) * 100)
+        h = [float(x["hashrate_ehs"]) for x in d]
+        hr.append((st.mean(h[-30:]) / st.mean(h[:30]) - 1) * 100)
+    return diff, hr
+
+
+print(f"\n### Capacity replays\n")
+print("| replay | seeds | difficulty over the year | hashrate, last 30 days vs first 30 |")
+print("|---|---|---|---|")
+print("| mainnet 2022 | — | +45.7 % | about +41 % |")
+for name in ("bear-2022", "bear-2022-no-pipeline"):
+    d, h = year(name)
+    print(f"| {name} | {len(d)} | {fmt(d, ' %')} | {fmt(h, ' %')} |")
+print("| mainnet 2025 | — | +35.1 % (109.8 → 148.3 T) | +34.5 % (795.7 → 1,070.3 EH/s) |")
+for name in ("growth-2025", "growth-2025-no-pipeline"):
+    d, h = year(name)
+    print(f"| {name} | {len(d)} | {fmt(d, ' %')} | {fmt(h, ' %')} |")
+
+rates, firsts, lasts = [], [], []
+for r in runs("baseline"):
+    d = table(r / "days.csv")
+    first, last = float(d[0]["fleet_j_per_th"]), float(d[-1]["fleet_j_per_th"])
+    years = (len(d) - 1) / 365.25
+    rates.append((1 - (last / first) ** (1 / years)) * 100)
+    firsts.append(first)
+    lasts.append(last)
+print(f"\n### Fleet efficiency (baseline, {len(rates)} seeds)\n")
+print("| figure | mainnet | simulated: median (5–95 %) |")
+print("|---|---|---|")
+print(f"| fleet J/TH, start → end | 33.6 → 28.2 (Jun 2023 → Apr 2025) | {fmt(firsts)} → {fmt(lasts)} |")
+print(f"| improvement a year | about 9 % | {fmt(rates, ' %')} |")

@@ -27,7 +27,7 @@ use bevy_ecs::system::SystemParam;
 use super::tally::count_site;
 use super::valuation::{GpuTerms, gpu_net_usd_per_hour, lease_noi_usd_per_month};
 use super::{
-    DailyMargins, FleetState, Miner, Orders, ProjectKind, Site, Strategy,
+    DailyMargins, FleetState, Miner, Order, Orders, ProjectKind, Site, Strategy, UsedMachines,
     breakeven_hashprice_usd_per_ph_day,
 };
 use crate::market::ai::AiMarket;
@@ -43,19 +43,28 @@ pub fn site_power_price(site: &Site, regions: &Regions) -> f64 {
 }
 
 /// Daily: folds today's hashprice into the adaptive miners' moving average
-/// (an exponential one over `strategy.memory_days`).
+/// (an exponential one over `strategy.memory_days`). The average is kept
+/// per BTC of block reward and applied to today's reward, so that a
+/// halving, which every miner knows of, halves it at once instead of
+/// dragging it down over the memory.
 pub fn remember_hashprice(
     economics: Res<Economics>,
     strategy: Res<Strategy>,
     mut memory: ResMut<HashpriceMemory>,
 ) {
-    let h = economics.hashprice_usd_per_ph_day;
-    if memory.average_usd_per_ph_day == 0.0 {
-        memory.average_usd_per_ph_day = h;
+    let reward = economics.subsidy_btc + economics.expected_fees_btc;
+    if reward <= 0.0 {
+        memory.average_usd_per_ph_day = economics.hashprice_usd_per_ph_day;
+        return;
+    }
+    let per_reward = economics.hashprice_usd_per_ph_day / reward;
+    if memory.average_per_btc_reward == 0.0 {
+        memory.average_per_btc_reward = per_reward;
     } else {
         let w = 1.0 / strategy.memory_days;
-        memory.average_usd_per_ph_day += (h - memory.average_usd_per_ph_day) * w;
+        memory.average_per_btc_reward += (per_reward - memory.average_per_btc_reward) * w;
     }
+    memory.average_usd_per_ph_day = memory.average_per_btc_reward * reward;
 }
 
 /// Daily: each region's power-price factor.
@@ -73,14 +82,46 @@ pub fn update_power_prices(
     }
 }
 
-/// Daily: machines whose delivery day has come start on their site (if it
-/// has not been sold meanwhile), joining the site's fleet of the same
-/// generation if it has one.
-pub fn deliver_asics(clock: Res<Clock>, mut orders: ResMut<Orders>, mut sites: Query<&mut Site>) {
-    for o in orders.0.extract_if(.., |o| o.day <= clock.day) {
-        if let Ok(mut site) = sites.get_mut(o.site)
-            && !site.sold
-        {
+/// Daily: MW under construction whose ready day has come is energised;
+/// machines whose delivery day has come start on their site, joining the
+/// site's fleet of the same generation if it has one. New machines that
+/// do not fit take the place of worse ones (a renewal), which go to the
+/// second-hand market. Machines for a site sold meanwhile go there too.
+pub fn deliver_asics(
+    clock: Res<Clock>,
+    mut orders: ResMut<Orders>,
+    mut used: ResMut<UsedMachines>,
+    mut sites: Query<&mut Site>,
+) {
+    let day = clock.day;
+    let builds_due = orders.build_days.iter().any(|&d| d <= day);
+    if !builds_due && !orders.machines.iter().any(|o| o.day <= day) {
+        return;
+    }
+    orders.build_days.retain(|&d| d > day);
+    let mut due: Vec<Order> = orders.machines.extract_if(.., |o| o.day <= day).collect();
+    due.sort_by_key(|o| o.site);
+    for mut site in &mut sites {
+        if !site.builds.is_empty() {
+            site.complete_builds(day);
+        }
+        if due.is_empty() {
+            continue;
+        }
+        let id = site.id;
+        let first = due.partition_point(|o| o.site < id);
+        for o in due[first..].iter().take_while(|o| o.site == id) {
+            if site.sold {
+                used.list(
+                    site.owner_id,
+                    day,
+                    [(o.hashrate_ths, o.efficiency_j_per_th)],
+                );
+                continue;
+            }
+            let mw = crate::units::power_mw(o.hashrate_ths, o.efficiency_j_per_th);
+            let left = site.make_room(mw, o.efficiency_j_per_th);
+            used.list(site.owner_id, day, left);
             site.add_machines(o.hashrate_ths, o.efficiency_j_per_th);
         }
     }

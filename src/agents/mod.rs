@@ -114,7 +114,7 @@ impl Project {
 }
 
 /// A site: a grid connection with a power price, in a region.
-#[derive(Component, Clone, Debug)]
+#[derive(Component, Clone, Debug, PartialEq)]
 pub struct Site {
     /// Dense index of the site (in spawn order).
     pub id: u32,
@@ -142,6 +142,18 @@ pub struct Site {
     /// Its machines, one fleet per generation, worst J/TH first (the order
     /// in which they give way to a conversion).
     pub fleets: Vec<Fleet>,
+    /// Grid connection under construction: MW that join `power_mw` on
+    /// their ready day.
+    pub builds: Vec<Build>,
+}
+
+/// MW of a site under construction.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Build {
+    /// MW it adds.
+    pub mw: f64,
+    /// Day it is energised.
+    pub ready_day: u32,
 }
 
 impl Site {
@@ -167,7 +179,62 @@ impl Site {
             sold: false,
             offline_until_day: 0,
             fleets: Vec::new(),
+            builds: Vec::new(),
         }
+    }
+
+    /// MW under construction.
+    pub fn building_mw(&self) -> f64 {
+        self.builds.iter().map(|b| b.mw).sum()
+    }
+
+    /// MW neither machines nor projects use (energised or being built).
+    pub fn free_mw(&self) -> f64 {
+        self.power_mw + self.building_mw() - self.fleet_mw() - self.project_mw()
+    }
+
+    /// Energises the builds ready by `day`.
+    pub fn complete_builds(&mut self, day: u32) {
+        if self.builds.is_empty() {
+            return;
+        }
+        let mut added = 0.0;
+        self.builds.retain(|b| {
+            let ready = b.ready_day <= day;
+            if ready {
+                added += b.mw;
+            }
+            !ready
+        });
+        self.power_mw += added;
+    }
+
+    /// Makes room for `mw` MW of new machines in the MW energised: the
+    /// worst machines leave (the last in part), as long as they are worse
+    /// than `efficiency_j_per_th`; returns what left, as (TH/s, J/TH).
+    pub fn make_room(&mut self, mw: f64, efficiency_j_per_th: f64) -> Vec<(f64, f64)> {
+        let mut need = mw - (self.power_mw - self.fleet_mw() - self.project_mw());
+        let mut out = Vec::new();
+        while need > 1e-9 {
+            let Some(f) = self.fleets.first_mut() else {
+                break;
+            };
+            if f.efficiency_j_per_th <= efficiency_j_per_th {
+                break;
+            }
+            let f_mw = f.power_mw();
+            if f_mw <= need + 1e-9 {
+                need -= f_mw;
+                out.push((f.hashrate_ths, f.efficiency_j_per_th));
+                self.fleets.remove(0);
+            } else {
+                let ths = f.hashrate_ths * need / f_mw;
+                f.hashrate_ths -= ths;
+                out.push((ths, f.efficiency_j_per_th));
+                need = 0.0;
+            }
+        }
+        out
     }
 
     /// Hands the site to another miner.
@@ -275,21 +342,73 @@ impl Fleet {
 #[derive(Resource, Clone, Debug, Default)]
 pub struct DailyMargins(pub Vec<f64>);
 
-/// ASICs ordered and not yet delivered.
+/// ASICs ordered and not yet delivered, and the ready days of the MW under
+/// construction (so that a day with neither visits no site).
 #[derive(Resource, Clone, Debug, Default)]
-pub struct Orders(pub Vec<Order>);
+pub struct Orders {
+    /// Machines on their way.
+    pub machines: Vec<Order>,
+    /// Ready day of every build under way.
+    pub build_days: Vec<u32>,
+}
 
 /// Machines on their way to a site.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Order {
     /// Day they start hashing.
     pub day: u32,
-    /// Where.
-    pub site: Entity,
+    /// Where: the site's id ([`Site::id`]).
+    pub site: u32,
     /// Hashrate, TH/s.
     pub hashrate_ths: f64,
     /// Efficiency, J/TH.
     pub efficiency_j_per_th: f64,
+}
+
+/// Machines offered second hand: they left a site that was sold,
+/// converted, closed or renewed, or were retired, and wait for a buyer
+/// with free MW for up to `strategy.used_listing_days`; then they are
+/// scrapped.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct UsedMachines {
+    /// Lots on offer, in the order they were listed.
+    pub lots: Vec<Lot>,
+    /// Mean price of the last review's trades, USD/TH (0 before any).
+    pub last_price_usd_per_th: f64,
+}
+
+/// Machines of one generation offered by one seller.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Lot {
+    /// Hashrate, TH/s.
+    pub hashrate_ths: f64,
+    /// Efficiency, J/TH.
+    pub efficiency_j_per_th: f64,
+    /// The seller's miner id (paid what the lot fetches).
+    pub seller: u32,
+    /// Day it was listed.
+    pub listed_day: u32,
+}
+
+impl UsedMachines {
+    /// Offers machines that left a site of `seller` on `day`.
+    pub fn list(&mut self, seller: u32, day: u32, machines: impl IntoIterator<Item = (f64, f64)>) {
+        for (hashrate_ths, efficiency_j_per_th) in machines {
+            if hashrate_ths > 0.0 {
+                self.lots.push(Lot {
+                    hashrate_ths,
+                    efficiency_j_per_th,
+                    seller,
+                    listed_day: day,
+                });
+            }
+        }
+    }
+
+    /// Hashrate on offer, TH/s.
+    pub fn stock_ths(&self) -> f64 {
+        self.lots.iter().map(|l| l.hashrate_ths).sum()
+    }
 }
 
 /// How miners decide and are financed, and what power costs beyond each
@@ -303,7 +422,7 @@ pub struct Strategy {
     pub difficulty_growth_per_year: f64,
     /// Share of capex (or of a sale price) a switch must beat carrying on by.
     pub hysteresis_share: f64,
-    /// Whether miners buy new machines for free MW.
+    /// Whether miners buy machines (new and second hand) and build.
     pub growth: bool,
     /// Cash kept before buying machines, USD per MW owned.
     pub cash_reserve_usd_per_mw: f64,
@@ -328,6 +447,17 @@ pub struct Strategy {
     pub take_or_pay_share: f64,
     /// Power-price pressure of AI load, per GW.
     pub ai_price_pressure_per_gw: f64,
+    /// Whether miners build new grid connections.
+    pub build: bool,
+    /// Capex of building a MW of mining site (before machines), USD.
+    pub build_usd_per_mw: f64,
+    /// Days from the decision to build to the MW being energised.
+    pub build_lead_days: u32,
+    /// Share of growth's capex (new MW, machines) paid from cash; the rest
+    /// is borrowed.
+    pub growth_equity_share: f64,
+    /// Days second-hand machines wait for a buyer before being scrapped.
+    pub used_listing_days: u32,
 }
 
 /// The hashprice at which a machine just pays for its power, USD per PH/s

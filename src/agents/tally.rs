@@ -5,7 +5,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::{FleetState, ProjectKind, Site};
+use super::{FleetState, Orders, ProjectKind, Site, UsedMachines};
 use crate::state::{Clock, HashTable, Markets, PopulationCounts, Regions};
 
 /// Counts one site's fleets and projects as they stand on `day` into
@@ -26,10 +26,15 @@ pub fn count_site(
     }
     let owner = site.owner_id as usize;
     table.miner_mw[owner] += site.power_mw;
+    if !site.builds.is_empty() {
+        table.building_mw += site.building_mw();
+    }
     let mut used = 0.0;
     for fleet in &site.fleets {
         let mw = fleet.power_mw();
         used += mw;
+        table.installed_mw += mw;
+        table.installed_ths += fleet.hashrate_ths;
         let on = fleet.running_share;
         if on > 0.0 {
             let ths = fleet.hashrate_ths * on;
@@ -68,6 +73,13 @@ pub fn count_site(
         }
     }
     table.idle_mw += (site.power_mw - used).max(0.0);
+}
+
+/// After a count: the machines on order and on offer second hand.
+pub fn count_pipeline(orders: Res<Orders>, used: Res<UsedMachines>, mut table: ResMut<HashTable>) {
+    table.on_order_ths = orders.machines.iter().map(|o| o.hashrate_ths).sum();
+    table.used_stock_ths = used.stock_ths();
+    table.used_usd_per_th = used.last_price_usd_per_th;
 }
 
 /// Counts every site afresh (after the review has changed them).

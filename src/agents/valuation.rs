@@ -112,6 +112,8 @@ pub struct MiningView<'a> {
     pub pool_fee: f64,
     /// Expected hashprice by month, USD/PH/day.
     pub hashprice: &'a [f64],
+    /// A factor on every month of `hashprice` (1 for the forecast as it is).
+    pub hashprice_scale: f64,
     /// Monthly discount factor.
     pub discount_monthly: f64,
     /// The machine market.
@@ -152,6 +154,7 @@ pub fn machines_value_usd(
         cost_usd_per_mwh,
         pool_fee,
         hashprice,
+        hashprice_scale,
         discount_monthly,
         machines,
     } = *v;
@@ -174,7 +177,7 @@ pub fn machines_value_usd(
         } else {
             a_frontier / (floor + gap)
         };
-        pv += d * (h * k - c).max(0.0);
+        pv += d * (h * hashprice_scale * k - c).max(0.0);
         d *= discount_monthly;
         gap *= machines.frontier_monthly;
         if m % 12 == 11 && pv * DAYS_PER_MONTH * mw > cap_usd * (1.0 + 1e-9) + 1.0 {
@@ -356,6 +359,7 @@ mod tests {
             cost_usd_per_mwh: 45.0,
             pool_fee: 0.0,
             hashprice,
+            hashprice_scale: 1.0,
             discount_monthly: 1.0,
             machines: &machines,
         };
@@ -380,6 +384,7 @@ mod tests {
             cost_usd_per_mwh: 45.0,
             pool_fee: 0.02,
             hashprice: &[45.0; 120],
+            hashprice_scale: 1.0,
             discount_monthly: 0.99,
             machines: &machines,
         };

@@ -1,6 +1,11 @@
 //! The ASIC market: the price of new machines moves with hashprice, the
 //! efficiency frontier falls year by year towards an engineering floor,
-//! and the manufacturers' output limits what can be delivered.
+//! and the manufacturers' output limits what can be delivered. Orders
+//! join one order book: the manufacturers work through it at
+//! `asics.supply_ehs_per_year`, so an order waits for the ones before it
+//! (never less than `asics.delivery_days`), and machines cost more while
+//! the book is long (a scarcity premium of the backlog in years: a book a
+//! year long doubles the price).
 //!
 //! ```
 //! use hashflight::market::asics::AsicMarket;
@@ -16,6 +21,16 @@
 //! // Machines come in yearly generations.
 //! assert_eq!(m.generation_j_per_th(364), 13.5);
 //! assert!((m.generation_j_per_th(400) - (5.0 + 8.5 * 0.9)).abs() < 1e-9);
+//!
+//! // An order of half a year's output waits for the ones before it.
+//! let mut m = m;
+//! let half_year_ths = 200.0 * 1e6;
+//! let first = m.quote(0, half_year_ths);
+//! assert_eq!(first.delivery_day, 183); // 365.25 / 2, rounded up
+//! m.book(first);
+//! assert_eq!(m.quote(0, half_year_ths).delivery_day, 366);
+//! // Half a year of backlog: machines cost 1.5 times as much.
+//! assert!((m.price_usd_per_th(39.8, 0) - 25.7 * 1.5).abs() < 1e-9);
 //! ```
 
 use crate::units::DAYS_PER_YEAR;
@@ -46,12 +61,83 @@ pub struct AsicParams {
 #[derive(Clone, Debug)]
 pub struct AsicMarket {
     spec: AsicParams,
+    /// Day (fractional) the manufacturers finish the order book.
+    book_end_day: f64,
+}
+
+/// When an order would arrive, and where it leaves the order book.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Quote {
+    /// Day the machines start hashing.
+    pub delivery_day: u32,
+    /// Day the order book is finished once this order joins it.
+    pub book_end_day: f64,
 }
 
 impl AsicMarket {
-    /// The market of a scenario.
+    /// The market of a scenario, with an empty order book.
     pub fn new(spec: AsicParams) -> Self {
-        Self { spec }
+        Self {
+            spec,
+            book_end_day: 0.0,
+        }
+    }
+
+    /// The market with `ths` TH/s already in the order book (machines on
+    /// order at the start of a run).
+    pub fn with_backlog(spec: AsicParams, ths: f64) -> Self {
+        let mut m = Self::new(spec);
+        let q = m.quote(0, ths);
+        m.book(q);
+        m
+    }
+
+    /// Manufacturers' output, TH/s a day.
+    fn output_ths_per_day(&self) -> f64 {
+        self.spec.supply_ehs_per_year * crate::units::THS_PER_EHS / DAYS_PER_YEAR
+    }
+
+    /// Years of output already ordered and not yet made, on `day`.
+    pub fn backlog_years(&self, day: u32) -> f64 {
+        (self.book_end_day - day as f64).max(0.0) / DAYS_PER_YEAR
+    }
+
+    /// Hashrate ordered and not yet made, on `day`, TH/s.
+    pub fn backlog_ths(&self, day: u32) -> f64 {
+        self.backlog_years(day) * DAYS_PER_YEAR * self.output_ths_per_day()
+    }
+
+    /// When `ths` TH/s ordered on `day` would arrive: once the book before
+    /// it and the order itself are made, and never before
+    /// `asics.delivery_days`.
+    pub fn quote(&self, day: u32, ths: f64) -> Quote {
+        let rate = self.output_ths_per_day();
+        let made = if rate > 0.0 {
+            self.book_end_day.max(day as f64) + ths / rate
+        } else {
+            f64::INFINITY
+        };
+        let earliest = day.saturating_add(self.spec.delivery_days);
+        Quote {
+            delivery_day: (made.ceil().min(u32::MAX as f64) as u32).max(earliest),
+            book_end_day: made,
+        }
+    }
+
+    /// Puts a quoted order in the book.
+    pub fn book(&mut self, quote: Quote) {
+        self.book_end_day = self.book_end_day.max(quote.book_end_day);
+    }
+
+    /// Price of frontier machines ordered on `day` at this hashprice,
+    /// USD/TH: [`Self::usd_per_th`] with the scarcity premium of the
+    /// backlog (× (1 + years of backlog)). Est.: in May 2021, with
+    /// manufacturers sold out about six months ahead, machines cost
+    /// $119/TH at a hashprice of about $330/PH/day; in Dec 2022, with no
+    /// queue, $15.7/TH at about $61 — 1.4 times as much per unit of
+    /// hashprice with half a year of backlog (CALIBRATION.md, hardware).
+    pub fn price_usd_per_th(&self, hashprice_usd_per_ph_day: f64, day: u32) -> f64 {
+        self.usd_per_th(hashprice_usd_per_ph_day) * (1.0 + self.backlog_years(day))
     }
 
     /// Its parameters.

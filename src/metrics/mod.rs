@@ -180,6 +180,21 @@ pub struct Pivot {
     pub tenant_demand_mw: f64,
     /// Of which not yet supplied, critical MW.
     pub tenant_unmet_mw: f64,
+    /// Grid connection under construction, MW.
+    pub building_mw: f64,
+    /// Machines on order, EH/s.
+    pub on_order_ehs: f64,
+    /// Machines offered second hand, EH/s.
+    pub used_stock_ehs: f64,
+    /// Mean price of the last second-hand trades, USD/TH (0 before any).
+    pub used_usd_per_th: f64,
+    /// Frontier machines ordered now, with the backlog's premium, USD/TH.
+    pub asic_usd_per_th: f64,
+    /// Manufacturers' backlog, days of output.
+    pub asic_backlog_days: f64,
+    /// Mean efficiency of every machine installed (running or not),
+    /// J/TH: their power over their hashrate (empty with none).
+    pub fleet_j_per_th: Option<f64>,
     /// Money and decisions over the period.
     #[serde(flatten)]
     pub flows: Flows,

@@ -23,7 +23,7 @@ use crate::consensus::difficulty::hashrate_on_schedule_hs;
 use crate::state::{
     Chain, Clock, DayStats, Economics, EpochStats, Flows, HashTable, Ledger, Markets, Regions,
 };
-use crate::units::{SECONDS_PER_DAY, sats_to_btc, ths_to_ehs};
+use crate::units::{DAYS_PER_YEAR, SECONDS_PER_DAY, W_PER_MW, sats_to_btc, ths_to_ehs};
 
 /// How the run measures security and concentration, and which template
 /// builder each pool mines for.
@@ -167,6 +167,7 @@ pub fn track_firms(
 /// What the row systems read.
 #[derive(SystemParam)]
 pub struct Recording<'w> {
+    clock: Res<'w, Clock>,
     chain: Res<'w, Chain>,
     table: Res<'w, HashTable>,
     markets: Res<'w, Markets>,
@@ -180,13 +181,13 @@ pub struct Recording<'w> {
 
 /// The AI and fee-market part of a row, and the period's flows.
 fn pivot(
-    table: &HashTable,
-    markets: &Markets,
+    (table, markets, economics, day): (&HashTable, &Markets, &Economics, u32),
     flows: Flows,
     subsidy_btc: f64,
     fees_btc: f64,
 ) -> Pivot {
     let reward = subsidy_btc + fees_btc;
+    let hashprice_usd_per_ph_day = economics.hashprice_usd_per_ph_day;
     Pivot {
         ai_mw: table.ai_mw,
         gpu_cloud_mw: table.gpu_cloud_mw,
@@ -199,6 +200,16 @@ fn pivot(
         gpu_usd_per_hour: markets.ai.gpu_usd_per_hour(),
         tenant_demand_mw: markets.ai.tenant_demand_mw(),
         tenant_unmet_mw: markets.ai.unmet_mw(),
+        building_mw: table.building_mw,
+        on_order_ehs: ths_to_ehs(table.on_order_ths),
+        used_stock_ehs: ths_to_ehs(table.used_stock_ths),
+        used_usd_per_th: table.used_usd_per_th,
+        asic_usd_per_th: markets
+            .asics
+            .price_usd_per_th(hashprice_usd_per_ph_day, day),
+        asic_backlog_days: markets.asics.backlog_years(day) * DAYS_PER_YEAR,
+        fleet_j_per_th: (table.installed_ths > 0.0)
+            .then(|| table.installed_mw * W_PER_MW / table.installed_ths),
         flows,
     }
 }
@@ -237,8 +248,7 @@ pub fn record_epoch(mut w: Recording, mut stats: ResMut<EpochStats>) {
         offline_mw: w.table.offline_mw,
         active_miners: w.table.active_miners,
         pivot: pivot(
-            &w.table,
-            &w.markets,
+            (&w.table, &w.markets, &w.economics, w.clock.day),
             std::mem::take(&mut w.ledger.epoch),
             subsidy_btc,
             s.fees_btc,
@@ -317,8 +327,7 @@ pub fn record_day(
         offline_mw: w.table.offline_mw,
         fees_btc: day.fees_btc,
         pivot: pivot(
-            &w.table,
-            &w.markets,
+            (&w.table, &w.markets, &w.economics, w.clock.day),
             std::mem::take(&mut w.ledger.day),
             day.reward_btc - day.fees_btc,
             day.fees_btc,

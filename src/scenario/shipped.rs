@@ -61,6 +61,16 @@ pub const SHIPPED: &[Shipped] = &[
         source: include_str!("../../scenarios/storm-2026.ron"),
     },
     Shipped {
+        name: "bear-2022",
+        path: "scenarios/bear-2022.ron",
+        source: include_str!("../../scenarios/bear-2022.ron"),
+    },
+    Shipped {
+        name: "growth-2025",
+        path: "scenarios/growth-2025.ron",
+        source: include_str!("../../scenarios/growth-2025.ron"),
+    },
+    Shipped {
         name: "scale-1m",
         path: "scenarios/scale-1m.ron",
         source: include_str!("../../scenarios/scale-1m.ron"),

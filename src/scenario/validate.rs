@@ -281,6 +281,46 @@ fn check_economics(c: &mut Checker, file: &ScenarioFile) {
     if st.mothball_after_days == 0 {
         c.fail("strategy.mothball_after_days", "must be at least 1 day");
     }
+    c.within("strategy.build_usd_per_mw", st.build_usd_per_mw, 0.0, 1e8);
+    if st.build_lead_days > 3650 {
+        c.fail(
+            "strategy.build_lead_days",
+            format!("must be at most 3650 days, got {}", st.build_lead_days),
+        );
+    }
+    c.within(
+        "strategy.growth_equity_share",
+        st.growth_equity_share,
+        0.0,
+        1.0,
+    );
+    if st.used_listing_days == 0 || st.used_listing_days > 3650 {
+        c.fail(
+            "strategy.used_listing_days",
+            format!("must be 1 to 3650 days, got {}", st.used_listing_days),
+        );
+    }
+    for (i, p) in file.pipeline.iter().enumerate() {
+        let at = |f: &str| format!("pipeline.{i}.{f}");
+        if p.day >= file.duration_days {
+            c.fail(
+                at("day"),
+                format!(
+                    "must be a day of the run (0 to {}), got {}",
+                    file.duration_days.saturating_sub(1),
+                    p.day
+                ),
+            );
+        }
+        c.within(&at("power_mw"), p.power_mw, 0.0, 1e7);
+        c.within(&at("hashrate_ehs"), p.hashrate_ehs, 0.0, 1e6);
+        c.within(
+            &at("efficiency_j_per_th"),
+            p.efficiency_j_per_th,
+            0.1,
+            1000.0,
+        );
+    }
     let a = &file.asics;
     c.non_negative("asics.usd_per_th", a.usd_per_th);
     c.positive(

@@ -8,7 +8,7 @@ use bevy_ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};
 use super::blocks::{MineOutcome, mine_blocks};
 use super::events::{PendingEvents, Relocations, apply_events};
 use super::population;
-use crate::agents::{DailyMargins, Orders, decisions, review, tally};
+use crate::agents::{DailyMargins, UsedMachines, decisions, review, tally};
 use crate::market::ai::AiMarket;
 use crate::market::asics::AsicMarket;
 use crate::market::fees::FeeMarket;
@@ -37,6 +37,11 @@ pub struct EpochEnd;
 /// Runs at the end of every day.
 #[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct DayEnd;
+/// Runs the review at the end of a day when no epoch has ended for
+/// [`super::STALLED_REVIEW_DAYS`] (a chain too slow to reach its next
+/// retarget): the review and a recount, without an epoch row.
+#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StalledReview;
 
 /// The world of a validated scenario (its seed decides every random draw,
 /// including the generated population), with its schedules.
@@ -46,6 +51,7 @@ pub fn world(scenario: &Scenario) -> World {
     let market = scenario.market();
     let mut world = World::new();
     let counts = population::spawn(&mut world, scenario);
+    let pipeline = population::pipeline(&mut world, scenario);
     let pools = resolved.pools.len();
     let chain = &spec.chain;
     world.insert_resource(Chain::new(
@@ -66,7 +72,12 @@ pub fn world(scenario: &Scenario) -> World {
         ),
         fees: FeeMarket::new(&market.fees),
         ai: AiMarket::new(market.ai.clone()),
-        asics: AsicMarket::new(market.asics.clone()),
+        // The machines on order at the start are the first part of the
+        // manufacturers' book.
+        asics: AsicMarket::with_backlog(
+            market.asics.clone(),
+            pipeline.machines.iter().map(|o| o.hashrate_ths).sum(),
+        ),
     });
     world.insert_resource(Economics::default());
     world.insert_resource(HashpriceMemory::default());
@@ -74,7 +85,8 @@ pub fn world(scenario: &Scenario) -> World {
     world.insert_resource(resolved.strategy.clone());
     world.insert_resource(Ledger::default());
     world.insert_resource(DailyMargins::default());
-    world.insert_resource(Orders::default());
+    world.insert_resource(pipeline);
+    world.insert_resource(UsedMachines::default());
     world.insert_resource(Relocations::default());
     world.insert_resource(RunSeed(spec.seed));
     world.insert_resource(BlockRng(rng::stream(spec.seed, rng::BLOCKS)));
@@ -121,6 +133,7 @@ fn add_schedules(world: &mut World) {
             decisions::update_power_prices,
             decisions::deliver_asics,
             decisions::operate_fleets,
+            tally::count_pipeline,
             track_firms,
             decisions::settle_accounts,
         )
@@ -134,6 +147,7 @@ fn add_schedules(world: &mut World) {
             update_economics,
             review::review,
             tally::count_sites,
+            tally::count_pipeline,
             track_firms,
             record_epoch,
         )
@@ -141,7 +155,18 @@ fn add_schedules(world: &mut World) {
     );
     let mut day_end = Schedule::new(DayEnd);
     day_end.add_systems(record_day);
-    for mut s in [day_start, mine, epoch_end, day_end] {
+    let mut stalled = Schedule::new(StalledReview);
+    stalled.add_systems(
+        (
+            update_economics,
+            review::review,
+            tally::count_sites,
+            tally::count_pipeline,
+            track_firms,
+        )
+            .chain(),
+    );
+    for mut s in [day_start, mine, epoch_end, day_end, stalled] {
         s.set_executor(SingleThreadedExecutor::new());
         world.add_schedule(s);
     }

@@ -37,7 +37,13 @@ mod events;
 mod population;
 
 pub use blocks::MineOutcome;
-pub use build::{DayEnd, DayStart, EpochEnd, Mine};
+pub use build::{DayEnd, DayStart, EpochEnd, Mine, StalledReview};
+
+/// Days without an epoch's end after which the miners review anyway (at
+/// the end of a day): twice a normal epoch. Without it a chain whose
+/// hashrate has all gone would never review again, and nobody could come
+/// back to it.
+pub const STALLED_REVIEW_DAYS: u32 = 28;
 
 /// A run held in memory.
 #[derive(Clone, Debug)]
@@ -98,6 +104,7 @@ impl Simulation {
         mut on_day: impl FnMut(u32),
     ) -> std::io::Result<(Summary, S)> {
         let started = Instant::now();
+        let mut last_review_day = 0;
         for day in 0..self.duration_days {
             *self.world.resource_mut::<Clock>() = Clock {
                 day,
@@ -119,7 +126,12 @@ impl Simulation {
                     }
                 }
                 self.world.run_schedule(EpochEnd);
+                last_review_day = day;
                 self.drain(&mut sink)?;
+            }
+            if day - last_review_day >= STALLED_REVIEW_DAYS {
+                self.world.run_schedule(StalledReview);
+                last_review_day = day;
             }
             self.world.run_schedule(DayEnd);
             self.drain(&mut sink)?;

@@ -5,7 +5,7 @@
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 
-use crate::agents::{Belief, Fleet, Miner, Site};
+use crate::agents::{Belief, Build, Fleet, Miner, Order, Orders, Site};
 use crate::scenario::Scenario;
 use crate::state::rng;
 use crate::state::{PopulationCounts, Regions};
@@ -32,6 +32,47 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
     world.insert_resource(regions);
     world.insert_resource(counts);
     counts
+}
+
+/// What the scenario has under way at its start (`pipeline`): each entry
+/// spread over every site in proportion to its MW, as MW under
+/// construction and machines on order.
+pub fn pipeline(world: &mut World, scenario: &Scenario) -> Orders {
+    let mut orders = Orders::default();
+    let entries = &scenario.spec().pipeline;
+    if entries.is_empty() {
+        return orders;
+    }
+    let mut q = world.query::<&mut Site>();
+    let total_mw: f64 = q.iter(world).map(|s| s.power_mw).sum();
+    if total_mw <= 0.0 {
+        return orders;
+    }
+    for mut site in q.iter_mut(world) {
+        let share = site.power_mw / total_mw;
+        for p in entries {
+            if p.power_mw > 0.0 {
+                site.builds.push(Build {
+                    mw: p.power_mw * share,
+                    ready_day: p.day,
+                });
+                orders.build_days.push(p.day);
+            }
+            if p.hashrate_ehs > 0.0 {
+                orders.machines.push(Order {
+                    day: p.day,
+                    site: site.id,
+                    hashrate_ths: p.hashrate_ehs * THS_PER_EHS * share,
+                    efficiency_j_per_th: p.efficiency_j_per_th,
+                });
+            }
+        }
+    }
+    // Spawn order, so that the orders do not depend on the query's.
+    orders.machines.sort_by_key(|o| o.site);
+    orders.build_days.sort_unstable();
+    orders.build_days.dedup();
+    orders
 }
 
 /// The world as it fills: regions in order of first appearance, and the

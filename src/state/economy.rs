@@ -97,8 +97,12 @@ pub fn project_retarget(chain: &Chain, epoch: &EpochStats) -> (f64, f64) {
 /// The moving average of hashprice that adaptive forecasts use.
 #[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
 pub struct HashpriceMemory {
-    /// Exponential moving average over the strategy's memory, USD/PH/day.
+    /// Exponential moving average over the strategy's memory, USD/PH/day:
+    /// `average_per_btc_reward` at today's block reward.
     pub average_usd_per_ph_day: f64,
+    /// The moving average of hashprice per BTC of block reward (subsidy and
+    /// fees), USD/PH/day per BTC.
+    pub average_per_btc_reward: f64,
 }
 
 /// Hashprice, USD per PH/s per day: what one PH/s earns in a day at this

@@ -26,6 +26,18 @@ pub struct Flows {
     pub sites_sold: u64,
     /// Miners gone bankrupt.
     pub miners_exited: u64,
+    /// Builds of new MW started.
+    pub builds_started: u64,
+    /// MW they will add.
+    pub mw_started: f64,
+    /// Their capex (before machines), USD.
+    pub build_capex_usd: f64,
+    /// Second-hand machines bought, EH/s.
+    pub used_bought_ehs: f64,
+    /// What they cost, USD.
+    pub used_bought_usd: f64,
+    /// Second-hand machines nobody bought, scrapped, EH/s.
+    pub scrapped_ehs: f64,
 }
 
 /// [`Flows`] of the current day, the current epoch and the whole run.

@@ -49,6 +49,19 @@ pub struct HashTable {
     /// Critical MW of tenant demand that miners' sites supply (leases,
     /// building or running, and sites sold).
     pub ai_filled_critical_mw: f64,
+    /// MW of grid connection under construction.
+    pub building_mw: f64,
+    /// Power of every machine installed (running or not), MW.
+    pub installed_mw: f64,
+    /// Hashrate of every machine installed (running or not), TH/s.
+    pub installed_ths: f64,
+    /// Machines on order, TH/s (set with the second-hand figures after
+    /// each count, not by it).
+    pub on_order_ths: f64,
+    /// Machines offered second hand, TH/s.
+    pub used_stock_ths: f64,
+    /// Mean price of the last second-hand trades, USD/TH.
+    pub used_usd_per_th: f64,
 }
 
 impl HashTable {
@@ -83,6 +96,9 @@ impl HashTable {
             &mut self.sold_mw,
             &mut self.idle_mw,
             &mut self.ai_filled_critical_mw,
+            &mut self.building_mw,
+            &mut self.installed_mw,
+            &mut self.installed_ths,
         ] {
             *x = 0.0;
         }

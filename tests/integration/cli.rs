@@ -468,7 +468,10 @@ fn a_csv_price_path_is_followed_and_bad_paths_are_located() {
 #[test]
 fn counterfactual_runs_report_the_decline_against_no_ai() {
     let tmp = tempfile::tempdir().unwrap();
-    let stdout = run_baseline(tmp.path(), &["--counterfactual"]);
+    // A year: over the first weeks, the machines of sites sold to AI are
+    // bought second hand for idle MW sooner than new machines arrive.
+    const YEAR: [&str; 2] = ["--set", "duration_days=365"];
+    let stdout = run_baseline(tmp.path(), &["--counterfactual", YEAR[0], YEAR[1]]);
     assert!(stdout.contains("without the AI option"), "{stdout}");
     let summary = |dir: &str| -> serde_json::Value {
         serde_json::from_str(&read(
@@ -491,11 +494,12 @@ fn counterfactual_runs_report_the_decline_against_no_ai() {
         "ai.enabled=false",
     ];
     args.extend_from_slice(SHORT);
+    args.extend_from_slice(&YEAR);
     ok(&run_in(tmp.path(), &args));
     let alone = summary("no-ai");
     assert_eq!(Some(without), alone["hashrate_last_365_days_ehs"].as_f64());
     assert!(alone["hashrate_decline_vs_no_ai_pct"].is_null());
-    // Sites leave mining for AI within these 45 days, so the run with the
+    // Sites leave mining for AI within the year, so the run with the
     // option has less hashrate than the one without.
     assert!(v["sold_mw_end"].as_f64().unwrap() > 0.0, "{v}");
     assert!(with < without && vs > 0.0, "{with} vs {without}: {vs}");

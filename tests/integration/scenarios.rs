@@ -34,7 +34,12 @@ fn halving_2028_older_fleets_exit_and_sites_pivot() {
     let day = (halving.end_time_s / 86_400.0) as usize;
     let before = mean(&r.days[day - 60..day - 30], |d| d.hashrate_ehs);
     let after = mean(&r.days[day + 30..day + 60], |d| d.hashrate_ehs);
-    assert!(after < 0.85 * before, "{before} → {after}");
+    // Mining falls (about −10 %: older fleets are renewed before it, and
+    // those of sold sites resold to cheap power) and the fleet that is
+    // left is more efficient.
+    assert!(after < 0.95 * before, "{before} → {after}");
+    let j = |d: &DayRow| d.pivot.fleet_j_per_th.unwrap();
+    assert!(j(&r.days[day + 60]) < j(&r.days[day - 60]));
     // Curtailed, then retired: idle MW grows after the halving.
     assert!(r.days[day + 240].pivot.idle_mw > 1.5 * r.days[day - 30].pivot.idle_mw);
     // The fee wave on the halving day, by height.
@@ -51,7 +56,14 @@ fn halving_2028_older_fleets_exit_and_sites_pivot() {
 fn ai_landgrab_pivots_and_reports_the_decline_against_no_ai() {
     let r = run("ai-landgrab", &["duration_days=1095"]);
     let s = &r.summary;
-    assert!(s.ai_mw_end + s.converting_mw_end > 500.0, "{s:?}");
+    // Leases signed (running or being converted) and sites sold: miners'
+    // cash goes to machines and new MW as well, so most of the pivot is
+    // sales until leases can be financed against their contracts.
+    assert!(s.ai_mw_end + s.converting_mw_end > 200.0, "{s:?}");
+    assert!(
+        s.ai_mw_end + s.converting_mw_end + s.sold_mw_end > 2000.0,
+        "{s:?}"
+    );
     assert!(s.flows.conversions_started + s.flows.sites_sold > 20);
     let vs = s.hashrate_decline_vs_no_ai_pct.expect("counterfactual ran");
     assert!(vs > 3.0, "{vs}");

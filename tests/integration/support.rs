@@ -65,6 +65,8 @@ pub fn two_regions(name: &str, days: u32, bits: u32, ehs_each: f64, events: &str
     miners: [{a}, {b}],
     population: (miners: 0, hashrate_ehs: 0.0),
     events: [{events}],
+    // Two fixed sites: no new MW (free power would double them).
+    strategy: (build: false),
 )"#,
         a = miner("A"),
         b = miner("B"),

@@ -3,14 +3,19 @@
 
 use crate::agents::valuation::{AiTerms, GpuTerms, MachineMarket, MarketView, forecast};
 use crate::agents::{Belief, Strategy};
+use crate::consensus::subsidy::block_subsidy_sats;
 use crate::state::{Economics, HashpriceMemory, Markets};
-use crate::units::{DAYS_PER_MONTH, MONTHS_PER_YEAR};
+use crate::units::{BLOCKS_PER_MONTH, DAYS_PER_MONTH, MONTHS_PER_YEAR, sats_to_btc};
 
 /// What the review needs to know about the markets, once per epoch.
 pub struct Context {
     /// Today.
     pub day: u32,
+    /// Number of the epoch about to begin (the review's turn).
+    pub epoch: u64,
     forecasts: [Vec<f64>; 3],
+    /// Each belief's forecast for purchases ([`Self::capital_forecast`]).
+    capital: [Vec<f64>; 3],
     /// The machine market as valuations see it.
     pub machines: MachineMarket,
     /// Leasing a stage.
@@ -25,7 +30,9 @@ pub struct Context {
     pub lease_usd_per_kw_month: f64,
     /// Net operating income over lease revenue.
     pub noi_margin: f64,
-    /// Frontier machines today, USD/TH.
+    /// Today's hashprice, USD/PH/day.
+    pub hashprice_usd_per_ph_day: f64,
+    /// Frontier machines today with no backlog, USD/TH.
     pub asic_usd_per_th: f64,
     /// Machine life, months.
     pub life_months: usize,
@@ -72,13 +79,34 @@ impl Context {
             fees_btc: economics.expected_fees_btc,
             difficulty_growth_per_year: strategy.difficulty_growth_per_year,
         };
+        let reward =
+            |height: u64| sats_to_btc(block_subsidy_sats(height)) + economics.expected_fees_btc;
+        let now = reward(next_height);
+        let reward_scale: Vec<f64> = (0..horizon)
+            .map(|m| {
+                let height = next_height + (m as f64 * BLOCKS_PER_MONTH) as u64;
+                if now > 0.0 { reward(height) / now } else { 0.0 }
+            })
+            .collect();
+        let forecasts = [
+            forecast(Belief::Myopic, &view, horizon),
+            forecast(Belief::Adaptive, &view, horizon),
+            forecast(Belief::HalvingAware, &view, horizon),
+        ];
+        // The beliefs that do not see the halvings, with them; halving-aware
+        // miners' as it is.
+        let with_halvings =
+            |f: &Vec<f64>| f.iter().zip(&reward_scale).map(|(h, r)| h * r).collect();
+        let capital = [
+            with_halvings(&forecasts[0]),
+            with_halvings(&forecasts[1]),
+            forecasts[2].clone(),
+        ];
         Self {
             day,
-            forecasts: [
-                forecast(Belief::Myopic, &view, horizon),
-                forecast(Belief::Adaptive, &view, horizon),
-                forecast(Belief::HalvingAware, &view, horizon),
-            ],
+            epoch: next_height / crate::consensus::bitcoin::EPOCH_BLOCKS,
+            capital,
+            forecasts,
             machines: MachineMarket {
                 frontier_j_per_th: markets.asics.generation_j_per_th(day),
                 frontier_monthly: (1.0 - asics.frontier_decline_per_year)
@@ -95,6 +123,7 @@ impl Context {
                 .collect(),
             lease_usd_per_kw_month: ai.lease_usd_per_kw_month(),
             noi_margin: ai_spec.noi_margin,
+            hashprice_usd_per_ph_day: economics.hashprice_usd_per_ph_day,
             asic_usd_per_th: markets.asics.usd_per_th(economics.hashprice_usd_per_ph_day),
             life_months,
             delivery_days: asics.delivery_days,
@@ -104,5 +133,13 @@ impl Context {
     /// Expected hashprice by month under a belief.
     pub fn forecast(&self, belief: Belief) -> &[f64] {
         &self.forecasts[belief as usize]
+    }
+
+    /// Expected hashprice by month for a purchase that lasts years: the
+    /// belief's, with the subsidy's known halvings applied to the beliefs
+    /// that do not already see them (no miner buys a five-year machine
+    /// without knowing the halving date).
+    pub fn capital_forecast(&self, belief: Belief) -> &[f64] {
+        &self.capital[belief as usize]
     }
 }

@@ -3,9 +3,11 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::agents::{Fleet, Miner, Order, Orders, Project, ProjectKind, Site};
+use crate::agents::{Build, Fleet, Miner, Order, Orders, Project, ProjectKind, Site, UsedMachines};
 use crate::market::ai::AiMarket;
+use crate::market::asics::{AsicMarket, Quote};
 use crate::state::Ledger;
+use crate::units::ths_to_ehs;
 
 /// A decision of the review: what a stage plans and [`apply`] carries
 /// out. Sites and miners are named by id.
@@ -30,8 +32,9 @@ pub enum Decision {
         /// The miner.
         miner: usize,
     },
-    /// The site goes to an AI buyer: its machines leave mining, its owner
-    /// is paid, and the buyer takes `critical_mw` of tenant demand.
+    /// The site goes to an AI buyer: its machines are offered second hand,
+    /// its MW under construction is abandoned, its owner is paid, and the
+    /// buyer takes `critical_mw` of tenant demand.
     SellToAi {
         /// The site.
         site: usize,
@@ -68,20 +71,57 @@ pub enum Decision {
         /// Of which paid from cash, USD.
         equity_usd: f64,
     },
-    /// The miner orders frontier machines for a site's free MW.
+    /// The miner orders frontier machines for a site (its free MW, or the
+    /// MW of worse machines they replace on delivery).
     Order {
         /// The miner.
         miner: usize,
         /// What they cost, USD.
         usd: f64,
+        /// Of which borrowed, USD.
+        debt_usd: f64,
         /// The order.
         order: Order,
+        /// Its place in the manufacturers' order book.
+        quote: Quote,
+    },
+    /// A site starts building more MW (the machines for it are ordered
+    /// with it).
+    Build {
+        /// The site.
+        site: usize,
+        /// The MW and when they are energised.
+        build: Build,
+        /// Capex of the site, USD.
+        capex_usd: f64,
+        /// Of which paid from cash, USD.
+        equity_usd: f64,
+    },
+    /// Second-hand machines change hands: they start on the buyer's site.
+    BuyUsed {
+        /// The buyer's site.
+        site: usize,
+        /// Their efficiency: they come from every lot of it, in proportion.
+        efficiency_j_per_th: f64,
+        /// Hashrate bought, TH/s.
+        hashrate_ths: f64,
+        /// Price, USD.
+        usd: f64,
     },
 }
 
 /// The world as the review changes it: every site and miner by id, the AI
-/// market, the ledger and the order book.
+/// and ASIC markets, the ledger, the order book and the second-hand
+/// market.
 pub struct Book<'a> {
+    /// Today.
+    pub day: u32,
+    /// The ASIC market (its order book).
+    pub asics: &'a mut AsicMarket,
+    /// Machines on offer second hand.
+    pub used: &'a mut UsedMachines,
+    /// Hashrate on order, TH/s (kept as orders are placed).
+    pub on_order_ths: f64,
     /// Sites by id.
     pub sites: Vec<(Entity, &'a mut Site)>,
     /// Miners by id.
@@ -104,6 +144,19 @@ impl Book<'_> {
     pub fn miner(&self, id: usize) -> &Miner {
         self.miners[id].1
     }
+
+    /// Offers machines that left a site of `seller` second hand.
+    fn list(&mut self, seller: u32, machines: impl IntoIterator<Item = (f64, f64)>) {
+        self.used.list(seller, self.day, machines);
+    }
+}
+
+/// A site's fleets as (TH/s, J/TH), emptying it.
+fn take_fleets(fleets: &mut Vec<Fleet>) -> Vec<(f64, f64)> {
+    fleets
+        .drain(..)
+        .map(|f| (f.hashrate_ths, f.efficiency_j_per_th))
+        .collect()
 }
 
 /// Carries out one decision.
@@ -113,10 +166,12 @@ pub fn apply(book: &mut Book, decision: Decision) {
             book.sites[site].1.projects.retain(|p| p.end_day > day);
         }
         Decision::Retire { site, days } => {
-            book.sites[site]
-                .1
-                .fleets
-                .retain(|f| f.curtailed_days < days);
+            let s = &mut book.sites[site].1;
+            let (keep, mut retired): (Vec<Fleet>, Vec<Fleet>) =
+                s.fleets.drain(..).partition(|f| f.curtailed_days < days);
+            s.fleets = keep;
+            let owner = s.owner_id;
+            book.list(owner, take_fleets(&mut retired));
         }
         Decision::Bankrupt { miner } => {
             book.miners[miner].1.exited = true;
@@ -128,9 +183,13 @@ pub fn apply(book: &mut Book, decision: Decision) {
             critical_mw,
         } => {
             let s = &mut book.sites[site].1;
-            s.fleets.clear();
+            let machines = take_fleets(&mut s.fleets);
             s.sold = true;
+            // The buyer takes the site as it stands: MW still being built
+            // for mining is abandoned (its capex is sunk).
+            s.builds.clear();
             let owner = s.owner_id as usize;
+            book.list(owner as u32, machines);
             book.miners[owner].1.cash_usd += usd;
             book.ledger.add(|f| {
                 f.sites_sold += 1;
@@ -143,7 +202,11 @@ pub fn apply(book: &mut Book, decision: Decision) {
             m.cash_usd -= usd;
             book.sites[site].1.transfer((*buyer_entity, &**m));
         }
-        Decision::Close { site } => book.sites[site].1.fleets.clear(),
+        Decision::Close { site } => {
+            let s = &mut book.sites[site].1;
+            let (owner, machines) = (s.owner_id, take_fleets(&mut s.fleets));
+            book.list(owner, machines);
+        }
         Decision::Convert {
             site,
             idle_mw,
@@ -152,13 +215,14 @@ pub fn apply(book: &mut Book, decision: Decision) {
             equity_usd,
         } => {
             let s = &mut book.sites[site].1;
-            free_mw(&mut s.fleets, idle_mw, project.mw);
+            let left = free_mw(&mut s.fleets, idle_mw, project.mw);
             let owner = s.owner_id as usize;
             if project.kind == ProjectKind::Lease {
                 book.ai
                     .take(project.mw * book.ai.params().critical_it_share);
             }
             s.projects.push(project);
+            book.list(owner as u32, left);
             let m = &mut book.miners[owner].1;
             m.cash_usd -= equity_usd;
             m.debt_usd += capex_usd - equity_usd;
@@ -167,18 +231,77 @@ pub fn apply(book: &mut Book, decision: Decision) {
                 f.ai_capex_usd += capex_usd;
             });
         }
-        Decision::Order { miner, usd, order } => {
-            book.miners[miner].1.cash_usd -= usd;
+        Decision::Order {
+            miner,
+            usd,
+            debt_usd,
+            order,
+            quote,
+        } => {
+            let m = &mut book.miners[miner].1;
+            m.cash_usd -= usd - debt_usd;
+            m.debt_usd += debt_usd;
             book.ledger.add(|f| f.asic_capex_usd += usd);
-            book.orders.0.push(order);
+            book.asics.book(quote);
+            book.on_order_ths += order.hashrate_ths;
+            book.orders.machines.push(order);
+        }
+        Decision::Build {
+            site,
+            build,
+            capex_usd,
+            equity_usd,
+        } => {
+            let s = &mut book.sites[site].1;
+            s.builds.push(build);
+            let m = &mut book.miners[s.owner_id as usize].1;
+            m.cash_usd -= equity_usd;
+            m.debt_usd += capex_usd - equity_usd;
+            book.orders.build_days.push(build.ready_day);
+            book.ledger.add(|f| {
+                f.builds_started += 1;
+                f.build_capex_usd += capex_usd;
+                f.mw_started += build.mw;
+            });
+        }
+        Decision::BuyUsed {
+            site,
+            efficiency_j_per_th: e,
+            hashrate_ths,
+            usd,
+        } => {
+            let same = |l: &&mut crate::agents::Lot| l.efficiency_j_per_th.to_bits() == e.to_bits();
+            let on_offer: f64 = book
+                .used
+                .lots
+                .iter_mut()
+                .filter(same)
+                .map(|l| l.hashrate_ths)
+                .sum();
+            let share = (hashrate_ths / on_offer).min(1.0);
+            for l in book.used.lots.iter_mut().filter(same) {
+                let ths = l.hashrate_ths * share;
+                l.hashrate_ths -= ths;
+                book.miners[l.seller as usize].1.cash_usd += usd * ths / hashrate_ths;
+            }
+            let s = &mut book.sites[site].1;
+            s.add_machines(hashrate_ths, e);
+            let buyer = s.owner_id as usize;
+            book.miners[buyer].1.cash_usd -= usd;
+            book.ledger.add(|f| {
+                f.used_bought_ehs += ths_to_ehs(hashrate_ths);
+                f.used_bought_usd += usd;
+            });
         }
     }
 }
 
 /// Frees `mw` of a site for conversion: idle MW first, then the worst
-/// machines (the last one in part).
-fn free_mw(fleets: &mut Vec<Fleet>, idle_mw: f64, mw: f64) {
+/// machines (the last one in part); returns the machines that left, as
+/// (TH/s, J/TH).
+fn free_mw(fleets: &mut Vec<Fleet>, idle_mw: f64, mw: f64) -> Vec<(f64, f64)> {
     let mut need = mw - idle_mw;
+    let mut left = Vec::new();
     while need > 1e-9 {
         let Some(f) = fleets.first_mut() else {
             break;
@@ -186,10 +309,14 @@ fn free_mw(fleets: &mut Vec<Fleet>, idle_mw: f64, mw: f64) {
         let f_mw = f.power_mw();
         if f_mw <= need + 1e-9 {
             need -= f_mw;
+            left.push((f.hashrate_ths, f.efficiency_j_per_th));
             fleets.remove(0);
         } else {
-            f.hashrate_ths *= (f_mw - need) / f_mw;
+            let share = (f_mw - need) / f_mw;
+            left.push((f.hashrate_ths * (1.0 - share), f.efficiency_j_per_th));
+            f.hashrate_ths *= share;
             need = 0.0;
         }
     }
+    left
 }

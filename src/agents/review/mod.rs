@@ -3,7 +3,8 @@
 //! planned (so that a decision sees the cash and the tenant demand the
 //! ones before it left). The stages, in order ([`plan`]):
 //! 1. contracts that have ended free their MW (idle again);
-//! 2. fleets curtailed for `strategy.retire_after_days` are retired;
+//! 2. fleets curtailed for `strategy.retire_after_days` are retired (and
+//!    offered second hand);
 //! 3. miners in distress for `strategy.distress_days` go bankrupt, and each
 //!    of their sites goes to the best bidder: an AI buyer (the hashrate
 //!    leaves) or the solvent miner that values it most (consolidation);
@@ -13,11 +14,16 @@
 //!    running an own GPU cloud on it, or selling it whole — each switch
 //!    taken only when it beats carrying on by the hysteresis margin and
 //!    the miner can pay its equity share;
-//! 5. miners with cash above their reserve buy frontier ASICs for free MW
+//! 5. the second-hand market clears: machines that left sites are sold to
+//!    sites with free MW, cheapest power first, or scrapped once they have
+//!    waited `strategy.used_listing_days`;
+//! 6. miners with cash above their reserve buy frontier ASICs for free MW
 //!    when the machines pay back within their life at the miner's hurdle,
-//!    as far as the manufacturers' output over the delivery time allows
-//!    after the machines already on order (all orders are planned on the
-//!    cash at the start of the stage, then placed).
+//!    or renew their worst fleet when new machines beat keeping it; each
+//!    order joins the manufacturers' order book, so it waits for the ones
+//!    before it and pays the backlog's premium;
+//! 7. miners with no build under way build as many MW again on their
+//!    largest site when it pays, financed by cash and debt.
 //!
 //! Everything is visited in a fixed order (by size, then by id) and every
 //! draw is keyed by site, so results never depend on iteration order.
@@ -25,11 +31,11 @@
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
-use crate::agents::{Miner, Orders, Site, Strategy};
+use crate::agents::{Miner, Orders, Site, Strategy, UsedMachines};
 use crate::state::{
     Chain, Clock, Economics, HashTable, HashpriceMemory, Ledger, Markets, PoolFees, Regions,
 };
-use crate::units::{DAYS_PER_YEAR, THS_PER_EHS, power_mw};
+use crate::units::power_mw;
 
 pub mod context;
 pub mod decision;
@@ -52,6 +58,7 @@ pub struct ReviewWorld<'w, 's> {
     markets: ResMut<'w, Markets>,
     ledger: ResMut<'w, Ledger>,
     orders: ResMut<'w, Orders>,
+    used: ResMut<'w, UsedMachines>,
     sites: Query<'w, 's, (Entity, &'static mut Site)>,
     miners: Query<'w, 's, (Entity, &'static mut Miner)>,
 }
@@ -66,20 +73,11 @@ pub fn review(mut w: ReviewWorld) {
         &w.memory,
         &w.markets,
     );
-    // What the manufacturers can still deliver within the delivery time,
-    // after the machines already on order.
-    let asics = w.markets.asics.params();
-    let backlog_ths: f64 = w.orders.0.iter().map(|o| o.hashrate_ths).sum();
-    let capacity_ths =
-        (asics.supply_ehs_per_year * THS_PER_EHS * asics.delivery_days.max(1) as f64
-            / DAYS_PER_YEAR
-            - backlog_ths)
-            .max(0.0);
     // MW on order per site, by site id.
     let mut on_order = vec![0.0; w.sites.iter().len()];
-    for o in &w.orders.0 {
-        if let Ok((_, s)) = w.sites.get(o.site) {
-            on_order[s.id as usize] += power_mw(o.hashrate_ths, o.efficiency_j_per_th);
+    for o in &w.orders.machines {
+        if let Some(mw) = on_order.get_mut(o.site as usize) {
+            *mw += power_mw(o.hashrate_ths, o.efficiency_j_per_th);
         }
     }
     // Ids are dense (0..n, in spawn order), so sorting by id makes the
@@ -96,10 +94,15 @@ pub fn review(mut w: ReviewWorld) {
         .map(|(e, m)| (e, m.into_inner()))
         .collect();
     miners.sort_unstable_by_key(|m| m.1.id);
+    let markets = &mut *w.markets;
     let mut book = Book {
+        day: cx.day,
+        asics: &mut markets.asics,
+        used: &mut w.used,
+        on_order_ths: w.orders.machines.iter().map(|o| o.hashrate_ths).sum(),
         sites,
         miners,
-        ai: &mut w.markets.ai,
+        ai: &mut markets.ai,
         ledger: &mut w.ledger,
         orders: &mut w.orders,
     };
@@ -109,6 +112,7 @@ pub fn review(mut w: ReviewWorld) {
         regions: &w.regions,
         fees: &w.fees.0,
         size_mw: &w.table.miner_mw,
+        network_ths: w.table.total_ths,
     };
     for d in plan::ending_contracts(&book, cx.day) {
         apply(&mut book, d);
@@ -146,9 +150,11 @@ pub fn review(mut w: ReviewWorld) {
             }
         }
     }
+    r.used_market(&mut book, &on_order, w.strategy.growth);
     if w.strategy.growth {
-        for d in r.growth(&book, &on_order, capacity_ths) {
-            apply(&mut book, d);
+        r.growth(&mut book, &on_order);
+        if w.strategy.build {
+            r.build(&mut book);
         }
     }
 }

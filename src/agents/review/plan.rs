@@ -3,20 +3,26 @@
 //! the order they run in.
 
 use super::context::Context;
+use super::decision::apply;
 use super::decision::{Book, Decision};
 use crate::agents::decisions::site_power_price;
 use crate::agents::valuation::{
     AiTerms, MiningView, gpu_value_usd, lease_value_usd, machines_value_usd, mining_value_usd,
     monthly_discount, project_rate, worth_switching,
 };
-use crate::agents::{Fleet, Miner, Order, Project, ProjectKind, Site, Strategy};
+use crate::agents::{Build, Fleet, Miner, Order, Project, ProjectKind, Site, Strategy};
+use crate::market::asics::Quote;
 use crate::state::Regions;
-use crate::units::{DAYS_PER_MONTH, W_PER_MW};
+use crate::units::{DAYS_PER_MONTH, W_PER_MW, power_mw, ths_to_ehs};
 
 /// Smallest purchase of machines worth an order, USD.
 const MIN_ORDER_USD: f64 = 10_000.0;
 /// Solvent miners that bid for a bankrupt miner's sites: the largest.
 const BIDDERS: usize = 20;
+/// Reviews between a miner's turns to consider new MW: six (about a
+/// quarter; est.: capital plans are set by boards once a quarter, not at
+/// every retarget).
+const BUILD_TURN_REVIEWS: u64 = 6;
 
 /// Stage 1: sites with contracts ending by `day`.
 pub fn ending_contracts(book: &Book, day: u32) -> Vec<Decision> {
@@ -57,6 +63,8 @@ pub struct Review<'a> {
     pub fees: &'a [f64],
     /// Each miner's MW at the start of the review, by id: its size.
     pub size_mw: &'a [f64],
+    /// The network's hashrate mining at the start of the review, TH/s.
+    pub network_ths: f64,
 }
 
 impl Review<'_> {
@@ -76,8 +84,28 @@ impl Review<'_> {
                 + self.strategy.other_opex_usd_per_mwh,
             pool_fee: self.fees[m.pool as usize] / 100.0,
             hashprice: self.cx.forecast(m.belief),
+            hashprice_scale: 1.0,
             discount_monthly: monthly_discount(m.hurdle_rate_per_year),
             machines: &self.cx.machines,
+        }
+    }
+
+    /// `m`'s forecast of hashprice for a purchase once the machines on
+    /// order (`on_order_ths`) have arrived: its belief, with the known
+    /// halvings ([`Context::capital_forecast`]), scaled by the network's
+    /// hashrate over that hashrate plus the order book (est.: miners watch
+    /// the manufacturers' order books and each other's guided deliveries,
+    /// and expect difficulty to rise as the machines arrive).
+    fn seeing_orders<'v>(&'v self, m: &Miner, site: &Site, on_order_ths: f64) -> MiningView<'v> {
+        let h = self.network_ths;
+        MiningView {
+            hashprice: self.cx.capital_forecast(m.belief),
+            hashprice_scale: if h > 0.0 {
+                h / (h + on_order_ths.max(0.0))
+            } else {
+                1.0
+            },
+            ..self.view(m, site)
         }
     }
 
@@ -272,59 +300,390 @@ impl Review<'_> {
             .map(|(_, d)| d)
     }
 
-    /// Stage 5: orders of frontier machines for free MW (not yet on
-    /// order) that pay back within their life at the owner's hurdle, as
-    /// far as the owner's spare cash goes and, site by site in id order,
-    /// as far as `capacity_ths` (what the manufacturers can still deliver
-    /// within the delivery time) goes.
-    pub fn growth(&self, book: &Book, on_order_mw: &[f64], capacity_ths: f64) -> Vec<Decision> {
+    /// What `m` would pay for a TH/s of second-hand machines of
+    /// `efficiency_j_per_th` on `site`, USD: their value over the half of
+    /// their life they have left (as machines on a site, on average),
+    /// less the hysteresis margin.
+    fn used_bid_usd_per_th(
+        &self,
+        book: &Book,
+        m: &Miner,
+        site: &Site,
+        efficiency_j_per_th: f64,
+    ) -> f64 {
+        let view = self.seeing_orders(m, site, book.on_order_ths);
+        let value_per_mw = mining_value_usd(
+            &view,
+            1.0,
+            Some(efficiency_j_per_th),
+            self.cx.life_months / 2,
+            f64::INFINITY,
+        );
+        value_per_mw * efficiency_j_per_th / W_PER_MW / (1.0 + self.strategy.hysteresis_share)
+    }
+
+    /// Stage 5: the second-hand market. Lots listed for
+    /// `strategy.used_listing_days` are scrapped; while miners are
+    /// `buying` (`strategy.growth`), each other lot, best
+    /// J/TH first, goes to the sites with free MW, cheapest power first,
+    /// each taking what fits its free MW and its owner's spare cash at its
+    /// bid while its bid is positive. The price clears: when buyers take
+    /// the whole lot, every buyer pays the bid of the last one served;
+    /// when they do not, the rest is left for the next review and the
+    /// buyers pay nothing above scrap (taken as 0: est., a few dollars a
+    /// TH for parts).
+    pub fn used_market(&self, book: &mut Book, on_order_mw: &[f64], buying: bool) {
+        let (day, keep) = (book.day, self.strategy.used_listing_days);
+        let mut scrapped = 0.0;
+        book.used.lots.retain(|l| {
+            let stale = day.saturating_sub(l.listed_day) >= keep || l.hashrate_ths <= 1e-9;
+            if stale {
+                scrapped += l.hashrate_ths;
+            }
+            !stale
+        });
+        book.ledger.add(|f| f.scrapped_ehs += ths_to_ehs(scrapped));
+        if book.used.lots.is_empty() || !buying {
+            return;
+        }
+        // Buyers: sites of solvent miners with free MW and cash to spare,
+        // cheapest power first.
+        let mut buyers: Vec<(f64, usize, f64)> = (0..book.sites.len())
+            .filter_map(|i| {
+                let s = book.site(i);
+                let free = s.power_mw - s.fleet_mw() - s.project_mw() - on_order_mw[i];
+                let owner = book.miner(s.owner_id as usize);
+                (!s.sold && !owner.exited && free > 1e-6 && self.spare_cash(owner) >= MIN_ORDER_USD)
+                    .then(|| (site_power_price(s, self.regions), i, free))
+            })
+            .collect();
+        buyers.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        // The lots pooled by generation, best first.
+        let mut generations: Vec<(f64, f64)> = Vec::new();
+        for l in &book.used.lots {
+            let e = l.efficiency_j_per_th;
+            match generations
+                .iter_mut()
+                .find(|g| g.0.to_bits() == e.to_bits())
+            {
+                Some(g) => g.1 += l.hashrate_ths,
+                None => generations.push((e, l.hashrate_ths)),
+            }
+        }
+        generations.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (mut traded_ths, mut traded_usd) = (0.0, 0.0);
+        for (e, mut left) in generations {
+            // (buyer index, TH/s, bid)
+            let mut takes: Vec<(usize, f64, f64)> = Vec::new();
+            for (b, &(_, site, free)) in buyers.iter().enumerate() {
+                if left <= 1e-9 {
+                    break;
+                }
+                if free <= 1e-6 {
+                    continue;
+                }
+                let s = book.site(site);
+                let m = book.miner(s.owner_id as usize);
+                let bid = self.used_bid_usd_per_th(book, m, s, e);
+                if bid <= 0.0 {
+                    // Dearer power bids less still: the rest of the
+                    // buyers would not take it either.
+                    break;
+                }
+                // What this generation already takes of the owner's cash
+                // (on another of its sites).
+                let owner = s.owner_id;
+                let committed: f64 = takes
+                    .iter()
+                    .filter(|t| book.site(buyers[t.0].1).owner_id == owner)
+                    .map(|t| t.1 * t.2)
+                    .sum();
+                let spare = self.spare_cash(m) - committed;
+                let ths = left.min(free * W_PER_MW / e).min(spare.max(0.0) / bid);
+                if ths * bid < MIN_ORDER_USD {
+                    continue;
+                }
+                takes.push((b, ths, bid));
+                left -= ths;
+            }
+            let price = if left <= 1e-9 {
+                takes.last().map_or(0.0, |t| t.2)
+            } else {
+                0.0
+            };
+            for (b, ths, _) in takes {
+                let site = buyers[b].1;
+                buyers[b].2 -= power_mw(ths, e);
+                traded_ths += ths;
+                traded_usd += ths * price;
+                apply(
+                    book,
+                    Decision::BuyUsed {
+                        site,
+                        efficiency_j_per_th: e,
+                        hashrate_ths: ths,
+                        usd: ths * price,
+                    },
+                );
+            }
+        }
+        book.used.lots.retain(|l| l.hashrate_ths > 1e-9);
+        if traded_ths > 0.0 {
+            book.used.last_price_usd_per_th = traded_usd / traded_ths;
+        }
+    }
+
+    /// Where an order of frontier machines for `mw` MW placed today goes in
+    /// the manufacturers' book (delivered no sooner than `ready_day`), and
+    /// its hashrate, TH/s.
+    fn frontier_quote(&self, book: &Book, mw: f64, ready_day: u32) -> (Quote, f64) {
         let cx = self.cx;
-        let mut orders = Vec::new();
-        let mut capacity_ths = capacity_ths;
-        for (id, (site_entity, s)) in book.sites.iter().enumerate() {
+        let ths = mw * W_PER_MW / cx.machines.frontier_j_per_th;
+        let quote = book.asics.quote(cx.day, ths);
+        (
+            Quote {
+                delivery_day: quote.delivery_day.max(ready_day),
+                ..quote
+            },
+            ths,
+        )
+    }
+
+    /// What frontier machines ordered today for `mw` MW would be worth per
+    /// MW to `m` on `site`, delivered no sooner than `ready_day`, and what
+    /// they cost: (value USD/MW, capex USD/MW, quote, TH/s).
+    fn frontier_order(
+        &self,
+        book: &Book,
+        m: &Miner,
+        site: &Site,
+        mw: f64,
+        ready_day: u32,
+    ) -> (f64, f64, Quote, f64) {
+        let cx = self.cx;
+        let e = cx.machines.frontier_j_per_th;
+        let ths = mw * W_PER_MW / e;
+        let quote = book.asics.quote(cx.day, ths);
+        let arrives = quote.delivery_day.max(ready_day);
+        let capex_per_mw = book
+            .asics
+            .price_usd_per_th(cx.hashprice_usd_per_ph_day, cx.day)
+            * W_PER_MW
+            / e;
+        // The book as it will be, this order included.
+        // Financed in part with debt: discounted at the blend of the
+        // owner's hurdle and the interest rate.
+        let rate = project_rate(
+            self.strategy.growth_equity_share,
+            m.hurdle_rate_per_year,
+            self.strategy.interest_rate_per_year,
+        );
+        let view = MiningView {
+            discount_monthly: monthly_discount(rate),
+            ..self.seeing_orders(m, site, book.on_order_ths + ths)
+        };
+        let wait_months = (arrives - cx.day) as f64 / DAYS_PER_MONTH;
+        let value_per_mw = machines_value_usd(
+            &view,
+            1.0,
+            Some((e, cx.machines.life_months)),
+            cx.life_months,
+            f64::INFINITY,
+        ) * view.discount_monthly.powf(wait_months);
+        (
+            value_per_mw,
+            capex_per_mw,
+            Quote {
+                delivery_day: arrives,
+                ..quote
+            },
+            ths,
+        )
+    }
+
+    /// Stage 6: machine orders, site by site in id order, each seeing the
+    /// order book the ones before it left. A site orders frontier machines
+    /// for its free MW (not yet on order) when they pay back within their
+    /// life at its owner's hurdle, as far as the owner's spare cash pays
+    /// the equity share (`strategy.growth_equity_share`; the rest is
+    /// borrowed);
+    /// a site without free MW renews its worst fleet when new machines
+    /// beat keeping it by the hysteresis margin (the old machines make
+    /// room on delivery and are sold second hand). The wait for delivery
+    /// is discounted and the price carries the backlog's premium.
+    pub fn growth(&self, book: &mut Book, on_order_mw: &[f64]) {
+        let cx = self.cx;
+        let st = self.strategy;
+        if cx.asic_usd_per_th <= 0.0 {
+            return;
+        }
+        // Ids are positions (see `review`), so `on_order_mw` is by position.
+        for (id, &ordered_mw) in on_order_mw.iter().enumerate().take(book.sites.len()) {
+            let s = book.site(id);
             let owner = s.owner_id as usize;
             let m = book.miner(owner);
             if s.sold || m.exited {
                 continue;
             }
-            let free_mw = s.power_mw - s.fleet_mw() - s.project_mw() - on_order_mw[id];
-            let budget = self.spare_cash(m);
-            if free_mw <= 1e-6 || budget < MIN_ORDER_USD || cx.asic_usd_per_th <= 0.0 {
+            // Spare cash pays the equity share; the rest is borrowed.
+            let share = st.growth_equity_share;
+            let budget = if share > 0.0 {
+                self.spare_cash(m) / share
+            } else {
+                f64::INFINITY
+            };
+            if budget < MIN_ORDER_USD {
                 continue;
             }
             let e = cx.machines.frontier_j_per_th;
-            let capex_per_mw = cx.asic_usd_per_th * W_PER_MW / e;
-            // Only whether it beats the capex matters.
-            let pv_per_mw = machines_value_usd(
-                &self.view(m, s),
-                1.0,
-                Some((e, cx.machines.life_months)),
-                cx.life_months,
-                capex_per_mw,
-            );
-            if pv_per_mw <= capex_per_mw {
-                continue;
-            }
-            let mw = free_mw
-                .min(budget / capex_per_mw)
-                .min(capacity_ths * e / W_PER_MW);
+            // MW energised and free: neither used nor awaiting machines on
+            // order (machines for MW under construction wait for it).
+            let free_mw =
+                (s.free_mw() - ordered_mw).min(s.power_mw - s.fleet_mw() - s.project_mw());
+            let (mw, capex_per_mw) = if free_mw > 1e-6 {
+                let (value, capex, _, _) = self.frontier_order(book, m, s, free_mw, 0);
+                if value <= capex {
+                    continue;
+                }
+                (free_mw.min(budget / capex), capex)
+            } else {
+                // Renewal: the worst fleet, if it is worse than the frontier.
+                let Some(worst) = s.fleets.first() else {
+                    continue;
+                };
+                if worst.efficiency_j_per_th <= e * (1.0 + 1e-9) || ordered_mw > 1e-6 {
+                    continue;
+                }
+                let old_mw = worst.power_mw();
+                let (value, capex, _, ths) = self.frontier_order(book, m, s, old_mw, 0);
+                let keep = mining_value_usd(
+                    &self.seeing_orders(m, s, book.on_order_ths + ths),
+                    1.0,
+                    Some(worst.efficiency_j_per_th),
+                    cx.life_months,
+                    f64::INFINITY,
+                );
+                if !worth_switching(value - capex, keep, capex, st.hysteresis_share) {
+                    continue;
+                }
+                (old_mw.min(budget / capex), capex)
+            };
             let usd = mw * capex_per_mw;
             if usd < MIN_ORDER_USD {
                 continue;
             }
-            capacity_ths -= mw * W_PER_MW / e;
-            orders.push(Decision::Order {
+            let (quote, ths) = self.frontier_quote(book, mw, 0);
+            let d = Decision::Order {
                 miner: owner,
                 usd,
+                debt_usd: (1.0 - share) * usd,
                 order: Order {
-                    day: cx.day + cx.delivery_days,
-                    site: *site_entity,
-                    hashrate_ths: mw * W_PER_MW / e,
+                    day: quote.delivery_day,
+                    site: s.id,
+                    hashrate_ths: ths,
                     efficiency_j_per_th: e,
                 },
-            });
+                quote,
+            };
+            apply(book, d);
         }
-        orders
+    }
+
+    /// Stage 7: new MW. Each solvent miner with no build under way, on its
+    /// turn (once in six reviews), largest first, considers doubling its largest site (as many MW
+    /// again, at its power price and in its region: est., a firm builds
+    /// where it holds land and an interconnection), energised after
+    /// `strategy.build_lead_days`, with frontier machines ordered to arrive
+    /// once it is ready. It builds
+    /// when the machines' value over their life, less their capex and the
+    /// site's (`strategy.build_usd_per_mw`), beats doing nothing by the
+    /// hysteresis margin, paying `strategy.growth_equity_share` from spare
+    /// cash and borrowing the rest; a miner short of cash builds a smaller
+    /// site.
+    pub fn build(&self, book: &mut Book) {
+        let cx = self.cx;
+        let st = self.strategy;
+        if cx.asic_usd_per_th <= 0.0 {
+            return;
+        }
+        let mut building = vec![false; book.miners.len()];
+        let mut largest: Vec<Option<usize>> = vec![None; book.miners.len()];
+        for i in 0..book.sites.len() {
+            let s = book.site(i);
+            let o = s.owner_id as usize;
+            if s.sold {
+                continue;
+            }
+            building[o] |= !s.builds.is_empty();
+            if largest[o].is_none_or(|j| book.site(j).power_mw < s.power_mw) {
+                largest[o] = Some(i);
+            }
+        }
+        // Each miner on its turn, once in BUILD_TURN_REVIEWS reviews.
+        let turn = (cx.epoch % BUILD_TURN_REVIEWS) as u32;
+        let mut miners: Vec<u32> = (0..book.miners.len() as u32)
+            .filter(|&i| {
+                i % BUILD_TURN_REVIEWS as u32 == turn
+                    && !book.miner(i as usize).exited
+                    && !building[i as usize]
+            })
+            .collect();
+        miners.sort_unstable_by(|a, b| self.largest_first(*a, *b));
+        let ready_day = cx.day.saturating_add(st.build_lead_days);
+        for id in miners {
+            let owner = id as usize;
+            let Some(template) = largest[owner] else {
+                continue;
+            };
+            let (m, t) = (book.miner(owner), book.site(template));
+            let mw = t.power_mw;
+            if mw <= 1e-6 {
+                continue;
+            }
+            let (value, machines_capex, _, _) = self.frontier_order(book, m, t, mw, ready_day);
+            let capex_per_mw = st.build_usd_per_mw + machines_capex;
+            if !worth_switching(value, 0.0, capex_per_mw, st.hysteresis_share) {
+                continue;
+            }
+            let share = st.growth_equity_share;
+            let budget = self.spare_cash(m);
+            let mw = if share > 0.0 {
+                mw.min(budget / (share * capex_per_mw))
+            } else {
+                mw
+            };
+            if mw * capex_per_mw < MIN_ORDER_USD || mw < 1e-3 {
+                continue;
+            }
+            let (quote, ths) = self.frontier_quote(book, mw, ready_day);
+            let site_id = t.id;
+            let site_capex = st.build_usd_per_mw * mw;
+            let machines_usd = machines_capex * mw;
+            apply(
+                book,
+                Decision::Build {
+                    site: template,
+                    build: Build { mw, ready_day },
+                    capex_usd: site_capex,
+                    equity_usd: share * site_capex,
+                },
+            );
+            apply(
+                book,
+                Decision::Order {
+                    miner: owner,
+                    usd: machines_usd,
+                    debt_usd: (1.0 - share) * machines_usd,
+                    order: Order {
+                        day: quote.delivery_day,
+                        site: site_id,
+                        hashrate_ths: ths,
+                        efficiency_j_per_th: cx.machines.frontier_j_per_th,
+                    },
+                    quote,
+                },
+            );
+        }
     }
 }
 
@@ -360,7 +719,7 @@ mod tests {
 
     use super::*;
     use crate::agents::review::decision::apply;
-    use crate::agents::{Belief, Orders};
+    use crate::agents::{Belief, Orders, UsedMachines};
     use crate::market::ai::{AiMarket, AiParams, GpuParams};
     use crate::market::asics::{AsicMarket, AsicParams};
     use crate::market::fees::FeeMarket;
@@ -384,6 +743,11 @@ mod tests {
             take_or_pay_share: 0.0,
             other_opex_usd_per_mwh: 0.0,
             ai_price_pressure_per_gw: 0.0,
+            build: false,
+            build_usd_per_mw: 500_000.0,
+            build_lead_days: 365,
+            growth_equity_share: 1.0,
+            used_listing_days: 90,
         }
     }
 
@@ -457,13 +821,19 @@ mod tests {
         };
         let memory = HashpriceMemory {
             average_usd_per_ph_day: hashprice,
+            ..Default::default()
         };
         let cx = Context::new(0, &st, &economics, 930_000, &memory, markets);
         let mut regions = Regions::default();
         regions.intern("A");
         let size: Vec<f64> = sites.iter().map(|s| s.power_mw).collect();
         let (mut ledger, mut orders) = (Ledger::default(), Orders::default());
+        let mut used = UsedMachines::default();
         let mut book = Book {
+            day: 0,
+            asics: &mut markets.asics,
+            used: &mut used,
+            on_order_ths: 0.0,
             sites: sites.iter_mut().map(|s| (Entity::PLACEHOLDER, s)).collect(),
             miners: miners
                 .iter_mut()
@@ -479,6 +849,7 @@ mod tests {
             regions: &regions,
             fees: &[0.0],
             size_mw: &size,
+            network_ths: 1e9,
         };
         f(&r, &mut book)
     }
@@ -628,26 +999,100 @@ mod tests {
         sa.fleets[0].hashrate_ths /= 2.0;
         let (mut miners, mut sites) = ([a], [sa]);
         let mut m = markets(0.0, 0.8);
-        let d = with_review(&mut miners, &mut sites, &mut m, 60.0, |r, book| {
-            r.growth(book, &[0.0], f64::INFINITY)
+        let orders = with_review(&mut miners, &mut sites, &mut m, 60.0, |r, book| {
+            r.growth(book, &[0.0]);
+            book.orders.machines.clone()
         });
-        let [
-            Decision::Order {
-                miner: 0,
-                usd,
-                order,
-            },
-        ] = d.as_slice()
-        else {
-            panic!("{d:?}")
+        let [order] = orders.as_slice() else {
+            panic!("{orders:?}")
         };
-        assert!((usd - 100_000.0).abs() < 1e-6, "{usd}");
+        // All the spare cash went: $100k at $15 × 60/40 per TH.
+        assert!(miners[0].cash_usd.abs() < 1e-6, "{}", miners[0].cash_usd);
+        assert!((order.hashrate_ths - 100_000.0 / 22.5).abs() < 1e-6);
         assert_eq!(order.efficiency_j_per_th, 13.5);
         assert_eq!(order.day, 90);
         // Already on order: nothing more.
-        let d = with_review(&mut miners, &mut sites, &mut m, 60.0, |r, book| {
-            r.growth(book, &[5.0], f64::INFINITY)
+        let orders = with_review(&mut miners, &mut sites, &mut m, 60.0, |r, book| {
+            r.growth(book, &[5.0]);
+            book.orders.machines.len()
         });
-        assert_eq!(d, []);
+        assert_eq!(orders, 0);
+    }
+
+    #[test]
+    fn a_site_without_free_mw_renews_its_worst_fleet_when_new_machines_pay() {
+        // A full 10 MW site of S9-class machines (70 J/TH) at $40/MWh barely
+        // pays at $60; frontier machines at 13.5 J/TH earn well.
+        let (a, mut sa) = miner_with_site(0, 1e9);
+        sa.fleets[0] = Fleet::new(10.0 / 70.0 * 1e6, 70.0);
+        let (mut miners, mut sites) = ([a], [sa]);
+        let mut m = markets(0.0, 0.8);
+        let orders = with_review(&mut miners, &mut sites, &mut m, 60.0, |r, book| {
+            r.growth(book, &[0.0]);
+            book.orders.machines.clone()
+        });
+        let [order] = orders.as_slice() else {
+            panic!("{orders:?}")
+        };
+        assert!((power_mw(order.hashrate_ths, order.efficiency_j_per_th) - 10.0).abs() < 1e-9);
+        // Delivered, the new machines take the old ones' place, and the
+        // old ones are offered second hand.
+        let mut used = UsedMachines::default();
+        let left = sites[0].make_room(10.0, order.efficiency_j_per_th);
+        used.list(0, 90, left);
+        sites[0].add_machines(order.hashrate_ths, order.efficiency_j_per_th);
+        assert_eq!(sites[0].fleets.len(), 1);
+        assert_eq!(sites[0].fleets[0].efficiency_j_per_th, 13.5);
+        assert!((used.stock_ths() - 10.0 / 70.0 * 1e6).abs() < 1e-6);
+        // Machines as good as the frontier are kept.
+        let (a, mut sb) = miner_with_site(0, 1e9);
+        sb.fleets[0] = Fleet::new(10.0 / 13.5 * 1e6, 13.5);
+        let (mut miners, mut sites) = ([a], [sb]);
+        let n = with_review(&mut miners, &mut sites, &mut m, 60.0, |r, book| {
+            r.growth(book, &[0.0]);
+            book.orders.machines.len()
+        });
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn second_hand_machines_go_to_cheap_power_at_a_clearing_price() {
+        // Two buyers with 10 free MW each, at $20 and $40/MWh; a lot of
+        // 5 MW of S19s (29.5 J/TH). The cheap one takes it all and, as the
+        // lot is sold out, pays its own bid; the seller is paid.
+        let (seller, _) = miner_with_site(0, 0.0);
+        let (b1, mut s1) = miner_with_site(1, 1e9);
+        let (b2, mut s2) = miner_with_site(2, 1e9);
+        s1.fleets.clear();
+        s2.fleets.clear();
+        s1.power_price_usd_per_mwh = 20.0;
+        let (mut miners, mut sites) = ([seller, b1, b2], [s1.clone(), s1, s2]);
+        sites[0].sold = true;
+        let mut m = markets(0.0, 0.8);
+        let lot_ths = 5.0 / 29.5 * 1e6;
+        let (price, left) = with_review(&mut miners, &mut sites, &mut m, 40.0, |r, book| {
+            book.used.list(0, 0, [(lot_ths, 29.5)]);
+            r.used_market(book, &[0.0, 0.0, 0.0], true);
+            (book.used.last_price_usd_per_th, book.used.stock_ths())
+        });
+        assert_eq!(left, 0.0);
+        assert!(price > 0.0);
+        assert!((sites[1].fleet_mw() - 5.0).abs() < 1e-9);
+        assert_eq!(sites[2].fleet_mw(), 0.0);
+        assert!((miners[0].cash_usd - price * lot_ths).abs() < 1e-3);
+        assert!((miners[1].cash_usd - (1e9 - price * lot_ths)).abs() < 1e-3);
+        // Machines nobody wants (at $1 of hashprice) wait, then are
+        // scrapped after `used_listing_days`.
+        let left = with_review(&mut miners, &mut sites, &mut m, 1.0, |r, book| {
+            book.used.list(0, 0, [(lot_ths, 29.5)]);
+            r.used_market(book, &[0.0, 0.0, 0.0], true);
+            let waiting = book.used.stock_ths();
+            book.day = 90;
+            r.used_market(book, &[0.0, 0.0, 0.0], true);
+            (waiting, book.used.stock_ths(), book.ledger.run.scrapped_ehs)
+        });
+        assert!((left.0 - lot_ths).abs() < 1e-6);
+        assert_eq!(left.1, 0.0);
+        assert!((left.2 - lot_ths / 1e6).abs() < 1e-12);
     }
 }

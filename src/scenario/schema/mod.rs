@@ -62,6 +62,11 @@ pub struct ScenarioFile {
     /// Scheduled events (by day of the run).
     #[serde(default)]
     pub events: Vec<EventSpec>,
+    /// What is already under way at the start: MW being built and
+    /// machines on order, each entry spread over every site in proportion
+    /// to its MW.
+    #[serde(default)]
+    pub pipeline: Vec<PipelineSpec>,
     /// How security and concentration are measured.
     #[serde(default = "defaults::security")]
     pub security: SecuritySpec,
@@ -391,7 +396,9 @@ pub struct StrategySpec {
     /// share of its capex (or of the sale price) before it is taken.
     #[serde(default = "defaults::strategy_hysteresis_share")]
     pub hysteresis_share: f64,
-    /// Whether miners buy new machines for free MW.
+    /// Whether miners buy machines: new ones for free MW and to renew
+    /// their worst fleets, second-hand ones for free MW (and, with
+    /// `build`, new MW). Off, the fleet only shrinks.
     #[serde(default = "defaults::strategy_growth")]
     pub growth: bool,
     /// Cash a miner keeps before buying machines, USD per MW it owns.
@@ -428,6 +435,43 @@ pub struct StrategySpec {
     /// pays for its power as well as the commitment ahead does.
     #[serde(default = "defaults::strategy_mothball_after_days")]
     pub mothball_after_days: u32,
+    /// Whether miners build new MW (with `growth` on): once an epoch, each
+    /// miner with no build under way considers doubling its largest site.
+    #[serde(default = "defaults::strategy_build")]
+    pub build: bool,
+    /// Capex of a MW of new mining site before machines (substation,
+    /// buildings, cooling), USD.
+    #[serde(default = "defaults::strategy_build_usd_per_mw")]
+    pub build_usd_per_mw: f64,
+    /// Days from the decision to build to the MW being energised.
+    #[serde(default = "defaults::strategy_build_lead_days")]
+    pub build_lead_days: u32,
+    /// Share of growth's capex (new MW and the machines bought for it or
+    /// for free MW and renewals) paid from cash; the rest is borrowed.
+    #[serde(default = "defaults::strategy_growth_equity_share")]
+    pub growth_equity_share: f64,
+    /// Days machines offered second hand wait for a buyer before they are
+    /// scrapped.
+    #[serde(default = "defaults::strategy_used_listing_days")]
+    pub used_listing_days: u32,
+}
+
+/// MW being built and machines on order at the start of a run, arriving
+/// on one day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineSpec {
+    /// Day of the run they arrive (the MW is energised, the machines
+    /// start hashing).
+    pub day: u32,
+    /// MW of grid connection energised that day (0: the machines go into
+    /// the MW sites already have, renewing their worst machines).
+    #[serde(default)]
+    pub power_mw: f64,
+    /// Hashrate of the machines delivered that day, EH/s.
+    pub hashrate_ehs: f64,
+    /// Their efficiency, J/TH.
+    pub efficiency_j_per_th: f64,
 }
 
 /// The ASIC market.
@@ -451,13 +495,14 @@ pub struct AsicSpec {
     /// closes `frontier_decline_per_year` of the gap to it.
     #[serde(default = "defaults::asics_frontier_floor_j_per_th")]
     pub frontier_floor_j_per_th: f64,
-    /// Days from order to hashing.
+    /// Days from order to hashing when the manufacturers have no backlog
+    /// (the shortest delivery).
     #[serde(default = "defaults::asics_delivery_days")]
     pub delivery_days: u32,
-    /// What the manufacturers can deliver, EH/s a year: a review's orders
-    /// are filled in turn (named miners first, then the population) only
-    /// as far as the output of the next `delivery_days` left after the
-    /// machines already on order; the rest wait for a later review.
+    /// What the manufacturers make, EH/s a year. Orders join one order
+    /// book and are made in turn, so an order waits for the ones before
+    /// it; while the book is long, machines cost more (× 1 + the backlog
+    /// in years).
     #[serde(default = "defaults::asics_supply_ehs_per_year")]
     pub supply_ehs_per_year: f64,
     /// Years a machine is expected to earn (the horizon of a purchase).
@@ -633,6 +678,11 @@ mod defaults {
         strategy_retire_after_days: u32 = strategy.retire_after_days;
         strategy_commit_days: u32 = strategy.commit_days;
         strategy_mothball_after_days: u32 = strategy.mothball_after_days;
+        strategy_build: bool = strategy.build;
+        strategy_build_usd_per_mw: f64 = strategy.build_usd_per_mw;
+        strategy_build_lead_days: u32 = strategy.build_lead_days;
+        strategy_growth_equity_share: f64 = strategy.growth_equity_share;
+        strategy_used_listing_days: u32 = strategy.used_listing_days;
         asics_usd_per_th: f64 = asics.usd_per_th;
         asics_reference_hashprice_usd_per_ph_day: f64 = asics.reference_hashprice_usd_per_ph_day;
         asics_frontier_j_per_th: f64 = asics.frontier_j_per_th;
