@@ -719,3 +719,47 @@ fn operating_behaviour_fields_out_of_range_are_refused() {
     }
     assert!(!tmp.path().join("out").exists());
 }
+
+#[test]
+fn capacity_fields_out_of_range_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (set, says) in [
+        (
+            "strategy.growth_equity_share=1.5",
+            "field `strategy.growth_equity_share`: must be between 0 and 1, got 1.5",
+        ),
+        (
+            "strategy.build_usd_per_mw=-1",
+            "field `strategy.build_usd_per_mw`",
+        ),
+        (
+            "strategy.build_lead_days=4000",
+            "field `strategy.build_lead_days`: must be at most 3650 days, got 4000",
+        ),
+        (
+            "strategy.used_listing_days=0",
+            "field `strategy.used_listing_days`: must be 1 to 3650 days, got 0",
+        ),
+        (
+            "pipeline=[(day: 2000, hashrate_ehs: 1.0, efficiency_j_per_th: 15.0)]",
+            "field `pipeline.0.day`: must be a day of the run (0 to 1825), got 2000",
+        ),
+        (
+            "pipeline=[(day: 10, power_mw: -5.0, hashrate_ehs: 1.0, efficiency_j_per_th: 15.0)]",
+            "field `pipeline.0.power_mw`",
+        ),
+        (
+            "pipeline=[(day: 10, hashrate_ehs: 1.0, efficiency_j_per_th: 0.0)]",
+            "field `pipeline.0.efficiency_j_per_th`",
+        ),
+    ] {
+        let out = run_in(
+            tmp.path(),
+            &["run", "baseline", "--out", "out", "-q", "--set", set],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{set}: {stderr}");
+        assert!(stderr.contains(says), "{set}: {stderr}");
+    }
+    assert!(!tmp.path().join("out").exists());
+}
