@@ -15,6 +15,10 @@
 pub const BLOCK_SPACING_S: i64 = 600;
 /// Blocks a day at [`BLOCK_SPACING_S`].
 pub const BLOCKS_PER_DAY: f64 = 144.0;
+/// Most blocks a simulated day may hold: 10,000 times the 144 of a day at
+/// 600 s, far beyond any adjusting chain, so that no input can hang a run
+/// (a `Fixed` difficulty far below the hashrate would).
+pub const MAX_BLOCKS_PER_DAY: u64 = 1_440_000;
 /// Seconds per day.
 pub const SECONDS_PER_DAY: f64 = 86_400.0;
 /// Hours per day.

@@ -260,8 +260,14 @@ fn run(
     let (dir, summary) = output::write_run(&s, out, |_| bar.inc(1))
         .with_context(|| format!("writing the run under {}", out.display()))?;
     bar.finish_and_clear();
+    // With no block there is no interval to report, not one of 0 s.
+    let interval = if summary.blocks > 0 {
+        format!("mean block interval {:.1} s", summary.mean_block_interval_s)
+    } else {
+        "no block mined, so no block interval".to_string()
+    };
     say!(
-        "{}: {} blocks in {} days; hashrate {:.1} EH/s at the start difficulty → {:.1} EH/s over the last {} days ({:+.1} %); mean block interval {:.1} s; {:.2} s",
+        "{}: {} blocks in {} days; hashrate {:.1} EH/s at the start difficulty → {:.1} EH/s over the last {} days ({:+.1} %); {interval}; {:.2} s",
         dir.display(),
         summary.blocks,
         summary.days,
@@ -269,7 +275,6 @@ fn run(
         summary.hashrate_last_365_days_ehs,
         summary.days.min(crate::metrics::REFERENCE_DAYS as u32),
         -summary.hashrate_decline_pct,
-        summary.mean_block_interval_s,
         summary.wall_time_s
     )?;
     if summary.flows.conversions_started + summary.flows.sites_sold > 0 || summary.sold_mw_end > 0.0

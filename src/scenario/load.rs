@@ -74,8 +74,14 @@ pub fn parse_ron<T: serde::de::DeserializeOwned>(
     let problem = |err: ron::error::SpannedError, field: String| Problem {
         origin: origin.to_string(),
         position: Some((err.span.start.line, err.span.start.col)),
+        message: match err.code {
+            // ron names no range: say what the field takes.
+            ron::Error::IntegerOutOfBounds => {
+                format!("{}: this field takes {}", err.code, integer_range(&field))
+            }
+            _ => err.code.to_string(),
+        },
         field,
-        message: err.code.to_string(),
     };
     let mut de = ron::Deserializer::from_str_with_options(src, &ron_options())
         .map_err(|e| ScenarioError::Invalid(vec![problem(e, String::new())]))?;
@@ -87,6 +93,22 @@ pub fn parse_ron<T: serde::de::DeserializeOwned>(
     de.end()
         .map_err(|e| ScenarioError::Invalid(vec![problem(de.span_error(e), String::new())]))?;
     Ok(value)
+}
+
+/// What an integer field takes (appended to ron's "out of bounds", which
+/// names no range).
+fn integer_range(field: &str) -> String {
+    match field {
+        "duration_days" => format!(
+            "a whole number of days from 1 to {}",
+            super::checker::MAX_DURATION_DAYS
+        ),
+        "seed" => "a whole number from 0 to 18446744073709551615".to_string(),
+        f if f.ends_with("_days") || f.ends_with(".day") => {
+            "a whole number of days, 0 or more".to_string()
+        }
+        _ => "a whole number, 0 or more".to_string(),
+    }
 }
 
 fn path_string(path: &serde_path_to_error::Path) -> String {

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use crate::consensus::DifficultyAlgorithmKind;
 use crate::consensus::bitcoin::{EPOCH_BLOCKS, pow_limit};
 use crate::consensus::compact::from_compact;
+use crate::units::MAX_BLOCKS_PER_DAY;
 
 use super::checker::{Checker, Problems};
 pub use super::checker::{
@@ -620,6 +621,23 @@ fn check_events(c: &mut Checker, file: &ScenarioFile) {
                     chain.start_height
                 ),
             ),
+            (None, Some(h))
+                if h - chain.start_height
+                    >= u64::from(file.duration_days).saturating_mul(MAX_BLOCKS_PER_DAY) =>
+            {
+                c.fail(
+                    format!("{at}.height"),
+                    format!(
+                        "height {h} can never be reached: a run of {} days mines at most {} \
+                         blocks a day, so its blocks end before height {}",
+                        file.duration_days,
+                        MAX_BLOCKS_PER_DAY,
+                        chain.start_height.saturating_add(
+                            u64::from(file.duration_days).saturating_mul(MAX_BLOCKS_PER_DAY)
+                        )
+                    ),
+                )
+            }
             (Some(_), Some(_)) | (None, None) => c.fail(
                 at.clone(),
                 "give exactly one of `day` (day of the run) or `height` (block height)",

@@ -33,10 +33,7 @@ pub enum MineOutcome {
     Runaway,
 }
 
-/// Most blocks a simulated day may hold: 10,000 times the 144 of a day at
-/// 600 s, far beyond any adjusting chain, so that no input can hang a run
-/// (a `Fixed` difficulty far below the hashrate would).
-pub const MAX_BLOCKS_PER_DAY: u64 = 1_440_000;
+pub use crate::units::MAX_BLOCKS_PER_DAY;
 
 /// Mines blocks with the pools' hashrate in `table` until `t_end_s` (the
 /// day's end) or until an epoch completes, and says which. Fees come from

@@ -763,3 +763,87 @@ fn capacity_fields_out_of_range_are_refused() {
     }
     assert!(!tmp.path().join("out").exists());
 }
+
+#[test]
+fn an_event_at_a_height_the_run_can_never_reach_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = r#"events=[(height: 1000000000000, event: RegionOnline(region: "US"))]"#;
+    for args in [
+        &["check", "baseline", "--set", set][..],
+        &["run", "baseline", "--out", "out", "-q", "--set", set][..],
+    ] {
+        let cmd = args[0];
+        let out = run_in(tmp.path(), args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{cmd}: {stderr}");
+        assert!(
+            stderr.contains("field `events.0.height`: height 1000000000000 can never be reached"),
+            "{cmd}: {stderr}"
+        );
+    }
+    assert!(!tmp.path().join("out").exists());
+    // A height within reach is fine.
+    let out = run_in(
+        tmp.path(),
+        &[
+            "check",
+            "baseline",
+            "--set",
+            r#"events=[(height: 935000, event: RegionOnline(region: "US"))]"#,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_negative_count_says_what_the_field_takes() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("neg.ron"),
+        "(name: \"neg\", duration_days: -5)\n",
+    )
+    .unwrap();
+    for (args, says) in [
+        (
+            &["check", "neg.ron"][..],
+            "neg.ron:1:31: field `duration_days`: Integer is out of bounds: this field takes a whole number of days from 1 to 73050",
+        ),
+        (
+            &["check", "baseline", "--set", "population.miners=-1"][..],
+            "field `population.miners`: Integer is out of bounds: this field takes a whole number, 0 or more",
+        ),
+    ] {
+        let out = run_in(tmp.path(), args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+    }
+}
+
+#[test]
+fn a_run_without_blocks_reports_no_interval_rather_than_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run_in(
+        tmp.path(),
+        &[
+            "run",
+            "baseline",
+            "--out",
+            "out",
+            "--set",
+            "duration_days=1",
+            "--set",
+            "population.miners=0",
+            "--set",
+            "miners=[]",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("0 blocks in 1 days"), "{stdout}");
+    assert!(
+        stdout.contains("no block mined, so no block interval"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("mean block interval 0.0 s"), "{stdout}");
+}
