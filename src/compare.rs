@@ -42,9 +42,10 @@ pub enum CompareError {
     /// Nothing to compare.
     #[error("compare needs at least one run directory")]
     Empty,
-    /// Writing failed.
-    #[error("writing the comparison: {0}")]
-    Io(#[from] std::io::Error),
+    /// Writing failed (the message is the cause's, once: it is not
+    /// chained as a source as well).
+    #[error("writing the comparison into {path}: {message}", path = .0.display(), message = .1)]
+    Io(PathBuf, String),
 }
 
 struct Run {
@@ -147,24 +148,28 @@ pub fn compare(
 
     let panels = panels(&runs, &groups, &metrics);
     let (header, rows) = figures_table(&runs, &groups);
-    std::fs::create_dir_all(out)?;
-    let staging = RunDir::staging(out, "compare")?;
-    let mut w = csv::Writer::from_path(staging.path().join("compare.csv"))
-        .map_err(std::io::Error::other)?;
-    w.write_record(&header).map_err(std::io::Error::other)?;
-    for row in &rows {
-        w.write_record(row).map_err(std::io::Error::other)?;
-    }
-    w.flush()?;
-    drop(w);
-    let title = format!(
-        "Comparison of {} run(s) in {} group(s)",
-        runs.len(),
-        groups.len()
-    );
-    render(&staging.path().join("compare"), &title, &panels, &x).map_err(std::io::Error::other)?;
     let names = ["compare.csv", "compare.png", "compare.svg"];
-    write_atomically(staging, out, &names)?;
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(out)?;
+        let staging = RunDir::staging(out, "compare")?;
+        let mut w = csv::Writer::from_path(staging.path().join("compare.csv"))
+            .map_err(std::io::Error::other)?;
+        w.write_record(&header).map_err(std::io::Error::other)?;
+        for row in &rows {
+            w.write_record(row).map_err(std::io::Error::other)?;
+        }
+        w.flush()?;
+        drop(w);
+        let title = format!(
+            "Comparison of {} run(s) in {} group(s)",
+            runs.len(),
+            groups.len()
+        );
+        render(&staging.path().join("compare"), &title, &panels, &x)
+            .map_err(std::io::Error::other)?;
+        write_atomically(staging, out, &names)
+    };
+    write().map_err(|e| CompareError::Io(out.to_path_buf(), e.to_string()))?;
     Ok(names.iter().map(|n| out.join(n)).collect())
 }
 

@@ -350,7 +350,13 @@ fn sweep(
         keep_runs,
     };
     let started = std::time::Instant::now();
-    let dir = crate::sweep::run(&plan, &opts, |_| bar.inc(1))?;
+    // An I/O error on its own names no path: say where it was writing.
+    let dir = crate::sweep::run(&plan, &opts, |_| bar.inc(1)).map_err(|e| match e {
+        crate::sweep::SweepError::Io(io) => {
+            anyhow::anyhow!("writing the sweep under {}: {io}", opts.out.display())
+        }
+        other => other.into(),
+    })?;
     bar.finish_and_clear();
     say!(
         "{}: {} runs ({} points × {} seeds{}) in {:.1} s",

@@ -847,3 +847,28 @@ fn a_run_without_blocks_reports_no_interval_rather_than_zero() {
     );
     assert!(!stdout.contains("mean block interval 0.0 s"), "{stdout}");
 }
+
+#[test]
+fn out_problems_of_compare_and_sweep_name_the_path_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_baseline(tmp.path(), &[]);
+    std::fs::write(tmp.path().join("afile"), "x").unwrap();
+    let sweep =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps/ci-smoke.ron");
+    for (args, says) in [
+        (
+            vec!["compare", "out/baseline/seed-1", "--out", "afile/sub"],
+            "error: writing the comparison into afile/sub: Not a directory",
+        ),
+        (
+            vec!["sweep", sweep.to_str().unwrap(), "--out", "afile/sub", "-q"],
+            "error: writing the sweep under afile/sub: Not a directory",
+        ),
+    ] {
+        let out = run_in(tmp.path(), &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+        assert_eq!(stderr.matches("Not a directory").count(), 1, "{stderr}");
+    }
+}
