@@ -3,7 +3,9 @@
 //!   moving average;
 //! - [`update_power_prices`]: every region's price factor (drift, tariff
 //!   steps, AI load bidding up power);
-//! - [`deliver_asics`]: machines ordered earlier start hashing;
+//! - [`deliver_asics`]: MW under construction whose day has come is
+//!   energised, and machines ordered earlier start hashing (taking the
+//!   place of worse ones when the site is full: those go second hand);
 //! - [`operate_fleets`]: on its turn (once every `strategy.commit_days`)
 //!   each site switches each fleet on while the hashprice expected over
 //!   the commitment (the projected retarget included), net of the pool

@@ -2,8 +2,9 @@
 //! components, what they believe and how they decide. Every decision is
 //! made here and nowhere else: the daily operating systems in
 //! [`decisions`], the epoch's strategic review in [`review`] (which values
-//! options with [`valuation`]), and the count of every site into the
-//! hashrate tally in [`tally`]. The agents read and write the world's
+//! options with [`valuation`], and places orders, builds and second-hand
+//! trades), and the count of every site into the hashrate tally in
+//! [`tally`]. The agents read and write the world's
 //! [`crate::state`]; they know nothing of the measures or of the scenario
 //! file (the simulation builds them from it).
 //!
