@@ -214,30 +214,44 @@ impl Site {
     /// worst machines leave (the last in part), as long as they are worse
     /// than `efficiency_j_per_th`; returns what left, as (TH/s, J/TH).
     pub fn make_room(&mut self, mw: f64, efficiency_j_per_th: f64) -> Vec<(f64, f64)> {
-        let mut need = mw - (self.power_mw - self.fleet_mw() - self.project_mw());
-        let mut out = Vec::new();
-        while need > 1e-9 {
-            let Some(f) = self.fleets.first_mut() else {
-                break;
-            };
-            if f.efficiency_j_per_th <= efficiency_j_per_th {
-                break;
-            }
-            let f_mw = f.power_mw();
-            if f_mw <= need + 1e-9 {
-                need -= f_mw;
-                out.push((f.hashrate_ths, f.efficiency_j_per_th));
-                self.fleets.remove(0);
-            } else {
-                let ths = f.hashrate_ths * need / f_mw;
-                f.hashrate_ths -= ths;
-                out.push((ths, f.efficiency_j_per_th));
-                need = 0.0;
-            }
-        }
-        out
+        let need = mw - (self.power_mw - self.fleet_mw() - self.project_mw());
+        evict_worst(&mut self.fleets, need, efficiency_j_per_th)
     }
+}
 
+/// Takes `need_mw` of machines off `fleets` (kept worst first): whole
+/// fleets, the last in part, as long as they are worse than
+/// `better_than_j_per_th`; returns what left, as (TH/s, J/TH).
+pub fn evict_worst(
+    fleets: &mut Vec<Fleet>,
+    need_mw: f64,
+    better_than_j_per_th: f64,
+) -> Vec<(f64, f64)> {
+    let mut need = need_mw;
+    let mut out = Vec::new();
+    while need > 1e-9 {
+        let Some(f) = fleets.first_mut() else {
+            break;
+        };
+        if f.efficiency_j_per_th <= better_than_j_per_th {
+            break;
+        }
+        let f_mw = f.power_mw();
+        if f_mw <= need + 1e-9 {
+            need -= f_mw;
+            out.push((f.hashrate_ths, f.efficiency_j_per_th));
+            fleets.remove(0);
+        } else {
+            let share = (f_mw - need) / f_mw;
+            out.push((f.hashrate_ths * (1.0 - share), f.efficiency_j_per_th));
+            f.hashrate_ths *= share;
+            need = 0.0;
+        }
+    }
+    out
+}
+
+impl Site {
     /// Hands the site to another miner.
     pub fn transfer(&mut self, (miner, owner): (Entity, &Miner)) {
         self.miner = miner;

@@ -102,11 +102,6 @@ impl AsicMarket {
         (self.book_end_day - day as f64).max(0.0) / DAYS_PER_YEAR
     }
 
-    /// Hashrate ordered and not yet made, on `day`, TH/s.
-    pub fn backlog_ths(&self, day: u32) -> f64 {
-        self.backlog_years(day) * DAYS_PER_YEAR * self.output_ths_per_day()
-    }
-
     /// When `ths` TH/s ordered on `day` would arrive: once the book before
     /// it and the order itself are made, and never before
     /// `asics.delivery_days`.

@@ -684,6 +684,18 @@ fn a_utf8_bom_in_a_scenario_or_sweep_file_is_accepted() {
 
 /// The operating-behaviour fields are checked like every other: the field
 /// named with its allowed values, and nothing written.
+/// `run baseline --set SET` in `dir` fails as bad input (exit 2), saying
+/// `says`.
+fn refused_run(dir: &std::path::Path, set: &str, says: &str) {
+    let out = run_in(
+        dir,
+        &["run", "baseline", "--out", "out", "-q", "--set", set],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{set}: {stderr}");
+    assert!(stderr.contains(says), "{set}: {stderr}");
+}
+
 #[test]
 fn operating_behaviour_fields_out_of_range_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
@@ -709,13 +721,7 @@ fn operating_behaviour_fields_out_of_range_are_refused() {
             "field `asics.supply_ehs_per_year`: must be > 0",
         ),
     ] {
-        let out = run_in(
-            tmp.path(),
-            &["run", "baseline", "--out", "out", "-q", "--set", set],
-        );
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{set}: {stderr}");
-        assert!(stderr.contains(says), "{set}: {stderr}");
+        refused_run(tmp.path(), set, says);
     }
     assert!(!tmp.path().join("out").exists());
 }
@@ -753,13 +759,7 @@ fn capacity_fields_out_of_range_are_refused() {
             "field `pipeline.0.efficiency_j_per_th`",
         ),
     ] {
-        let out = run_in(
-            tmp.path(),
-            &["run", "baseline", "--out", "out", "-q", "--set", set],
-        );
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{set}: {stderr}");
-        assert!(stderr.contains(says), "{set}: {stderr}");
+        refused_run(tmp.path(), set, says);
     }
     assert!(!tmp.path().join("out").exists());
 }

@@ -36,8 +36,6 @@ pub struct Context {
     pub asic_usd_per_th: f64,
     /// Machine life, months.
     pub life_months: usize,
-    /// Days from an order to hashing.
-    pub delivery_days: u32,
 }
 
 impl Context {
@@ -126,7 +124,6 @@ impl Context {
             hashprice_usd_per_ph_day: economics.hashprice_usd_per_ph_day,
             asic_usd_per_th: markets.asics.usd_per_th(economics.hashprice_usd_per_ph_day),
             life_months,
-            delivery_days: asics.delivery_days,
         }
     }
 

@@ -300,23 +300,5 @@ pub fn apply(book: &mut Book, decision: Decision) {
 /// machines (the last one in part); returns the machines that left, as
 /// (TH/s, J/TH).
 fn free_mw(fleets: &mut Vec<Fleet>, idle_mw: f64, mw: f64) -> Vec<(f64, f64)> {
-    let mut need = mw - idle_mw;
-    let mut left = Vec::new();
-    while need > 1e-9 {
-        let Some(f) = fleets.first_mut() else {
-            break;
-        };
-        let f_mw = f.power_mw();
-        if f_mw <= need + 1e-9 {
-            need -= f_mw;
-            left.push((f.hashrate_ths, f.efficiency_j_per_th));
-            fleets.remove(0);
-        } else {
-            let share = (f_mw - need) / f_mw;
-            left.push((f.hashrate_ths * (1.0 - share), f.efficiency_j_per_th));
-            f.hashrate_ths *= share;
-            need = 0.0;
-        }
-    }
-    left
+    crate::agents::evict_worst(fleets, mw - idle_mw, f64::NEG_INFINITY)
 }
