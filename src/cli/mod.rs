@@ -5,9 +5,11 @@
 //! - `hashflight scenarios`
 //! - `hashflight sweep FILE [--jobs N] [--out DIR] [--shard K/N] [--keep-runs]`
 //! - `hashflight merge DIR... [--out DIR]`
+//! - `hashflight diff A B [--tolerance 5%] [--metrics a,b] [--out DIR]`
 //! - `hashflight compare RUN_DIR... [--out DIR] [--metrics a,b]`
 //!
-//! Errors go to stderr and exit with code 2.
+//! Errors go to stderr and exit with code 2. A sweep (or merge) whose
+//! checks fail, and a diff that finds a move, exit with code 3.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -107,6 +109,26 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// What moved between two sweeps of one plan: per point and figure,
+    /// the two medians, and whether the change is beyond both the
+    /// tolerance and the seed noise (exit 3 when something moved).
+    Diff {
+        /// The first sweep: a sweep directory or its points.csv (a
+        /// reference, say).
+        a: PathBuf,
+        /// The second sweep, of the same plan.
+        b: PathBuf,
+        /// A change within this share of the first median is not a move.
+        #[arg(long, default_value = "5%", value_parser = crate::sweep::diff::parse_tolerance)]
+        tolerance: f64,
+        /// Figures compared, comma-separated (default: every figure both
+        /// sweeps hold).
+        #[arg(long, value_delimiter = ',')]
+        metrics: Vec<String>,
+        /// Also write diff.csv (every point and figure) into this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Overlay runs on shared axes; seeds of one scenario become a median
     /// line with a 5–95 % band.
     Compare {
@@ -122,9 +144,13 @@ pub enum Command {
     },
 }
 
-/// Parses arguments and runs; returns the process exit code: 0, or 2 on
-/// an error (bad input, a failed write), with its message on stderr. A
-/// closed standard output ends the command quietly.
+/// Exit code of a sweep whose checks fail, or of a diff that finds a move.
+pub const FAILED_CHECKS: u8 = 3;
+
+/// Parses arguments and runs; returns the process exit code: 0; 2 on an
+/// error (bad input, a failed write), with its message on stderr; 3 when a
+/// sweep's checks fail or a diff finds a move. A closed standard output
+/// ends the command quietly.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = dispatch(cli).and_then(|code| {
@@ -210,9 +236,34 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             quiet,
         } => sweep(&file, jobs, out, shard, keep_runs, quiet),
         Command::Merge { dirs, out } => {
-            let dir = crate::sweep::merge::merge(&dirs, out.as_deref())?;
+            let (dir, verdicts) = crate::sweep::merge::merge(&dirs, out.as_deref())?;
             say!("{}", dir.display())?;
-            Ok(ExitCode::SUCCESS)
+            report_checks(&verdicts)
+        }
+        Command::Diff {
+            a,
+            b,
+            tolerance,
+            metrics,
+            out,
+        } => {
+            let opts = crate::sweep::diff::Options {
+                tolerance_pct: tolerance,
+                metrics,
+            };
+            let d = crate::sweep::diff::diff(&a, &b, &opts)?;
+            if let Some(out) = out {
+                let path = d
+                    .write_csv(&out)
+                    .with_context(|| format!("writing diff.csv into {}", out.display()))?;
+                say!("{}", path.display())?;
+            }
+            say!("{}", d.report().trim_end())?;
+            Ok(if d.moved().next().is_some() {
+                ExitCode::from(FAILED_CHECKS)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Compare { runs, out, metrics } => {
             let written = crate::compare::compare(&runs, &out, &metrics)?;
@@ -351,7 +402,7 @@ fn sweep(
     };
     let started = std::time::Instant::now();
     // An I/O error on its own names no path: say where it was writing.
-    let dir = crate::sweep::run(&plan, &opts, |_| bar.inc(1)).map_err(|e| match e {
+    let (dir, verdicts) = crate::sweep::run(&plan, &opts, |_| bar.inc(1)).map_err(|e| match e {
         crate::sweep::SweepError::Io(io) => {
             anyhow::anyhow!("writing the sweep under {}: {io}", opts.out.display())
         }
@@ -369,5 +420,22 @@ fn sweep(
             .unwrap_or_default(),
         started.elapsed().as_secs_f64()
     )?;
-    Ok(ExitCode::SUCCESS)
+    if shard.is_some() && !plan.file.checks.is_empty() {
+        say!("  its checks are evaluated when the shards are merged")?;
+    }
+    report_checks(&verdicts)
+}
+
+/// Prints the checks' table (when there are checks) and gives the exit
+/// code: 3 when one failed.
+fn report_checks(verdicts: &[crate::sweep::checks::Verdict]) -> anyhow::Result<ExitCode> {
+    if verdicts.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    say!("{}", crate::sweep::checks::table(verdicts).trim_end())?;
+    Ok(if verdicts.iter().all(|v| v.passed) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(FAILED_CHECKS)
+    })
 }

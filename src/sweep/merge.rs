@@ -12,7 +12,11 @@ use crate::output::{RunDir, write_atomically, write_json};
 /// Merges shard directories (or sweep directories holding `shards/`) into
 /// `out`: checks they are shards of one sweep with every run present once,
 /// then writes runs.csv in plan order, manifest.json, points.csv and plots.
-pub fn merge(dirs: &[PathBuf], out: Option<&Path>) -> Result<PathBuf, SweepError> {
+/// Returns the merged directory and the verdicts of the sweep's checks.
+pub fn merge(
+    dirs: &[PathBuf],
+    out: Option<&Path>,
+) -> Result<(PathBuf, Vec<super::checks::Verdict>), SweepError> {
     let mut shard_dirs = Vec::new();
     for d in dirs {
         // A sweep directory with shards/ merges its shards (again, after an
@@ -129,8 +133,8 @@ pub fn merge(dirs: &[PathBuf], out: Option<&Path>) -> Result<PathBuf, SweepError
     merged.shard = None;
     write_json(&staging.path().join("manifest.json"), &merged)?;
     write_atomically(staging, &out, &["runs.csv", "manifest.json"])?;
-    finish(&plan, &out)?;
-    Ok(out)
+    let verdicts = finish(&plan, &out)?;
+    Ok((out, verdicts))
 }
 
 fn plan_from_manifest(m: &Manifest) -> Plan {

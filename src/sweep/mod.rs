@@ -13,7 +13,8 @@
 //! use hashflight::sweep::{self, Options};
 //! let src = std::fs::read_to_string("scenarios/sweeps/ci-smoke.ron").unwrap();
 //! let plan = sweep::spec::plan(&src, "ci-smoke.ron", "scenarios/sweeps".as_ref()).unwrap();
-//! let dir = sweep::run(&plan, &Options::default(), |_| {}).unwrap();
+//! let (dir, verdicts) = sweep::run(&plan, &Options::default(), |_| {}).unwrap();
+//! assert!(verdicts.iter().all(|v| v.passed), "{}", sweep::checks::table(&verdicts));
 //! ```
 
 use std::fs::{self, File, OpenOptions};
@@ -29,8 +30,11 @@ use crate::output::{RunDir, write_atomically, write_json};
 use crate::plot::{Line, Panel, XAxis, render};
 use crate::sim::Simulation;
 
+pub mod checks;
+pub mod diff;
 pub mod merge;
 pub mod spec;
+pub mod value;
 
 use spec::{Plan, PlannedRun};
 
@@ -75,6 +79,9 @@ pub enum SweepError {
     /// Shards do not make up one sweep.
     #[error("cannot merge: {0}")]
     Merge(String),
+    /// Two sweeps cannot be compared.
+    #[error("cannot diff: {0}")]
+    Diff(String),
     /// Reading or writing failed.
     #[error(transparent)]
     Io(#[from] io::Error),
@@ -260,13 +267,15 @@ fn end_of_last_line(file: &mut File) -> io::Result<u64> {
     Ok(0)
 }
 
-/// Runs a sweep (or one shard of it) and returns its directory. Already
-/// recorded runs are skipped; `on_run` is called as each run finishes.
+/// Runs a sweep (or one shard of it) and returns its directory and the
+/// verdicts of its checks (none for a shard: they are evaluated on the
+/// merge). Already recorded runs are skipped; `on_run` is called as each
+/// run finishes.
 pub fn run(
     plan: &Plan,
     opts: &Options,
     on_run: impl Fn(&PlannedRun) + Sync,
-) -> Result<PathBuf, SweepError> {
+) -> Result<(PathBuf, Vec<checks::Verdict>), SweepError> {
     let dir = directory(plan, &opts.out, opts.shard);
     let m = manifest(plan, opts.shard);
     let manifest_path = dir.join("manifest.json");
@@ -274,7 +283,17 @@ pub fn run(
         let old: Result<Manifest, _> = serde_json::from_slice(&fs::read(&manifest_path)?);
         match old {
             Ok(old)
-                if old.sweep_hash == m.sweep_hash && old.shard == m.shard && old.runs == m.runs => {
+                if old.sweep_hash == m.sweep_hash && old.shard == m.shard && old.runs == m.runs =>
+            {
+                // Same runs, other checks: the manifest records the checks
+                // that were evaluated last (merge evaluates those).
+                if old.sweep.checks != m.sweep.checks {
+                    let mut updated = old;
+                    updated.sweep.checks = m.sweep.checks.clone();
+                    let tmp = dir.join(".manifest.json.partial");
+                    write_json(&tmp, &updated)?;
+                    fs::rename(&tmp, &manifest_path)?;
+                }
             }
             _ => return Err(SweepError::Foreign(dir)),
         }
@@ -363,14 +382,17 @@ pub fn run(
         file.flush()?;
         file.sync_data()?;
     }
-    if opts.shard.is_none() {
-        finish(plan, &dir)?;
-    }
-    Ok(dir)
+    let verdicts = match opts.shard {
+        None => finish(plan, &dir)?,
+        Some(_) => Vec::new(),
+    };
+    Ok((dir, verdicts))
 }
 
-/// Writes points.csv and the plots of a complete sweep directory.
-pub fn finish(plan: &Plan, dir: &Path) -> Result<(), SweepError> {
+/// Writes points.csv, the plots and (when the sweep has checks)
+/// checks.csv of a complete sweep directory, and returns the checks'
+/// verdicts.
+pub fn finish(plan: &Plan, dir: &Path) -> Result<Vec<checks::Verdict>, SweepError> {
     let runs_path = dir.join("runs.csv");
     let header = columns(plan);
     let figures = Summary::figure_names();
@@ -442,9 +464,26 @@ pub fn finish(plan: &Plan, dir: &Path) -> Result<(), SweepError> {
     drop(w);
     let mut names = vec!["points.csv".to_string()];
     names.extend(plots(plan, &point_stats, staging.path())?);
+    let figure_names: Vec<String> = figures.iter().map(|f| f.to_string()).collect();
+    let axes: Vec<String> = plan.file.axes.iter().map(|a| a.path.clone()).collect();
+    let values: Vec<Vec<String>> = plan.points.iter().map(|p| p.values.clone()).collect();
+    let mut at_point: Vec<Option<usize>> = vec![None; plan.points.len()];
+    for (i, s) in point_stats.iter().enumerate() {
+        at_point[s.0] = Some(i);
+    }
+    let verdicts = checks::evaluate(&plan.file.checks, &axes, &values, &figure_names, |p, f| {
+        at_point[p].map(|i| &point_stats[i].1[f])
+    });
+    if !plan.file.checks.is_empty() {
+        checks::write_csv(&staging.path().join("checks.csv"), &verdicts)?;
+        names.push("checks.csv".into());
+    } else if dir.join("checks.csv").exists() {
+        // The verdicts of checks the sweep file no longer has.
+        fs::remove_file(dir.join("checks.csv"))?;
+    }
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     write_atomically(staging, dir, &refs)?;
-    Ok(())
+    Ok(verdicts)
 }
 
 /// Summary figures plotted by default.

@@ -7,6 +7,9 @@ use rand::RngExt;
 use rand::seq::SliceRandom;
 
 use crate::metrics::Summary;
+
+use super::checks::Check;
+pub use super::value::{AxisValue, format_number};
 use crate::scenario::error::{Problem, ScenarioError, did_you_mean};
 use crate::scenario::{Override, Scenario, locate};
 
@@ -36,6 +39,12 @@ pub struct SweepFile {
     /// mean block interval).
     #[serde(default)]
     pub metrics: Vec<String>,
+    /// What the results must show, checked after the runs
+    /// ([`super::checks`]). Not part of the sweep's identity: changing a
+    /// check and running the sweep again re-evaluates it on the recorded
+    /// runs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<Check>,
 }
 
 fn one() -> u32 {
@@ -54,38 +63,6 @@ pub struct Axis {
     /// A range instead of values.
     #[serde(default)]
     pub range: Option<AxisRange>,
-}
-
-/// A value on an axis.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum AxisValue {
-    /// A number.
-    Number(f64),
-    /// RON text, for any other type.
-    Text(String),
-}
-
-impl AxisValue {
-    /// The value as RON text.
-    pub fn ron(&self) -> String {
-        match self {
-            Self::Number(x) => format_number(*x),
-            Self::Text(t) => t.clone(),
-        }
-    }
-}
-
-/// A number as RON: integral values without a fraction (so they fit
-/// integer fields), others in shortest round-trip form.
-pub fn format_number(x: f64) -> String {
-    // Twelve significant digits hide the rounding of log-spaced steps.
-    let x: f64 = format!("{x:.11e}").parse().unwrap_or(x);
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
 }
 
 /// Evenly spaced values.
@@ -301,7 +278,20 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
             })
         })
         .collect();
-    let canonical = serde_json::to_string(&file).expect("sweeps serialize");
+    let figures: Vec<String> = Summary::figure_names()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let axes: Vec<String> = file.axes.iter().map(|a| a.path.clone()).collect();
+    let values: Vec<Vec<String>> = points.iter().map(|p| p.values.clone()).collect();
+    super::checks::validate(&file.checks, &axes, &values, &figures)
+        .map_err(|(field, message)| at(field, message))?;
+    // The checks are judgements on the runs, not part of what is run.
+    let canonical = serde_json::to_string(&SweepFile {
+        checks: Vec::new(),
+        ..file.clone()
+    })
+    .expect("sweeps serialize");
     Ok(Plan {
         sweep_hash: format!("{:016x}", sip(0, canonical.as_bytes())),
         file,

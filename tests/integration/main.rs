@@ -1,6 +1,7 @@
 //! hashflight's integration tests: one binary (one link step), modules by
 //! area. Tests of the command line run the real binary in temp dirs.
 
+mod checks;
 mod cli;
 mod consensus;
 mod economics;
