@@ -144,6 +144,7 @@ pub fn compare(
     let x = XAxis {
         start_unix_s: same_start.then_some(runs[0].start_unix_s),
         label: (!same_start).then(|| "day of run (runs start on different dates)".to_string()),
+        ticks: None,
     };
 
     let panels = panels(&runs, &groups, &metrics);

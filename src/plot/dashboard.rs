@@ -131,6 +131,7 @@ pub fn write(dir: &Path, title: &str, start_unix_s: Option<i64>) -> Result<(), P
     let x = XAxis {
         start_unix_s,
         label: None,
+        ticks: None,
     };
     render(&dir.join("dashboard"), title, &panels(&days, &epochs), &x)
 }

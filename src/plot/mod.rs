@@ -95,6 +95,9 @@ pub struct Line {
     pub ys: Vec<f64>,
     /// A band (low, high) around the line, e.g. 5–95 % over seeds.
     pub band: Option<(Vec<f64>, Vec<f64>)>,
+    /// Draw the points as markers, not joined (a scatter: points that are
+    /// not a series along x).
+    pub markers: bool,
 }
 
 impl Line {
@@ -106,7 +109,14 @@ impl Line {
             xs,
             ys,
             band: None,
+            markers: false,
         }
+    }
+
+    /// Draws the points as markers, not joined.
+    pub fn markers(mut self) -> Self {
+        self.markers = true;
+        self
     }
 
     /// Sets the legend label.
@@ -187,11 +197,22 @@ pub struct XAxis {
     pub start_unix_s: Option<i64>,
     /// Label of the axis.
     pub label: Option<String>,
+    /// Text ticks: x = k is labelled `ticks[k]` (an axis of text values);
+    /// other x are left unlabelled.
+    pub ticks: Option<Vec<String>>,
 }
 
 impl XAxis {
     /// The tick label of `x` on an axis spanning `span` (days when dated).
     fn format(&self, x: f64, span: f64) -> String {
+        if let Some(ticks) = &self.ticks {
+            let k = x.round();
+            return if (x - k).abs() < 1e-6 && k >= 0.0 {
+                ticks.get(k as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            };
+        }
         // Months repeat on ticks less than a month apart: show days then.
         let pattern = if span < 400.0 { "%Y-%m-%d" } else { "%Y-%m" };
         match self.start_unix_s {
@@ -451,6 +472,12 @@ fn draw_panel<DB: DrawingBackend>(
                 .map_err(err)?
                 .label(line.label.clone())
                 .legend(move |(a, b)| Rectangle::new([(a, b - 5), (a + 14, b + 5)], fill.filled()));
+        } else if line.markers {
+            chart
+                .draw_series(pts.into_iter().map(|p| Circle::new(p, 3, color.filled())))
+                .map_err(err)?
+                .label(line.label.clone())
+                .legend(move |(a, b)| Circle::new((a + 8, b), 3, color.filled()));
         } else {
             chart
                 .draw_series(LineSeries::new(pts, color.stroke_width(1)))

@@ -493,6 +493,10 @@ pub const DEFAULT_METRICS: &[&str] = &[
     "mean_block_interval_s",
 ];
 
+/// Most lines a sweep plot draws against one axis (one per combination of
+/// the other axes' values); past it, the medians are drawn as points.
+pub const MAX_LINES: usize = 8;
+
 fn plots(
     plan: &Plan,
     stats: &[(usize, Vec<Spread>)],
@@ -508,36 +512,121 @@ fn plots(
         .iter()
         .filter_map(|m| names.iter().position(|n| n == m).map(|i| (m.clone(), i)))
         .collect();
-    let numeric = |s: &str| s.parse::<f64>().ok();
+    let numeric = |s: &str| s.trim().parse::<f64>().ok();
+    // An axis' values in plan order, each once.
+    let distinct = |a: usize| {
+        let mut seen = std::collections::HashSet::new();
+        plan.points
+            .iter()
+            .filter(|p| seen.insert(p.values[a].as_str()))
+            .map(|p| p.values[a].clone())
+            .collect::<Vec<String>>()
+    };
+    let design = &plan.file.design;
     let mut written = Vec::new();
-    // Each metric against each axis, median with a 5–95 % band over seeds
-    // (and over the other axes' values when there are several).
+    // Each metric against each axis. On a grid, one line (median, 5–95 %
+    // band over seeds) per combination of the other axes' values, so no
+    // line joins points that differ in another axis; past MAX_LINES such
+    // lines, and for Latin-hypercube samples, the medians as points.
     for (a, axis) in plan.file.axes.iter().enumerate() {
+        let values = distinct(a);
+        let text_axis = values.iter().any(|v| numeric(v).is_none());
+        let rank: std::collections::HashMap<&str, usize> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.as_str(), i))
+            .collect();
+        let x_of = |v: &str| match (text_axis, numeric(v)) {
+            (false, Some(x)) => x,
+            _ => rank.get(v).copied().unwrap_or(0) as f64,
+        };
+        // Points (indices into `stats`) by the other axes' values.
+        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        let mut group_of: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::new();
+        for (i, (p, _)) in stats.iter().enumerate() {
+            let key = match design {
+                spec::Design::Grid => plan
+                    .file
+                    .axes
+                    .iter()
+                    .zip(&plan.points[*p].values)
+                    .enumerate()
+                    .filter(|(b, _)| *b != a)
+                    .map(|(_, (ax, v))| format!("{}={v}", ax.path))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                _ => String::new(),
+            };
+            let g = *group_of.entry(key.clone()).or_insert_with(|| {
+                groups.push((key, Vec::new()));
+                groups.len() - 1
+            });
+            groups[g].1.push(i);
+        }
+        let scatter =
+            matches!(design, spec::Design::LatinHypercube { .. }) || groups.len() > MAX_LINES;
         let mut panels = Vec::new();
         for (m, k) in &metric_index {
-            let mut pts: Vec<(f64, Spread)> = stats
-                .iter()
-                .map(|(p, s)| {
-                    (
-                        numeric(&plan.points[*p].values[a]).unwrap_or(*p as f64),
-                        s[*k],
+            let mut panel = Panel::new(m.replace('_', " "), crate::plot::unit_of(m));
+            if scatter {
+                let xs = stats
+                    .iter()
+                    .map(|(p, _)| x_of(&plan.points[*p].values[a]))
+                    .collect();
+                let ys = stats.iter().map(|(_, s)| s[*k].median).collect();
+                let label = match design {
+                    spec::Design::LatinHypercube { .. } => {
+                        "median over seeds at each sample (the other axes vary)".to_string()
+                    }
+                    _ => format!(
+                        "median over seeds at each point ({} combinations of the other axes)",
+                        groups.len()
+                    ),
+                };
+                panel = panel.line(Line::new(m, xs, ys).markers().label(label));
+            } else {
+                for (g, (key, members)) in groups.iter().enumerate() {
+                    let mut pts: Vec<(f64, Spread)> = members
+                        .iter()
+                        .map(|&i| (x_of(&plan.points[stats[i].0].values[a]), stats[i].1[*k]))
+                        .collect();
+                    pts.sort_by(|x, y| x.0.total_cmp(&y.0));
+                    let label = match (design, key.is_empty()) {
+                        (spec::Design::Zip, _) if plan.file.axes.len() > 1 => {
+                            "median, 5–95 % over seeds (the other axes step with it)".to_string()
+                        }
+                        (_, true) => "median, 5–95 % over seeds".to_string(),
+                        (_, false) => key.clone(),
+                    };
+                    let mut line = Line::new(
+                        m,
+                        pts.iter().map(|p| p.0).collect(),
+                        pts.iter().map(|p| p.1.median).collect(),
                     )
-                })
-                .collect();
-            pts.sort_by(|x, y| x.0.total_cmp(&y.0));
-            let xs: Vec<f64> = pts.iter().map(|p| p.0).collect();
-            let line = Line::new(m, xs, pts.iter().map(|p| p.1.median).collect())
-                .band(
-                    pts.iter().map(|p| p.1.p05).collect(),
-                    pts.iter().map(|p| p.1.p95).collect(),
-                )
-                .label("median, 5–95 % over seeds");
-            panels.push(Panel::new(m.replace('_', " "), crate::plot::unit_of(m)).line(line));
+                    .band(
+                        pts.iter().map(|p| p.1.p05).collect(),
+                        pts.iter().map(|p| p.1.p95).collect(),
+                    )
+                    .label(label);
+                    if groups.len() > 1 {
+                        line = line.color(crate::plot::nth_color(g));
+                    }
+                    panel = panel.line(line);
+                }
+            }
+            panels.push(panel);
         }
         let stem = format!("sweep-{}", axis.path.replace('.', "_"));
+        let several = groups.len() > 1 && !scatter;
         let x = XAxis {
             start_unix_s: None,
-            label: Some(axis.path.clone()),
+            label: Some(if several {
+                format!("{} (lines: median and 5–95 % band over seeds)", axis.path)
+            } else {
+                axis.path.clone()
+            }),
+            ticks: text_axis.then(|| values.clone()),
         };
         render(
             &dir.join(&stem),
@@ -550,15 +639,6 @@ fn plots(
     }
     // Two axes on a grid: a heatmap of the median per metric.
     if plan.file.axes.len() == 2 && plan.file.design == spec::Design::Grid {
-        let distinct = |a: usize| {
-            let mut v: Vec<String> = Vec::new();
-            for p in &plan.points {
-                if !v.contains(&p.values[a]) {
-                    v.push(p.values[a].clone());
-                }
-            }
-            v
-        };
         let (xv, yv) = (distinct(0), distinct(1));
         for (m, k) in &metric_index {
             let mut grid = vec![vec![f64::NAN; yv.len()]; xv.len()];

@@ -440,3 +440,69 @@ fn merge_can_be_run_twice_and_refuses_an_out_holding_another_sweep() {
     assert!(stderr.contains("holds another sweep"), "{stderr}");
     assert_eq!(read(other.join("runs.csv")), before);
 }
+
+/// The data lines of a sweep plot's SVG (coloured polylines of more than
+/// two points: axes and ticks are black, legend keys have two points),
+/// each as its number of points.
+fn data_lines(svg: &str) -> Vec<usize> {
+    svg.split("<polyline")
+        .skip(1)
+        .filter(|e| !e.contains("stroke=\"#000000\""))
+        .filter_map(|e| {
+            let pts = e.split("points=\"").nth(1)?.split('"').next()?;
+            Some(pts.split_whitespace().count())
+        })
+        .filter(|&n| n > 2)
+        .collect()
+}
+
+#[test]
+fn sweep_line_plots_invent_no_trends() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "s", 10, 1);
+    ok(&run_in(tmp.path(), &["sweep", &f, "--out", "o", "-q"]));
+    let d = sweep_dir(&tmp.path().join("o"), "s");
+    // 3 BTC prices × 3 power prices: against each axis, one line per
+    // value of the other (3 points each) in each of the 3 metric panels,
+    // never one line zig-zagging through all 9 points.
+    for axis in [
+        "btc_price_initial_usd",
+        "population_power_price_median_usd_per_mwh",
+    ] {
+        let svg = read(d.join(format!("sweep-{axis}.svg")));
+        assert_eq!(data_lines(&svg), vec![3; 9], "{axis}");
+        assert!(
+            svg.contains("population.power_price_median_usd_per_mwh=35")
+                || svg.contains("btc_price.initial_usd=50000")
+        );
+    }
+    // Latin-hypercube samples are points, not a line.
+    let src = r#"(name: "lhs", base: "baseline", set: ["duration_days=5", "population.miners=20"],
+        design: LatinHypercube(points: 6),
+        axes: [(path: "btc_price.initial_usd", range: (start: 10000.0, end: 90000.0, steps: 2)),
+               (path: "fees.per_block_btc", range: (start: 0.0, end: 0.8, steps: 2))])"#;
+    std::fs::write(tmp.path().join("lhs.ron"), src).unwrap();
+    ok(&run_in(
+        tmp.path(),
+        &["sweep", "lhs.ron", "--out", "o", "-q"],
+    ));
+    let svg = read(sweep_dir(&tmp.path().join("o"), "lhs").join("sweep-btc_price_initial_usd.svg"));
+    assert!(data_lines(&svg).is_empty(), "{:?}", data_lines(&svg));
+    assert!(
+        svg.matches("<circle").count() >= 3 * 6,
+        "a marker per sample and metric"
+    );
+    // A text axis is labelled by its values, in the order written.
+    let src = r#"(name: "txt", base: "baseline", set: ["duration_days=5", "population.miners=20"],
+        axes: [(path: "chain.difficulty_algorithm", values: ["Bitcoin", "Fixed"])])"#;
+    std::fs::write(tmp.path().join("txt.ron"), src).unwrap();
+    ok(&run_in(
+        tmp.path(),
+        &["sweep", "txt.ron", "--out", "o", "-q"],
+    ));
+    let svg =
+        read(sweep_dir(&tmp.path().join("o"), "txt").join("sweep-chain_difficulty_algorithm.svg"));
+    // Three panels, each with both ticks.
+    assert_eq!(svg.matches("\nBitcoin\n").count(), 3, "tick labels");
+    assert_eq!(svg.matches("\nFixed\n").count(), 3, "tick labels");
+}
