@@ -19,7 +19,10 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+pub mod lock;
 pub mod row;
+
+pub use lock::Lock;
 
 use crate::metrics::{DayRow, EpochRow, PoolDayRow, RecordSink, RegionDayRow, Summary};
 use crate::scenario::Scenario;
@@ -186,7 +189,18 @@ impl RunDir {
 
     /// Removes what was written (after an error).
     pub fn abandon(self) {
-        let _ = fs::remove_dir_all(&self.partial);
+        // Drop removes it.
+    }
+}
+
+impl Drop for RunDir {
+    /// A staging directory never outlives its writer's error paths: what
+    /// was not committed is removed (after a commit there is nothing left
+    /// to remove).
+    fn drop(&mut self) {
+        if self.partial.exists() {
+            let _ = fs::remove_dir_all(&self.partial);
+        }
     }
 }
 
@@ -216,6 +230,23 @@ pub fn write_run(
     on_day: impl FnMut(u32),
 ) -> io::Result<(PathBuf, Summary)> {
     let spec = scenario.spec();
+    // One process at a time writes this scenario and seed under `out`;
+    // what a killed one left is removed.
+    let parent = out.join(&spec.name);
+    let lock = Lock::acquire(
+        &parent.join(format!(".seed-{}.lock", spec.seed)),
+        &parent
+            .join(format!("seed-{}", spec.seed))
+            .display()
+            .to_string(),
+    )?;
+    lock.clear_stale(
+        &parent,
+        &[
+            &format!(".seed-{}.partial-", spec.seed),
+            &format!(".seed-{}.old-", spec.seed),
+        ],
+    )?;
     let dir = RunDir::create(out, &spec.name, spec.seed)?;
     match fill(scenario, dir.path(), on_day) {
         Ok(summary) => Ok((dir.commit()?, summary)),

@@ -104,6 +104,8 @@ pub fn merge(
                 SweepError::Merge("give --out: the shards are not under <sweep>/shards/".into())
             })?,
     };
+    // One process at a time writes `out`.
+    let _lock = super::lock(&out)?;
     // Never over another sweep's results.
     if let Ok(bytes) = fs::read(out.join("manifest.json")) {
         let held: Manifest = serde_json::from_slice(&bytes)
@@ -117,7 +119,6 @@ pub fn merge(
             )));
         }
     }
-    fs::create_dir_all(&out)?;
     let plan = plan_from_manifest(&first);
     let staging = RunDir::staging(&out, "merge")?;
     {

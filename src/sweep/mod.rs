@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::metrics::stats::Spread;
 use crate::metrics::{NullSink, Summary};
-use crate::output::{RunDir, write_atomically, write_json};
+use crate::output::{Lock, RunDir, write_atomically, write_json};
 use crate::plot::{Line, Panel, XAxis, render};
 use crate::sim::Simulation;
 
@@ -277,6 +277,9 @@ pub fn run(
     on_run: impl Fn(&PlannedRun) + Sync,
 ) -> Result<(PathBuf, Vec<checks::Verdict>), SweepError> {
     let dir = directory(plan, &opts.out, opts.shard);
+    // One process at a time runs a sweep (or shard) directory: a second
+    // would compute every run again and record it twice.
+    let _lock = lock(&dir)?;
     let m = manifest(plan, opts.shard);
     let manifest_path = dir.join("manifest.json");
     if manifest_path.exists() {
@@ -387,6 +390,22 @@ pub fn run(
         Some(_) => Vec::new(),
     };
     Ok((dir, verdicts))
+}
+
+/// Takes the lock of a sweep (or shard) directory and removes what a killed
+/// process left there: staging directories and a half-written manifest.
+pub(crate) fn lock(dir: &Path) -> Result<Lock, SweepError> {
+    fs::create_dir_all(dir)?;
+    let lock = Lock::acquire(&dir.join(".lock"), &dir.display().to_string())?;
+    lock.clear_stale(
+        dir,
+        &[
+            ".finish.partial-",
+            ".merge.partial-",
+            ".manifest.json.partial",
+        ],
+    )?;
+    Ok(lock)
 }
 
 /// Writes points.csv, the plots and (when the sweep has checks)

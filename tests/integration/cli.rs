@@ -872,3 +872,60 @@ fn out_problems_of_compare_and_sweep_name_the_path_once() {
         assert_eq!(stderr.matches("Not a directory").count(), 1, "{stderr}");
     }
 }
+
+/// Concurrent runs of one scenario and seed sometimes failed and stranded
+/// a finished run in a hidden partial directory: the second now refuses
+/// at once, and what a killed run left is removed by the next one.
+#[test]
+fn no_locking_concurrent_runs_of_one_seed_and_partial_leftovers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let args = [
+        "run",
+        "--out",
+        "out",
+        "-q",
+        "--set",
+        "duration_days=30",
+        "--set",
+        "population.miners=50",
+    ];
+    // What a killed run left: its staging directory and a half-replaced
+    // old run.
+    let parent = tmp.path().join("out/baseline");
+    std::fs::create_dir_all(parent.join(".seed-1.partial-4000000")).unwrap();
+    std::fs::write(parent.join(".seed-1.partial-4000000/days.csv"), "day\n0\n").unwrap();
+    std::fs::create_dir_all(parent.join(".seed-1.old-4000000")).unwrap();
+    // A run of another seed is another target: its leftovers stay.
+    std::fs::create_dir_all(parent.join(".seed-2.partial-4000000")).unwrap();
+    let spawn = || {
+        bin()
+            .args(args)
+            .current_dir(tmp.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let runs: Vec<_> = (0..3).map(|_| spawn()).collect();
+    let mut finished = 0;
+    for r in runs {
+        let o = r.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        match o.status.code() {
+            Some(0) => finished += 1,
+            Some(2) => assert!(
+                err.contains("another hashflight process (pid ") && err.contains("seed-1"),
+                "{err}"
+            ),
+            c => panic!("exit {c:?}: {err}"),
+        }
+    }
+    assert!(finished >= 1);
+    let mut names: Vec<String> = std::fs::read_dir(&parent)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, vec![".seed-2.partial-4000000", "seed-1"]);
+    assert_eq!(read(parent.join("seed-1/days.csv")).lines().count(), 31);
+}

@@ -506,3 +506,80 @@ fn sweep_line_plots_invent_no_trends() {
     assert_eq!(svg.matches("\nBitcoin\n").count(), 3, "tick labels");
     assert_eq!(svg.matches("\nFixed\n").count(), 3, "tick labels");
 }
+
+/// Two sweeps started at once into one directory computed every run twice
+/// and wedged it ("200 of 100 runs recorded"): a second process now
+/// refuses at once, naming the holder, and the directory stays whole.
+#[test]
+fn no_locking_a_second_sweep_into_one_directory_refuses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "s", 20, 2);
+    // A lock held by another process (here, this test) is refused.
+    let d = sweep_dir(&tmp.path().join("o"), "s");
+    std::fs::create_dir_all(&d).unwrap();
+    let held = std::fs::File::create(d.join(".lock")).unwrap();
+    held.lock().unwrap();
+    std::fs::write(d.join(".lock"), "4242\n").unwrap();
+    let out = run_in(tmp.path(), &["sweep", &f, "--out", "o", "-q"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("another hashflight process (pid 4242) is writing")
+            && err.contains("sweeps/s"),
+        "{err}"
+    );
+    assert!(!d.join("runs.csv").exists() && !d.join("manifest.json").exists());
+    held.unlock().unwrap();
+    drop(held);
+    // Two real processes at once: each finishes or refuses, never both
+    // write; the directory ends whole and a third run has nothing to do.
+    let spawn = || {
+        bin()
+            .args(["sweep", &f, "--out", "o", "-q", "--jobs", "1"])
+            .current_dir(tmp.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+    let mut finished = 0;
+    for o in &outs {
+        let err = String::from_utf8_lossy(&o.stderr);
+        match o.status.code() {
+            Some(0) => finished += 1,
+            Some(2) => assert!(err.contains("another hashflight process"), "{err}"),
+            c => panic!("exit {c:?}: {err}"),
+        }
+    }
+    assert!(finished >= 1);
+    let runs = read(d.join("runs.csv"));
+    assert_eq!(runs.lines().count(), 1 + 18, "each run recorded once");
+    let again = ok(&run_in(tmp.path(), &["sweep", &f, "--out", "o", "-q"]));
+    assert!(again.contains("18 runs"), "{again}");
+    assert_eq!(read(d.join("runs.csv")), runs);
+    assert!(!d.join(".lock").exists(), "the lock goes with its holder");
+}
+
+/// `.partial-PID` directories of a killed sweep were never removed: the
+/// next start removes them (under the lock, nobody else can own them).
+#[test]
+fn partial_leftovers_of_a_killed_sweep_are_removed_on_the_next_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "s", 10, 1);
+    ok(&run_in(tmp.path(), &["sweep", &f, "--out", "o", "-q"]));
+    let d = sweep_dir(&tmp.path().join("o"), "s");
+    for stale in [".finish.partial-4000000", ".merge.partial-4000001"] {
+        std::fs::create_dir(d.join(stale)).unwrap();
+        std::fs::write(d.join(stale).join("points.csv"), "half").unwrap();
+    }
+    std::fs::write(d.join(".manifest.json.partial"), "{").unwrap();
+    ok(&run_in(tmp.path(), &["sweep", &f, "--out", "o", "-q"]));
+    let hidden: Vec<String> = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "{hidden:?}");
+}
