@@ -1,6 +1,6 @@
 //! The `hashflight` command line: a thin layer over the library.
 //!
-//! - `hashflight run [SCENARIO] [--seed N] [--out DIR] [--set PATH=VALUE]... [--quiet]`
+//! - `hashflight run [SCENARIO] [--seed N] [--out DIR] [--set PATH=VALUE]... [--force] [--quiet]`
 //! - `hashflight check FILE... [--set PATH=VALUE]...`
 //! - `hashflight scenarios`
 //! - `hashflight sweep FILE [--jobs N] [--out DIR] [--shard K/N] [--keep-runs]`
@@ -63,6 +63,10 @@ pub enum Command {
         /// scenario does the same).
         #[arg(long)]
         counterfactual: bool,
+        /// Replace a run directory that holds a run of another scenario
+        /// (other overrides, say); without it that is an error.
+        #[arg(long)]
+        force: bool,
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
@@ -224,8 +228,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             set,
             counterfactual,
+            force,
             quiet,
-        } => run(&scenario, seed, &out, &set, counterfactual, quiet),
+        } => run(&scenario, seed, &out, &set, (counterfactual, force), quiet),
         Command::Check { files, set } => check(&files, &set),
         Command::Sweep {
             file,
@@ -293,7 +298,7 @@ fn run(
     seed: Option<u64>,
     out: &std::path::Path,
     set: &[String],
-    counterfactual: bool,
+    (counterfactual, force): (bool, bool),
     quiet: bool,
 ) -> anyhow::Result<ExitCode> {
     let mut set = overrides(set)?;
@@ -308,7 +313,7 @@ fn run(
     let runs = if s.spec().counterfactual { 2 } else { 1 };
     let bar = progress(quiet, days as u64 * runs, "days");
     bar.set_message(format!("{} seed {}", s.spec().name, s.spec().seed));
-    let (dir, summary) = output::write_run(&s, out, |_| bar.inc(1))
+    let (dir, summary) = output::write_run_with(&s, out, force, |_| bar.inc(1))
         .with_context(|| format!("writing the run under {}", out.display()))?;
     bar.finish_and_clear();
     // With no block there is no interval to report, not one of 0 s.

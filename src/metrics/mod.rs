@@ -285,6 +285,10 @@ pub struct Summary {
     pub seed: u64,
     /// hashflight version that produced it.
     pub hashflight_version: String,
+    /// The overrides (`--set PATH=VALUE`) the scenario was run with, if
+    /// any (scenario.ron holds their result).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
     /// Blocks mined.
     pub blocks: u64,
     /// Epoch rows written (the last may be partial).

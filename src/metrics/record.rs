@@ -380,6 +380,7 @@ impl RunTotals {
             scenario: String::new(),
             seed: 0,
             hashflight_version: env!("CARGO_PKG_VERSION").to_string(),
+            overrides: Vec::new(),
             blocks: chain.blocks,
             epochs: self.epochs,
             days: self.days,

@@ -229,6 +229,20 @@ pub fn write_run(
     out: &Path,
     on_day: impl FnMut(u32),
 ) -> io::Result<(PathBuf, Summary)> {
+    write_run_with(scenario, out, false, on_day)
+}
+
+/// [`write_run`], but never over a run of another scenario unless
+/// `force`: a directory whose scenario.ron resolves to another scenario
+/// (an override added or changed, another file of the same name) is an
+/// error naming the fields that differ. A run of the same scenario and
+/// seed is replaced whole (it would give the same files).
+pub fn write_run_with(
+    scenario: &Scenario,
+    out: &Path,
+    force: bool,
+    on_day: impl FnMut(u32),
+) -> io::Result<(PathBuf, Summary)> {
     let spec = scenario.spec();
     // One process at a time writes this scenario and seed under `out`;
     // what a killed one left is removed.
@@ -247,6 +261,10 @@ pub fn write_run(
             &format!(".seed-{}.old-", spec.seed),
         ],
     )?;
+    let target = parent.join(format!("seed-{}", spec.seed));
+    if !force && target.exists() {
+        refuse_another_run(&target, scenario)?;
+    }
     let dir = RunDir::create(out, &spec.name, spec.seed)?;
     match fill(scenario, dir.path(), on_day) {
         Ok(summary) => Ok((dir.commit()?, summary)),
@@ -255,6 +273,92 @@ pub fn write_run(
             Err(e)
         }
     }
+}
+
+/// Fails when `target` holds anything but a run of `scenario`.
+fn refuse_another_run(target: &Path, scenario: &Scenario) -> io::Result<()> {
+    let held = target.join("scenario.ron");
+    let refuse = |why: String| {
+        Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!(
+                "{} {why}: give --force to replace it, or another --out or --seed",
+                target.display()
+            ),
+        ))
+    };
+    let Ok(text) = fs::read_to_string(&held) else {
+        return refuse("holds no scenario.ron, so it is not a run directory".into());
+    };
+    let old = match Scenario::from_str(&text, &held.display().to_string(), &[]) {
+        Ok(old) => old,
+        Err(_) => {
+            return refuse(
+                "holds a run whose scenario.ron this version of hashflight cannot read".into(),
+            );
+        }
+    };
+    let as_json = |s: &Scenario| serde_json::to_value(s.spec()).unwrap_or_default();
+    let mut fields = Vec::new();
+    differing_fields(&as_json(&old), &as_json(scenario), "", &mut fields);
+    if fields.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<&str> = fields.iter().take(6).map(String::as_str).collect();
+    let more = if fields.len() > shown.len() {
+        format!(" and {} more", fields.len() - shown.len())
+    } else {
+        String::new()
+    };
+    refuse(format!(
+        "holds a run of another scenario (it differs in {}{more})",
+        shown.join(", ")
+    ))
+}
+
+/// The dotted paths at which two JSON values differ (a list of another
+/// length differs as a whole).
+fn differing_fields(a: &serde_json::Value, b: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+    use serde_json::Value;
+    let join = |k: &str| {
+        if at.is_empty() {
+            k.to_string()
+        } else {
+            format!("{at}.{k}")
+        }
+    };
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, v) in x {
+                match y.get(k) {
+                    Some(w) => differing_fields(v, w, &join(k), out),
+                    None => out.push(join(k)),
+                }
+            }
+            out.extend(y.keys().filter(|k| !x.contains_key(*k)).map(|k| join(k)));
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (v, w)) in x.iter().zip(y).enumerate() {
+                differing_fields(v, w, &join(&i.to_string()), out);
+            }
+        }
+        _ if a != b => out.push(at.to_string()),
+        _ => {}
+    }
+}
+
+/// Longest title a dashboard draws, in characters (a long description is
+/// cut with an ellipsis: drawing megabytes of text takes minutes).
+pub const MAX_TITLE_CHARS: usize = 160;
+
+/// `text` cut to `max` characters, with an ellipsis when cut.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+    s.push('…');
+    s
 }
 
 fn spec_title(scenario: &Scenario) -> String {
@@ -274,8 +378,23 @@ fn fill(scenario: &Scenario, dir: &Path, on_day: impl FnMut(u32)) -> io::Result<
     fs::write(dir.join("scenario.ron"), header + &scenario.to_ron())?;
     let sink = CsvSink::create(dir)?;
     let (summary, _) = Simulation::run_scenario(scenario, sink, on_day)?;
+    let summary = Summary {
+        overrides: scenario.overrides().to_vec(),
+        ..summary
+    };
     write_json(&dir.join("summary.json"), &summary)?;
-    let title = format!("{} — seed {}", spec_title(scenario), scenario.spec().seed);
+    // The overrides are part of what the run is: the title says them.
+    let with = if scenario.overrides().is_empty() {
+        String::new()
+    } else {
+        format!(" — with {}", scenario.overrides().join(", "))
+    };
+    let title = format!(
+        "{} — seed {}{}",
+        clip(&spec_title(scenario), MAX_TITLE_CHARS),
+        scenario.spec().seed,
+        clip(&with, MAX_TITLE_CHARS)
+    );
     crate::plot::dashboard::write(dir, &title, Some(scenario.spec().chain.start_time_unix_s))
         .map_err(io::Error::other)?;
     Ok(summary)

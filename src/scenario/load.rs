@@ -187,6 +187,8 @@ pub fn apply_overrides(
 pub struct Scenario {
     spec: ScenarioFile,
     resolved: resolve::Resolved,
+    /// The overrides it was loaded with, as `PATH=VALUE`.
+    overrides: Vec<String>,
 }
 
 impl Scenario {
@@ -198,6 +200,11 @@ impl Scenario {
     /// Its markets' parameters.
     pub fn market(&self) -> &resolve::MarketParams {
         &self.resolved.market
+    }
+
+    /// The overrides (`--set`) it was loaded with, as `PATH=VALUE`.
+    pub fn overrides(&self) -> &[String] {
+        &self.overrides
     }
 
     /// Everything the simulation builds from.
@@ -277,7 +284,14 @@ impl Scenario {
         }
         let resolved =
             resolve::Resolved::new(&spec, process).map_err(|problem| invalid(vec![problem]))?;
-        Ok(Scenario { spec, resolved })
+        Ok(Scenario {
+            spec,
+            resolved,
+            overrides: overrides
+                .iter()
+                .map(|o| format!("{}={}", o.path, o.value))
+                .collect(),
+        })
     }
 
     /// Loads a scenario file.

@@ -128,24 +128,67 @@ fn the_resolved_scenario_reproduces_the_run() {
     assert!(read(first.join("days.csv")).contains(",70000.0,"));
 }
 
+/// The README's own `hashflight run baseline --set … --set
+/// duration_days=365` replaced the five-year run without a word, and the
+/// new dashboard kept the five-year title: a run of another scenario in
+/// the directory now needs --force, and title and summary.json say the
+/// overrides.
+#[test]
+fn silent_overwrite_a_run_with_other_overrides_needs_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_baseline(tmp.path(), &[]);
+    let run = tmp.path().join("out/baseline/seed-1");
+    let before = read(run.join("days.csv"));
+    let other = [
+        "run",
+        "baseline",
+        "--out",
+        "out",
+        "-q",
+        "--set",
+        "duration_days=5",
+        "--set",
+        "population.miners=20",
+    ];
+    let out = run_in(tmp.path(), &other);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("seed-1 holds a run of another scenario (it differs in duration_days, population.miners)")
+            && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(read(run.join("days.csv")), before, "the run is kept");
+    // The same scenario again replaces its run (same files).
+    run_baseline(tmp.path(), &[]);
+    assert_eq!(read(run.join("days.csv")), before);
+    // Forced, it is replaced whole; the overrides are recorded.
+    let mut forced = other.to_vec();
+    forced.push("--force");
+    ok(&run_in(tmp.path(), &forced));
+    let summary: serde_json::Value = serde_json::from_str(&read(run.join("summary.json"))).unwrap();
+    assert_eq!(
+        summary["overrides"],
+        serde_json::json!(["duration_days=5", "population.miners=20"])
+    );
+    let svg = read(run.join("dashboard.svg"));
+    assert!(
+        svg.contains("with duration_days=5, population.miners=20"),
+        "the title says the overrides"
+    );
+    // A directory that is not a run is not replaced either.
+    std::fs::create_dir_all(tmp.path().join("out/baseline/seed-9")).unwrap();
+    let out = run_in(tmp.path(), &["run", "--out", "out", "-q", "--seed", "9"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a run directory"));
+}
+
 #[test]
 fn a_rerun_replaces_the_directory_whole() {
     let tmp = tempfile::tempdir().unwrap();
     run_baseline(tmp.path(), &[]);
-    ok(&run_in(
-        tmp.path(),
-        &[
-            "run",
-            "baseline",
-            "--out",
-            "out",
-            "-q",
-            "--set",
-            "duration_days=5",
-            "--set",
-            "population.miners=20",
-        ],
-    ));
+    let mut args = vec!["run", "baseline", "--out", "out", "-q", "--force"];
+    args.extend_from_slice(&["--set", "duration_days=5", "--set", "population.miners=20"]);
+    ok(&run_in(tmp.path(), &args));
     let days = read(tmp.path().join("out/baseline/seed-1/days.csv"));
     assert_eq!(days.lines().count(), 6);
     assert_eq!(
@@ -298,7 +341,7 @@ fn every_run_draws_a_dashboard_without_empty_panels() {
     assert!(svg.contains("AI / HPC capacity"));
     // Without the AI option nothing pivots: the panel is left out, not
     // drawn empty.
-    run_baseline(tmp.path(), &["--set", "ai.enabled=false"]);
+    run_baseline(tmp.path(), &["--set", "ai.enabled=false", "--force"]);
     let svg = read(run.join("dashboard.svg"));
     assert!(!svg.contains("AI / HPC capacity"));
 }
@@ -505,8 +548,9 @@ fn counterfactual_runs_report_the_decline_against_no_ai() {
     assert!(with < without && vs > 0.0, "{with} vs {without}: {vs}");
     // (The three figures went through JSON, hence the tolerance.)
     assert!((vs - (without - with) / without * 100.0).abs() < 1e-9);
-    // Without the flag the fields are null.
-    run_baseline(tmp.path(), &[]);
+    // Without the flag the fields are null (another scenario: it replaces
+    // the run only when forced).
+    run_baseline(tmp.path(), &["--force"]);
     let v: serde_json::Value =
         serde_json::from_str(&read(tmp.path().join("out/baseline/seed-1/summary.json"))).unwrap();
     assert!(v["hashrate_decline_vs_no_ai_pct"].is_null());
