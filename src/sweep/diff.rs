@@ -12,7 +12,7 @@
 //! A band from a few seeds understates the noise: with three seeds a
 //! point's 5–95 % band is about the range of three draws, and two sweeps
 //! that differ only in their seed then show non-overlapping bands in about
-//! one pair of ten (14 of 186 point-figure pairs for ci-smoke, seeds 7 and
+//! one pair of ten (14 of 186 point-figure pairs, 31 figures, for ci-smoke, seeds 7 and
 //! 8). So each point's band is widened, about its median, to the widest
 //! band the figure shows at any point of either sweep: the noise of a
 //! figure is judged on the whole sweep, not on three draws (0 of 186 pairs

@@ -583,3 +583,58 @@ fn partial_leftovers_of_a_killed_sweep_are_removed_on_the_next_start() {
         .collect();
     assert!(hidden.is_empty(), "{hidden:?}");
 }
+
+/// runs.csv lacked six figures of summary.json (revenue from mining and
+/// GPU cloud, site sales, AI capex, abandoned conversions, the no-AI
+/// hashrate) and the capacity flows: every number a run's summary.json
+/// holds (but its timing) is a column, with the same value.
+#[test]
+fn runs_csv_carries_every_figure_of_summary_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = r#"(name: "all", base: "baseline", set: ["duration_days=20", "population.miners=50", "counterfactual=true"],
+        axes: [(path: "btc_price.initial_usd", values: [90000])])"#;
+    std::fs::write(tmp.path().join("all.ron"), src).unwrap();
+    ok(&run_in(
+        tmp.path(),
+        &["sweep", "all.ron", "--out", "o", "-q", "--keep-runs"],
+    ));
+    let d = sweep_dir(&tmp.path().join("o"), "all");
+    let runs = read(d.join("runs.csv"));
+    let mut lines = runs.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let id = row[0];
+    let kept = std::fs::read_dir(d.join("runs").join(id).join("baseline"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(kept.join("summary.json"))).unwrap();
+    let mut checked = 0;
+    for (k, v) in summary.as_object().unwrap() {
+        if [
+            "scenario",
+            "seed",
+            "hashflight_version",
+            "overrides",
+            "wall_time_s",
+        ]
+        .contains(&k.as_str())
+        {
+            continue;
+        }
+        let col = head
+            .iter()
+            .position(|h| h == k)
+            .unwrap_or_else(|| panic!("summary.json's `{k}` is not a column of runs.csv"));
+        let x = v.as_f64().unwrap_or_else(|| panic!("{k}: {v}"));
+        let y: f64 = row[col].parse().unwrap();
+        assert!((x - y).abs() <= 1e-12 * x.abs().max(1.0), "{k}: {x} vs {y}");
+        checked += 1;
+    }
+    // And every figure column is a number of summary.json (the columns
+    // are id, point, replicate, seed, the axis, the figures, row_check).
+    assert_eq!(checked, head.len() - 6);
+}
