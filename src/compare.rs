@@ -56,6 +56,8 @@ struct Run {
     days: Table,
     epochs: Table,
     summary: serde_json::Map<String, serde_json::Value>,
+    /// The scenario without its seed, as JSON (to say how runs differ).
+    scenario: serde_json::Value,
 }
 
 fn load(dir: &Path) -> Result<Run, CompareError> {
@@ -93,6 +95,7 @@ fn load(dir: &Path) -> Result<Run, CompareError> {
         days,
         epochs,
         summary,
+        scenario: serde_json::to_value(&scenario).unwrap_or_default(),
     })
 }
 
@@ -250,26 +253,91 @@ fn known_metrics(runs: &[Run], metrics: &[String]) -> Result<Vec<String>, Compar
     Ok(metrics)
 }
 
-/// A group's label: its run's, or its scenario's with the seed count.
-fn group_label(runs: &[Run], g: &(String, Vec<usize>)) -> String {
-    let r = &runs[g.1[0]];
-    if g.1.len() == 1 {
-        r.label.clone()
-    } else {
-        format!(
-            "{} ({} seeds)",
-            r.label
-                .rsplit_once(" seed ")
-                .map_or(r.label.as_str(), |p| p.0),
-            g.1.len()
-        )
+/// Most fields a label names (then "…").
+const LABEL_FIELDS: usize = 3;
+
+/// The fields in which groups' scenarios differ (none with one group).
+fn differing(runs: &[Run], groups: &Groups) -> Vec<String> {
+    let mut fields: Vec<String> = Vec::new();
+    let first = &runs[groups[0].1[0]].scenario;
+    for g in &groups[1..] {
+        let mut d = Vec::new();
+        crate::output::differing_fields(first, &runs[g.1[0]].scenario, "", &mut d);
+        for f in d {
+            if !fields.contains(&f) {
+                fields.push(f);
+            }
+        }
     }
+    fields
+}
+
+/// A JSON value at a dotted path, as short text.
+fn value_at(v: &serde_json::Value, path: &str) -> String {
+    let mut at = v;
+    for seg in path.split('.').filter(|s| !s.is_empty()) {
+        at = match at {
+            serde_json::Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get(i)),
+            _ => at.get(seg),
+        }
+        .unwrap_or(&serde_json::Value::Null);
+    }
+    match at {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "none".into(),
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(x) if x.fract() == 0.0 && x.abs() < 1e15 && n.is_f64() => format!("{}", x as i64),
+            _ => n.to_string(),
+        },
+        other => crate::output::clip(&other.to_string(), 40),
+    }
+}
+
+/// A group's label: the scenario's name (or, when groups of one name
+/// differ in other fields, those fields' values), then its seed or how
+/// many seeds it holds.
+fn group_label(runs: &[Run], groups: &Groups, differ: &[String], g: usize) -> String {
+    let members = &groups[g].1;
+    let r = &runs[members[0]];
+    let name = r
+        .label
+        .rsplit_once(" seed ")
+        .map_or(r.label.as_str(), |p| p.0);
+    let others: Vec<&String> = differ.iter().filter(|f| *f != "name").collect();
+    let mut what = if others.is_empty() {
+        name.to_string()
+    } else {
+        let mut parts: Vec<String> = others
+            .iter()
+            .take(LABEL_FIELDS)
+            .map(|f| format!("{f}={}", value_at(&r.scenario, f)))
+            .collect();
+        if others.len() > LABEL_FIELDS {
+            parts.push("…".into());
+        }
+        let shown = parts.join(", ");
+        if differ.iter().any(|f| f == "name") {
+            format!("{name}: {shown}")
+        } else {
+            shown
+        }
+    };
+    if members.len() == 1 {
+        what.push_str(&format!(
+            " seed {}",
+            r.label.rsplit_once(" seed ").map_or("", |p| p.1)
+        ));
+    } else {
+        what.push_str(&format!(" ({} seeds)", members.len()));
+    }
+    what
 }
 
 /// A panel per metric: a line per run, or a median line with a 5–95 %
 /// band per seed group.
 fn panels(runs: &[Run], groups: &Groups, metrics: &[String]) -> Vec<Panel> {
     let mut panels = Vec::new();
+    let differ = differing(runs, groups);
     for m in metrics {
         let mut panel = Panel::new(m.replace('_', " "), unit_of(m));
         for (gi, g) in groups.iter().enumerate() {
@@ -290,7 +358,10 @@ fn panels(runs: &[Run], groups: &Groups, metrics: &[String]) -> Vec<Panel> {
                     spreads.iter().map(|s| s.p95).collect(),
                 )
             };
-            panel = panel.line(line.label(group_label(runs, g)).color(nth_color(gi)));
+            panel = panel.line(
+                line.label(group_label(runs, groups, &differ, gi))
+                    .color(nth_color(gi)),
+            );
         }
         panels.push(panel);
     }
@@ -312,9 +383,12 @@ fn figures_table(runs: &[Run], groups: &Groups) -> (Vec<String>, Vec<Vec<String>
     }
     let mut header = vec!["figure".to_string()];
     header.extend(runs.iter().map(|r| r.dir.display().to_string()));
-    let multi: Vec<&(String, Vec<usize>)> = groups.iter().filter(|g| g.1.len() > 1).collect();
-    for g in &multi {
-        let l = group_label(runs, g);
+    let differ = differing(runs, groups);
+    let multi: Vec<usize> = (0..groups.len())
+        .filter(|&g| groups[g].1.len() > 1)
+        .collect();
+    for &g in &multi {
+        let l = group_label(runs, groups, &differ, g);
         header.extend([
             format!("{l} median"),
             format!("{l} p05"),
@@ -330,9 +404,26 @@ fn figures_table(runs: &[Run], groups: &Groups) -> (Vec<String>, Vec<Vec<String>
                 .unwrap_or(f64::NAN)
         };
         let mut row = vec![f.clone()];
-        row.extend(runs.iter().map(|r| value(r).to_string()));
-        for g in &multi {
-            let s = Spread::of(&g.1.iter().map(|&i| value(&runs[i])).collect::<Vec<_>>());
+        // Each run's number as summary.json writes it (a 64-bit seed
+        // stays exact).
+        row.extend(runs.iter().map(|r| match r.summary.get(f) {
+            Some(v) if v.is_number() => v.to_string(),
+            _ => f64::NAN.to_string(),
+        }));
+        // A median of seeds or of wall times means nothing.
+        let meaningless = f == "seed" || f == "wall_time_s";
+        for &g in &multi {
+            if meaningless {
+                row.extend([String::new(), String::new(), String::new()]);
+                continue;
+            }
+            let s = Spread::of(
+                &groups[g]
+                    .1
+                    .iter()
+                    .map(|&i| value(&runs[i]))
+                    .collect::<Vec<_>>(),
+            );
             row.extend([s.median.to_string(), s.p05.to_string(), s.p95.to_string()]);
         }
         rows.push(row);

@@ -318,7 +318,12 @@ fn refuse_another_run(target: &Path, scenario: &Scenario) -> io::Result<()> {
 
 /// The dotted paths at which two JSON values differ (a list of another
 /// length differs as a whole).
-fn differing_fields(a: &serde_json::Value, b: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+pub fn differing_fields(
+    a: &serde_json::Value,
+    b: &serde_json::Value,
+    at: &str,
+    out: &mut Vec<String>,
+) {
     use serde_json::Value;
     let join = |k: &str| {
         if at.is_empty() {

@@ -377,12 +377,16 @@ fn compare_overlays_runs_and_seed_groups() {
     let csv = read(tmp.path().join("cmp/compare.csv"));
     let header = csv.lines().next().unwrap();
     assert!(
-        header.contains("baseline (3 seeds) median") && header.contains("baseline (3 seeds) p95"),
+        header.contains("baseline: btc_price.initial_usd=90000 (3 seeds) median")
+            && header.contains("baseline: btc_price.initial_usd=90000 (3 seeds) p95"),
         "{header}"
     );
     assert!(csv.lines().any(|l| l.starts_with("hashrate_decline_pct,")));
     let svg = read(tmp.path().join("cmp/compare.svg"));
-    assert!(svg.contains("expensive seed 1") && svg.contains("baseline (3 seeds)"));
+    assert!(
+        svg.contains("expensive: btc_price.initial_usd=150000 seed 1")
+            && svg.contains("baseline: btc_price.initial_usd=90000 (3 seeds)")
+    );
     assert!(tmp.path().join("cmp/compare.png").is_file());
 
     // Refusals.
@@ -972,4 +976,73 @@ fn no_locking_concurrent_runs_of_one_seed_and_partial_leftovers() {
     names.sort();
     assert_eq!(names, vec![".seed-2.partial-4000000", "seed-1"]);
     assert_eq!(read(parent.join("seed-1/days.csv")).lines().count(), 31);
+}
+
+/// `compare` labelled three runs of one scenario with other overrides
+/// "baseline seed 1" three times, wrote a 64-bit seed through an f64, and
+/// gave medians of seeds and wall times: runs are now labelled by what
+/// differs between them, seeds are exact and those medians left empty.
+#[test]
+fn compare_labels_runs_by_what_differs() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (out, price) in [("a", "60000"), ("b", "90000"), ("c", "120000")] {
+        let mut args = vec![
+            "run",
+            "baseline",
+            "--out",
+            out,
+            "--seed",
+            "9007199254740993",
+        ];
+        args.extend_from_slice(SHORT);
+        let set = format!("btc_price.initial_usd={price}");
+        args.extend_from_slice(&["--set", &set]);
+        ok(&run_in(tmp.path(), &args));
+    }
+    ok(&run_in(
+        tmp.path(),
+        &[
+            "run", "baseline", "--out", "d", "--seed", "2", SHORT[0], SHORT[1], SHORT[2], SHORT[3],
+            "-q",
+        ],
+    ));
+    let seed_dir = "baseline/seed-9007199254740993";
+    let dirs: Vec<String> = ["a", "b", "c"]
+        .iter()
+        .map(|o| format!("{o}/{seed_dir}"))
+        .collect();
+    let mut args = vec!["compare", "--out", "cmp"];
+    args.extend(dirs.iter().map(String::as_str));
+    ok(&run_in(tmp.path(), &args));
+    let svg = read(tmp.path().join("cmp/compare.svg"));
+    for price in ["60000", "90000", "120000"] {
+        assert!(
+            svg.contains(&format!(
+                "btc_price.initial_usd={price} seed 9007199254740993"
+            )),
+            "{price}"
+        );
+    }
+    assert!(!svg.contains("baseline seed 9007199254740993"));
+    let csv = read(tmp.path().join("cmp/compare.csv"));
+    let seed_row = csv.lines().find(|l| l.starts_with("seed,")).unwrap();
+    assert_eq!(
+        seed_row,
+        "seed,9007199254740993,9007199254740993,9007199254740993"
+    );
+    // Two seeds of one scenario form a group; its seed and wall-time
+    // medians are empty.
+    let mut args = vec!["compare", "--out", "cmp2", &dirs[1], "d/baseline/seed-2"];
+    args.push(&dirs[0]);
+    ok(&run_in(tmp.path(), &args));
+    let csv = read(tmp.path().join("cmp2/compare.csv"));
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.contains("btc_price.initial_usd=90000 (2 seeds) median"),
+        "{header}"
+    );
+    let seed_row = csv.lines().find(|l| l.starts_with("seed,")).unwrap();
+    assert!(seed_row.ends_with(",,,"), "{seed_row}");
+    let wall = csv.lines().find(|l| l.starts_with("wall_time_s,")).unwrap();
+    assert!(wall.ends_with(",,,"), "{wall}");
 }
