@@ -66,3 +66,10 @@ pub fn ehs_to_ths(ehs: f64) -> f64 {
 pub fn power_mw(hashrate_ths: f64, efficiency_j_per_th: f64) -> f64 {
     hashrate_ths * efficiency_j_per_th * 1e-6
 }
+
+/// Highest BTC price a run carries, USD (est.: $10^15 a coin values the
+/// 21 M coins at 2·10^22 USD, about 10^8 times world GDP, so no scenario
+/// means a price above it; below it every revenue sum of a 200-year run
+/// stays finite). A price process that would rise past it is held at it,
+/// and the run counts and reports the days it was held.
+pub const MAX_BTC_PRICE_USD: f64 = 1e15;

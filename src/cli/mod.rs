@@ -333,6 +333,14 @@ fn run(
         -summary.hashrate_decline_pct,
         summary.wall_time_s
     )?;
+    if summary.btc_price_capped_days > 0 {
+        say!(
+            "  warning: the BTC price was held at its cap of ${:e} on {} of {} days (the price process would have overflowed): results of those days reflect the cap",
+            crate::units::MAX_BTC_PRICE_USD,
+            summary.btc_price_capped_days,
+            summary.days
+        )?;
+    }
     if summary.flows.conversions_started + summary.flows.sites_sold > 0 || summary.sold_mw_end > 0.0
     {
         say!(

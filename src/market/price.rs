@@ -9,7 +9,7 @@ use rand_distr::StandardNormal;
 
 use serde::{Deserialize, Serialize};
 
-use crate::units::DAYS_PER_YEAR;
+use crate::units::{DAYS_PER_YEAR, MAX_BTC_PRICE_USD};
 
 /// A daily price process (the scenario's `btc_price.model`, with a path's
 /// prices read).
@@ -126,8 +126,15 @@ impl BtcPrice {
     fn apply_shocks(&mut self, day: u32) {
         for &(_, factor) in self.shocks.iter().filter(|s| s.0 == day) {
             self.usd *= factor;
-            self.shock_factor *= factor;
+            self.shock_factor = (self.shock_factor * factor).min(MAX_BTC_PRICE_USD);
         }
+        // Held at the cap (never infinite, so never NaN after a fall).
+        self.usd = self.usd.min(MAX_BTC_PRICE_USD);
+    }
+
+    /// Whether today's price is held at [`MAX_BTC_PRICE_USD`].
+    pub fn at_cap(&self) -> bool {
+        self.usd >= MAX_BTC_PRICE_USD
     }
 }
 

@@ -347,6 +347,10 @@ pub struct Summary {
     pub sold_mw_end: f64,
     /// MW idle at the end.
     pub idle_mw_end: f64,
+    /// Days the BTC price was held at its cap (`units::MAX_BTC_PRICE_USD`):
+    /// 0 unless the price process would have overflowed.
+    #[serde(default)]
+    pub btc_price_capped_days: u32,
     /// Money and decisions over the whole run.
     #[serde(flatten)]
     pub flows: Flows,
@@ -405,6 +409,7 @@ impl Summary {
             ("converting_mw_end", self.converting_mw_end),
             ("sold_mw_end", self.sold_mw_end),
             ("idle_mw_end", self.idle_mw_end),
+            ("btc_price_capped_days", self.btc_price_capped_days as f64),
             ("revenue_mining_usd", self.flows.revenue_mining_usd),
             ("revenue_ai_lease_usd", self.flows.revenue_ai_lease_usd),
             ("revenue_gpu_cloud_usd", self.flows.revenue_gpu_cloud_usd),

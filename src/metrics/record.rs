@@ -78,6 +78,8 @@ pub struct RunTotals {
     pub top_pool_share_max: f64,
     /// Highest daily double-spend probability against the top pool.
     pub double_spend_p_max: f64,
+    /// Days the BTC price was held at its cap.
+    pub btc_price_capped_days: u32,
 }
 
 impl Default for RunTotals {
@@ -95,6 +97,7 @@ impl Default for RunTotals {
             template_nakamoto_min: u64::MAX,
             top_pool_share_max: 0.0,
             double_spend_p_max: 0.0,
+            btc_price_capped_days: 0,
         }
     }
 }
@@ -361,6 +364,9 @@ impl RunTotals {
         self.hashrate_tail.push_back(hashrate_ehs);
         self.hashrate_min_ehs = self.hashrate_min_ehs.min(hashrate_ehs);
         self.days += 1;
+        if row.btc_price_usd >= crate::units::MAX_BTC_PRICE_USD {
+            self.btc_price_capped_days += 1;
+        }
         self.last_day = Some((row.centralization.clone(), row.security.clone()));
         let c = &row.centralization;
         self.pool_nakamoto_min = self.pool_nakamoto_min.min(c.pool_nakamoto);
@@ -415,6 +421,7 @@ impl RunTotals {
             converting_mw_end: table.converting_mw,
             sold_mw_end: table.sold_mw,
             idle_mw_end: table.idle_mw,
+            btc_price_capped_days: self.btc_price_capped_days,
             flows: run,
             hashrate_last_365_days_no_ai_ehs: None,
             hashrate_decline_vs_no_ai_pct: None,

@@ -130,6 +130,16 @@ fn check_chain(c: &mut Checker, file: &ScenarioFile) {
 fn check_markets(c: &mut Checker, file: &ScenarioFile) {
     let price = &file.btc_price;
     c.positive("btc_price.initial_usd", price.initial_usd);
+    if price.initial_usd > crate::units::MAX_BTC_PRICE_USD {
+        c.fail(
+            "btc_price.initial_usd",
+            format!(
+                "must be at most {:e} (a price no scenario means: the cap a run holds prices at), got {:e}",
+                crate::units::MAX_BTC_PRICE_USD,
+                price.initial_usd
+            ),
+        );
+    }
     if let PriceModel::Gbm {
         drift_per_year,
         volatility_per_year,

@@ -221,3 +221,79 @@ fn absurd_agent_counts_are_refused_with_the_limit() {
     assert!(err.contains("at most 5000000"), "{err}");
     assert!(!tmp.path().join("out").exists(), "nothing written");
 }
+
+/// Non-finite results were written as empty cells and nulls without a
+/// word: a price of 1e308 is refused (check and run), and a price process
+/// that would overflow (GBM drift 5 a year for 30 years, e^150) is held
+/// at its cap, which the run reports and summary.json counts.
+#[test]
+fn non_finite_results_a_runaway_price_is_capped_and_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    for cmd in ["check", "run"] {
+        let mut args = vec![cmd];
+        if cmd == "check" {
+            args.push("baseline");
+        }
+        args.extend(["--set", "btc_price.initial_usd=1e308"]);
+        let out = run_in(tmp.path(), &args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{cmd}: {err}");
+        assert!(
+            err.contains("field `btc_price.initial_usd`: must be at most 1e15"),
+            "{err}"
+        );
+    }
+    assert!(!tmp.path().join("output").exists());
+    let out = ok(&run_in(
+        tmp.path(),
+        &[
+            "run",
+            "-q",
+            "--out",
+            "o",
+            "--set",
+            "btc_price.model=Gbm(drift_per_year: 5.0, volatility_per_year: 0.1)",
+            "--set",
+            "duration_days=10950",
+            "--set",
+            "population.miners=20",
+        ],
+    ));
+    assert!(
+        out.contains("warning: the BTC price was held at its cap of $1e15 on "),
+        "{out}"
+    );
+    let run = tmp.path().join("o/baseline/seed-1");
+    let summary: serde_json::Value = serde_json::from_str(&read(run.join("summary.json"))).unwrap();
+    let capped = summary["btc_price_capped_days"].as_u64().unwrap();
+    assert!(capped > 8000 && capped < 10950, "{capped}");
+    // Every money figure is a number, every price and revenue cell too.
+    for k in [
+        "security_budget_usd_per_day_end",
+        "revenue_mining_usd",
+        "attack_build_asic_usd_end",
+    ] {
+        assert!(
+            summary[k].as_f64().is_some_and(f64::is_finite),
+            "{k}: {}",
+            summary[k]
+        );
+    }
+    let days = read(run.join("days.csv"));
+    let head: Vec<&str> = days.lines().next().unwrap().split(',').collect();
+    for col in [
+        "btc_price_usd",
+        "hashprice_usd_per_ph_day",
+        "revenue_mining_usd",
+        "security_budget_usd_per_day",
+    ] {
+        let i = head.iter().position(|h| *h == col).unwrap();
+        for l in days.lines().skip(1) {
+            let cell = l.split(',').nth(i).unwrap();
+            assert!(
+                cell.parse::<f64>().is_ok_and(f64::is_finite),
+                "{col}: `{cell}` in {l}"
+            );
+        }
+    }
+}
