@@ -302,8 +302,9 @@ pub fn render_columns(
 #[error("plot: {0}")]
 pub struct PlotError(pub String);
 
-fn err<E: std::fmt::Debug>(e: E) -> PlotError {
-    PlotError(format!("{e:?}"))
+/// A drawing error as its message (not Rust's Debug text).
+fn err<E: std::fmt::Display>(e: E) -> PlotError {
+    PlotError(e.to_string())
 }
 
 fn draw<DB: DrawingBackend>(
@@ -643,4 +644,20 @@ pub fn unit_of(column: &str) -> &'static str {
         .iter()
         .find(|(s, _)| column.ends_with(s))
         .map_or("", |(_, u)| u)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Plot errors were reported as Rust Debug text (`LayoutError`,
+    /// `BackendError(DrawingError(Os { code: 28, … }))`): they are their
+    /// messages.
+    #[test]
+    fn plot_errors_read_as_messages_not_debug_text() {
+        let e: DrawingAreaErrorKind<std::io::Error> = DrawingAreaErrorKind::LayoutError;
+        assert_eq!(err(e).0, "Bad layout");
+        let e: DrawingAreaErrorKind<std::io::Error> = DrawingAreaErrorKind::SharingError;
+        assert_eq!(err(e).0, "Multiple backend operation in progress");
+    }
 }

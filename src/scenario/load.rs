@@ -169,13 +169,58 @@ pub fn apply_overrides(
                     origin: o.origin(),
                     position: None,
                     field: o.path.clone(),
-                    message: p.message.clone(),
+                    message: match variant_hint(&text, (span.start, span.end), &o.value, &p.message)
+                    {
+                        Some(hint) => format!("{}: {hint}", p.message),
+                        None => p.message.clone(),
+                    },
                 })
                 .collect();
             ScenarioError::Invalid(problems)
         })?;
     }
     Ok(file)
+}
+
+/// For a bare variant name where the schema wants fields (`Asert` for
+/// `Asert(half_life_s: …)`), the fields it needs, found by asking the
+/// parser which one is missing, one at a time.
+fn variant_hint(
+    text: &str,
+    (start, end): (usize, usize),
+    value: &str,
+    message: &str,
+) -> Option<String> {
+    let name = value.trim();
+    let bare = name.chars().next().is_some_and(char::is_uppercase)
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !bare || !message.contains("Expected opening `(`") {
+        return None;
+    }
+    let mut fields: Vec<String> = Vec::new();
+    for _ in 0..16 {
+        let args: Vec<String> = fields.iter().map(|f| format!("{f}: 0")).collect();
+        let probe = format!(
+            "{}{name}({}){}",
+            &text[..start],
+            args.join(", "),
+            &text[end..]
+        );
+        let Err(e) = parse_str(&probe, "") else { break };
+        let missing = e.problems().iter().find_map(|p| {
+            let rest = p.message.split("missing field named `").nth(1)?;
+            rest.split('`').next().map(String::from)
+        });
+        match missing {
+            Some(f) if !fields.contains(&f) => fields.push(f),
+            _ => break,
+        }
+    }
+    let args: Vec<String> = fields.iter().map(|f| format!("{f}: …")).collect();
+    Some(format!(
+        "`{name}` takes fields here: write `{name}({})`",
+        args.join(", ")
+    ))
 }
 
 /// A validated scenario: every bound holds and every name it refers to

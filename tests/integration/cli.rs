@@ -1046,3 +1046,26 @@ fn compare_labels_runs_by_what_differs() {
     let wall = csv.lines().find(|l| l.starts_with("wall_time_s,")).unwrap();
     assert!(wall.ends_with(",,,"), "{wall}");
 }
+
+/// `--set chain.difficulty_algorithm=Asert` said only "Expected opening
+/// `(`": a bare variant that takes fields now names them, as the schema
+/// has them.
+#[test]
+fn a_bare_variant_that_takes_fields_names_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (set, expect) in [
+        (
+            "chain.difficulty_algorithm=Asert",
+            "`Asert` takes fields here: write `Asert(half_life_s: …)`",
+        ),
+        (
+            "btc_price.model=Gbm",
+            "write `Gbm(drift_per_year: …, volatility_per_year: …)`",
+        ),
+    ] {
+        let out = run_in(tmp.path(), &["check", "baseline", "--set", set]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(expect), "{set}: {err}");
+    }
+}
