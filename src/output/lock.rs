@@ -87,11 +87,6 @@ impl Lock {
         }))
     }
 
-    /// The lock file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Removes the entries of `dir` whose names start with one of
     /// `prefixes` (hidden partial directories and files of a process that
     /// died), and returns how many. Only call it with the lock of `dir`'s

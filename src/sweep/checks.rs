@@ -352,7 +352,8 @@ pub fn show(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
-fn describe(axes: &[String], point: &[String], skip: Option<usize>) -> String {
+/// A point's axis values as `path=value …`, leaving out axis `skip`.
+pub(crate) fn describe(axes: &[String], point: &[String], skip: Option<usize>) -> String {
     axes.iter()
         .zip(point)
         .enumerate()
@@ -517,6 +518,32 @@ pub fn write_csv(path: &std::path::Path, verdicts: &[Verdict]) -> std::io::Resul
     w.flush()
 }
 
+/// Rows of cells as aligned text columns, two spaces apart (the columns
+/// in `right` right-aligned), one line a row, trailing spaces trimmed.
+pub(crate) fn layout<const N: usize>(rows: &[[String; N]], right: &[usize]) -> String {
+    let widths: Vec<usize> = (0..N)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut s = String::new();
+    for r in rows {
+        let line: Vec<String> = r
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(c, (cell, w))| {
+                if right.contains(&c) {
+                    format!("{cell:>w$}")
+                } else {
+                    format!("{cell:<w$}")
+                }
+            })
+            .collect();
+        s.push_str(line.join("  ").trim_end());
+        s.push('\n');
+    }
+    s
+}
+
 /// The verdicts as a table for a terminal, with a last line counting the
 /// failures.
 pub fn table(verdicts: &[Verdict]) -> String {
@@ -546,28 +573,8 @@ pub fn table(verdicts: &[Verdict]) -> String {
             },
         ]);
     }
-    let widths: Vec<usize> = (0..6)
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut s = String::new();
-    for r in &rows {
-        let line: Vec<String> = r
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(c, (cell, w))| {
-                if c == 5 {
-                    cell.clone()
-                } else if c == 3 {
-                    format!("{cell:>w$}")
-                } else {
-                    format!("{cell:<w$}")
-                }
-            })
-            .collect();
-        s.push_str(line.join("  ").trim_end());
-        s.push('\n');
-    }
+    // The value column is right-aligned.
+    let mut s = layout(&rows, &[3]);
     let failed = verdicts.iter().filter(|v| !v.passed).count();
     if failed == 0 {
         s.push_str(&format!("checks: all {} passed\n", verdicts.len()));

@@ -256,14 +256,7 @@ pub fn diff(a: &Path, b: &Path, opts: &Options) -> Result<Diff, SweepError> {
             pb.axes.join(", ")
         )));
     }
-    let show = |v: &[String]| {
-        pa.axes
-            .iter()
-            .zip(v)
-            .map(|(p, x)| format!("{p}={x}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let show = |v: &[String]| super::checks::describe(&pa.axes, v, None);
     let only = |x: &Points, y: &Points| -> Vec<String> {
         x.rows
             .iter()
@@ -475,7 +468,7 @@ impl Diff {
     /// The report for a terminal: the moves as a table, then a line that
     /// says what moved and what stayed within the tolerance or the noise.
     pub fn report(&self) -> String {
-        use super::checks::show;
+        use super::checks::{describe, layout, show};
         let mut s = format!(
             "diff {} → {}: {} point-figure pairs compared; a move is beyond {} % of the first median and beyond the seed noise (the 5–95 % bands over seeds, each at least as wide as the figure's widest, do not overlap)\n",
             self.a.display(),
@@ -502,12 +495,7 @@ impl Diff {
             };
             for c in &moved {
                 rows.push([
-                    self.axes
-                        .iter()
-                        .zip(&c.point)
-                        .map(|(p, v)| format!("{p}={v}"))
-                        .collect::<Vec<_>>()
-                        .join(" "),
+                    describe(&self.axes, &c.point, None),
                     c.metric.clone(),
                     band(&c.a),
                     band(&c.b),
@@ -519,18 +507,7 @@ impl Diff {
                     },
                 ]);
             }
-            let widths: Vec<usize> = (0..6)
-                .map(|k| rows.iter().map(|r| r[k].chars().count()).max().unwrap_or(0))
-                .collect();
-            for r in &rows {
-                let line: Vec<String> = r
-                    .iter()
-                    .zip(&widths)
-                    .map(|(cell, w)| format!("{cell:<w$}"))
-                    .collect();
-                s.push_str(line.join("  ").trim_end());
-                s.push('\n');
-            }
+            s.push_str(&layout(&rows, &[]));
         }
         let tol_only = self
             .changes
