@@ -269,6 +269,14 @@ fn differing(runs: &[Run], groups: &Groups) -> Vec<String> {
             }
         }
     }
+    // A field inside one that differs as a whole (another enum variant)
+    // says nothing more.
+    let whole = fields.clone();
+    fields.retain(|f| {
+        !whole.iter().any(|g| {
+            f.len() > g.len() && f.starts_with(g.as_str()) && f[g.len()..].starts_with('.')
+        })
+    });
     fields
 }
 
@@ -293,9 +301,9 @@ fn value_at(v: &serde_json::Value, path: &str) -> String {
     }
 }
 
-/// A group's label: the scenario's name (or, when groups of one name
-/// differ in other fields, those fields' values), then its seed or how
-/// many seeds it holds.
+/// A group's label: the scenario's name when names tell the groups apart
+/// (a name says what its scenario is), else the fields in which they
+/// differ with their values; then its seed or how many seeds it holds.
 fn group_label(runs: &[Run], groups: &Groups, differ: &[String], g: usize) -> String {
     let members = &groups[g].1;
     let r = &runs[members[0]];
@@ -304,7 +312,7 @@ fn group_label(runs: &[Run], groups: &Groups, differ: &[String], g: usize) -> St
         .rsplit_once(" seed ")
         .map_or(r.label.as_str(), |p| p.0);
     let others: Vec<&String> = differ.iter().filter(|f| *f != "name").collect();
-    let mut what = if others.is_empty() {
+    let mut what = if others.is_empty() || differ.iter().any(|f| f == "name") {
         name.to_string()
     } else {
         let mut parts: Vec<String> = others
@@ -315,12 +323,7 @@ fn group_label(runs: &[Run], groups: &Groups, differ: &[String], g: usize) -> St
         if others.len() > LABEL_FIELDS {
             parts.push("…".into());
         }
-        let shown = parts.join(", ");
-        if differ.iter().any(|f| f == "name") {
-            format!("{name}: {shown}")
-        } else {
-            shown
-        }
+        parts.join(", ")
     };
     if members.len() == 1 {
         what.push_str(&format!(
