@@ -317,10 +317,9 @@ fn run(
         .with_context(|| format!("writing the run under {}", out.display()))?;
     bar.finish_and_clear();
     // With no block there is no interval to report, not one of 0 s.
-    let interval = if summary.blocks > 0 {
-        format!("mean block interval {:.1} s", summary.mean_block_interval_s)
-    } else {
-        "no block mined, so no block interval".to_string()
+    let interval = match summary.mean_block_interval_s {
+        Some(s) => format!("mean block interval {s:.1} s"),
+        None => "no block mined, so no block interval".to_string(),
     };
     say!(
         "{}: {} blocks in {} days; hashrate {:.1} EH/s at the start difficulty → {:.1} EH/s over the last {} days ({:+.1} %); {interval}; {:.2} s",
@@ -415,13 +414,21 @@ fn sweep(
     };
     let started = std::time::Instant::now();
     // An I/O error on its own names no path: say where it was writing.
-    let (dir, verdicts) = crate::sweep::run(&plan, &opts, |_| bar.inc(1)).map_err(|e| match e {
+    let done = crate::sweep::run(&plan, &opts, |_| bar.inc(1)).map_err(|e| match e {
         crate::sweep::SweepError::Io(io) => {
             anyhow::anyhow!("writing the sweep under {}: {io}", opts.out.display())
         }
         other => other.into(),
     })?;
     bar.finish_and_clear();
+    if done.repairs.any() {
+        eprintln!(
+            "warning: {} was damaged: {}",
+            done.dir.join("runs.csv").display(),
+            done.repairs.describe()
+        );
+    }
+    let (dir, verdicts) = (done.dir, done.verdicts);
     say!(
         "{}: {} runs ({} points × {} seeds{}) in {:.1} s",
         dir.display(),

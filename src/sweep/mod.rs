@@ -6,15 +6,16 @@
 //! same whatever `--jobs` is, and memory does not grow with the number of
 //! runs. Each row ends with a check of its own contents: re-running an
 //! interrupted sweep drops a torn last row and skips the rows already
-//! recorded. `--shard K/N` runs every N-th run starting at the K-th into its
+//! recorded, and a damaged file keeps every row whose check holds
+//! ([`resume`]). `--shard K/N` runs every N-th run starting at the K-th into its
 //! own directory; [`merge`] checks and joins the shards.
 //!
 //! ```no_run
 //! use hashflight::sweep::{self, Options};
 //! let src = std::fs::read_to_string("scenarios/sweeps/ci-smoke.ron").unwrap();
 //! let plan = sweep::spec::plan(&src, "ci-smoke.ron", "scenarios/sweeps".as_ref()).unwrap();
-//! let (dir, verdicts) = sweep::run(&plan, &Options::default(), |_| {}).unwrap();
-//! assert!(verdicts.iter().all(|v| v.passed), "{}", sweep::checks::table(&verdicts));
+//! let done = sweep::run(&plan, &Options::default(), |_| {}).unwrap();
+//! assert!(done.verdicts.iter().all(|v| v.passed), "{}", sweep::checks::table(&done.verdicts));
 //! ```
 
 use std::fs::{self, File, OpenOptions};
@@ -33,6 +34,7 @@ use crate::sim::Simulation;
 pub mod checks;
 pub mod diff;
 pub mod merge;
+pub mod resume;
 pub mod spec;
 pub mod value;
 
@@ -227,7 +229,7 @@ fn scan_rows(
             if !rec.iter().eq(expected_header.iter().map(String::as_str)) {
                 return Err(SweepError::Corrupt(
                     path.to_path_buf(),
-                    "its header is not this sweep's".into(),
+                    "its header is not this sweep's: run the sweep (or shard) again, which repairs it".into(),
                 ));
             }
             header_seen = true;
@@ -267,15 +269,16 @@ fn end_of_last_line(file: &mut File) -> io::Result<u64> {
     Ok(0)
 }
 
-/// Runs a sweep (or one shard of it) and returns its directory and the
-/// verdicts of its checks (none for a shard: they are evaluated on the
-/// merge). Already recorded runs are skipped; `on_run` is called as each
-/// run finishes.
+/// Runs a sweep (or one shard of it) and returns its directory, the
+/// verdicts of its checks and what was repaired on resuming. Runs already
+/// recorded are skipped; a damaged runs.csv keeps every row whose check
+/// holds and only the other runs are done again ([`resume`]); `on_run` is
+/// called as each run finishes.
 pub fn run(
     plan: &Plan,
     opts: &Options,
     on_run: impl Fn(&PlannedRun) + Sync,
-) -> Result<(PathBuf, Vec<checks::Verdict>), SweepError> {
+) -> Result<Outcome, SweepError> {
     let dir = directory(plan, &opts.out, opts.shard);
     // One process at a time runs a sweep (or shard) directory: a second
     // would compute every run again and record it twice.
@@ -318,51 +321,13 @@ pub fn run(
     };
     let runs_path = dir.join("runs.csv");
     let header = columns(plan);
-    let done = if runs_path.exists() {
-        let mut i = 0;
-        let (count, good_len) = scan_rows(&runs_path, &header, |rec| {
-            match mine.get(i) {
-                Some(planned) if planned.id == rec[0] => {}
-                Some(planned) => {
-                    return Err(SweepError::Corrupt(
-                        runs_path.clone(),
-                        format!(
-                            "row for run {} where run {} was planned",
-                            &rec[0], planned.id
-                        ),
-                    ));
-                }
-                None => {
-                    return Err(SweepError::Corrupt(
-                        runs_path.clone(),
-                        "more rows than planned runs".into(),
-                    ));
-                }
-            }
-            i += 1;
-            Ok(())
-        })?;
-        // Drop a torn or damaged tail: those runs are done again.
-        OpenOptions::new()
-            .write(true)
-            .open(&runs_path)?
-            .set_len(good_len)?;
-        count
-    } else {
-        fs::write(&runs_path, csv_line(&header))?;
-        0
-    };
-    for r in &mine[..done] {
-        on_run(r);
-    }
-    let mut file = OpenOptions::new().append(true).open(&runs_path)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.max(1))
         .build()
         .map_err(io::Error::other)?;
-    let chunk = (opts.jobs.max(1) * 8).max(8);
-    for batch in mine[done..].chunks(chunk) {
-        let rows: Vec<Result<Vec<u8>, SweepError>> = pool.install(|| {
+    // The rows of a batch of runs, computed in parallel, in its order.
+    let compute = |batch: &[&PlannedRun]| -> Result<Vec<Vec<u8>>, SweepError> {
+        pool.install(|| {
             batch
                 .par_iter()
                 .map(|r| {
@@ -378,9 +343,67 @@ pub fn run(
                     Ok(row(plan, r, &summary))
                 })
                 .collect()
-        });
-        for r in rows {
-            file.write_all(&r?)?;
+        })
+    };
+    let mut repairs = resume::Repairs::default();
+    let done = if runs_path.exists() {
+        let recorded = resume::read(&runs_path, &header, plan, &mine)?;
+        repairs = recorded.repairs;
+        let done = recorded
+            .rows
+            .iter()
+            .rposition(Option::is_some)
+            .map_or(0, |l| l + 1);
+        match recorded.clean_len {
+            // Drop a torn or damaged tail: those runs are done again.
+            Some(len) => {
+                OpenOptions::new()
+                    .write(true)
+                    .open(&runs_path)?
+                    .set_len(len)?;
+                for r in &mine[..done] {
+                    on_run(r);
+                }
+            }
+            // Damage inside the file: do again the runs before the last
+            // kept row that have none, and write the file again, aside
+            // then renamed into place, in plan order.
+            None => {
+                let holes: Vec<&PlannedRun> = (0..done)
+                    .filter(|&i| recorded.rows[i].is_none())
+                    .map(|i| mine[i])
+                    .collect();
+                for (i, r) in mine[..done].iter().enumerate() {
+                    if recorded.rows[i].is_some() {
+                        on_run(r);
+                    }
+                }
+                let mut redone = compute(&holes)?.into_iter();
+                let tmp = dir.join(".runs.csv.partial");
+                let mut w = io::BufWriter::new(File::create(&tmp)?);
+                w.write_all(&csv_line(&header))?;
+                for kept in recorded.rows.into_iter().take(done) {
+                    match kept {
+                        Some(row) => w.write_all(&row)?,
+                        None => w.write_all(&redone.next().expect("one row per hole"))?,
+                    }
+                }
+                let f = w.into_inner().map_err(|e| e.into_error())?;
+                f.sync_data()?;
+                drop(f);
+                fs::rename(&tmp, &runs_path)?;
+            }
+        }
+        done
+    } else {
+        fs::write(&runs_path, csv_line(&header))?;
+        0
+    };
+    let mut file = OpenOptions::new().append(true).open(&runs_path)?;
+    let chunk = (opts.jobs.max(1) * 8).max(8);
+    for batch in mine[done..].chunks(chunk) {
+        for r in compute(batch)? {
+            file.write_all(&r)?;
         }
         file.flush()?;
         file.sync_data()?;
@@ -389,7 +412,23 @@ pub fn run(
         None => finish(plan, &dir)?,
         Some(_) => Vec::new(),
     };
-    Ok((dir, verdicts))
+    Ok(Outcome {
+        dir,
+        verdicts,
+        repairs,
+    })
+}
+
+/// What running a sweep (or shard) did.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The sweep (or shard) directory.
+    pub dir: PathBuf,
+    /// The verdicts of its checks (none for a shard: they are evaluated
+    /// on the merge).
+    pub verdicts: Vec<checks::Verdict>,
+    /// What resuming repaired in a damaged runs.csv.
+    pub repairs: resume::Repairs,
 }
 
 /// Takes the lock of a sweep (or shard) directory and removes what a killed
@@ -403,6 +442,7 @@ pub(crate) fn lock(dir: &Path) -> Result<Lock, SweepError> {
             ".finish.partial-",
             ".merge.partial-",
             ".manifest.json.partial",
+            ".runs.csv.partial",
         ],
     )?;
     Ok(lock)

@@ -638,3 +638,110 @@ fn runs_csv_carries_every_figure_of_summary_json() {
     // are id, point, replicate, seed, the axis, the figures, row_check).
     assert_eq!(checked, head.len() - 6);
 }
+
+/// A damaged runs.csv (one changed number, a spreadsheet's save, a
+/// deleted, swapped or duplicated row, a renamed header, an empty file)
+/// used to truncate from the first bad row, or wedge the sweep for good
+/// ("row for run … where run … was planned"). Every row whose check holds
+/// is kept, only the runs left without one are done again, the warning
+/// says what was repaired, and the file ends as the undamaged sweep's.
+#[test]
+fn damaged_runs_csv_keeps_every_row_whose_check_holds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "dmg", 20, 2);
+    ok(&run_in(tmp.path(), &["sweep", &f, "--out", "o", "-q"]));
+    let d = sweep_dir(&tmp.path().join("o"), "dmg");
+    let full = read(d.join("runs.csv"));
+    let points = read(d.join("points.csv"));
+    let lines: Vec<String> = full.lines().map(String::from).collect();
+    assert_eq!(lines.len(), 19);
+    let join = |l: &[String]| l.iter().map(|s| format!("{s}\n")).collect::<String>();
+    let row4_changed = {
+        let mut l = lines.clone();
+        let mut cells: Vec<String> = l[4].split(',').map(String::from).collect();
+        let k = cells.len() - 5;
+        cells[k] = format!("{}1", cells[k]);
+        l[4] = cells.join(",");
+        join(&l)
+    };
+    // A spreadsheet writes every seed as `1.00336E+18`.
+    let spreadsheet = {
+        let mut l = lines.clone();
+        for row in l.iter_mut().skip(1) {
+            let mut cells: Vec<String> = row.split(',').map(String::from).collect();
+            let seed: f64 = cells[3].parse().unwrap();
+            cells[3] = format!("{seed:.5E}").replace('E', "E+");
+            *row = cells.join(",");
+        }
+        join(&l)
+    };
+    let deleted = {
+        let mut l = lines.clone();
+        l.remove(7);
+        join(&l)
+    };
+    let swapped = {
+        let mut l = lines.clone();
+        l.swap(3, 11);
+        join(&l)
+    };
+    let duplicated = {
+        let mut l = lines.clone();
+        let again = l[5].clone();
+        l.insert(9, again);
+        join(&l)
+    };
+    let renamed_header = {
+        let mut l = lines.clone();
+        l[0] = l[0].replace(",seed,", ",Seed,");
+        join(&l)
+    };
+    let cases: [(&str, String, &str); 7] = [
+        (
+            "a changed number",
+            row4_changed,
+            "redid 1 run whose row was damaged",
+        ),
+        (
+            "a spreadsheet's save",
+            spreadsheet,
+            "restored the plan's point, replicate, seed and axis values in 18 of them",
+        ),
+        (
+            "a deleted row",
+            deleted,
+            "redid 1 run whose row was damaged or missing",
+        ),
+        ("swapped rows", swapped, "put the rows back in plan order"),
+        ("a duplicated row", duplicated, "dropped 1 duplicate row"),
+        ("a renamed header", renamed_header, "wrote its header again"),
+        ("an empty file", String::new(), ""),
+    ];
+    for (what, damaged, says) in cases {
+        std::fs::write(d.join("runs.csv"), &damaged).unwrap();
+        let out = run_in(tmp.path(), &["sweep", &f, "--out", "o", "-q"]);
+        ok(&out);
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(err.contains(says), "{what}: {err}");
+        if !says.starts_with("redid") {
+            assert!(!err.contains("redid"), "{what}: no run is redone: {err}");
+        }
+        assert_eq!(read(d.join("runs.csv")), full, "{what}");
+        assert_eq!(read(d.join("points.csv")), points, "{what}");
+        // Repaired for good: the next start finds nothing to say.
+        let again = run_in(tmp.path(), &["sweep", &f, "--out", "o", "-q"]);
+        ok(&again);
+        assert!(
+            !String::from_utf8_lossy(&again.stderr).contains("warning"),
+            "{what}"
+        );
+        assert!(
+            std::fs::read_dir(&d).unwrap().all(|e| !e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("partial")),
+            "{what}: nothing left aside"
+        );
+    }
+}
