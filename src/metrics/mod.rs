@@ -86,16 +86,16 @@ pub struct EpochRow {
 /// scenario's threshold (50 %).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Centralization {
-    /// HHI of firms' hashrate.
-    pub firm_hhi: f64,
+    /// HHI of firms' hashrate (empty when there is none to share).
+    pub firm_hhi: Option<f64>,
     /// Nakamoto coefficient of firms.
     pub firm_nakamoto: u64,
     /// Largest firm's share of the hashrate.
     pub top_firm_share: f64,
-    /// Gini coefficient of firms' hashrate.
-    pub firm_gini: f64,
-    /// HHI of pools' hashrate.
-    pub pool_hhi: f64,
+    /// Gini coefficient of firms' hashrate (empty when there is none to share).
+    pub firm_gini: Option<f64>,
+    /// HHI of pools' hashrate (empty when there is none to share).
+    pub pool_hhi: Option<f64>,
     /// Nakamoto coefficient of pools.
     pub pool_nakamoto: u64,
     /// Largest pool's share of the hashrate.
@@ -104,24 +104,24 @@ pub struct Centralization {
     pub top4_pool_share: f64,
     /// Effective number of pools, e^H (Shannon entropy of pool shares).
     pub pool_entropy_eff: f64,
-    /// Gini coefficient of pools' hashrate.
-    pub pool_gini: f64,
-    /// HHI of template builders' hashrate.
-    pub template_hhi: f64,
+    /// Gini coefficient of pools' hashrate (empty when there is none to share).
+    pub pool_gini: Option<f64>,
+    /// HHI of template builders' hashrate (empty when there is none to share).
+    pub template_hhi: Option<f64>,
     /// Nakamoto coefficient of template builders.
     pub template_nakamoto: u64,
     /// Largest template builder's share of the hashrate.
     pub top_template_share: f64,
     /// Largest region's share of the hashrate.
     pub largest_region_share: f64,
-    /// HHI of pools' blocks over the window.
-    pub pool_hhi_blocks: f64,
+    /// HHI of pools' blocks over the window (empty when there is none to share).
+    pub pool_hhi_blocks: Option<f64>,
     /// Nakamoto coefficient of pools' blocks over the window.
     pub pool_nakamoto_blocks: u64,
     /// Largest pool's share of blocks over the window.
     pub top_pool_share_blocks: f64,
-    /// HHI of template builders' blocks over the window.
-    pub template_hhi_blocks: f64,
+    /// HHI of template builders' blocks over the window (empty when there is none to share).
+    pub template_hhi_blocks: Option<f64>,
     /// Nakamoto coefficient of template builders' blocks over the window.
     pub template_nakamoto_blocks: u64,
 }
@@ -315,16 +315,18 @@ pub struct Summary {
     /// `hashrate_last_365_days_ehs`, percent of the former (negative for
     /// growth).
     pub hashrate_decline_pct: f64,
-    /// Mean interval between blocks over the run, s.
-    pub mean_block_interval_s: f64,
-    /// Pool HHI (hashrate) on the last day.
-    pub pool_hhi_end: f64,
+    /// Mean interval between blocks over the run, s (null when no block
+    /// was mined: there is no interval).
+    pub mean_block_interval_s: Option<f64>,
+    /// Pool HHI (hashrate) on the last day (null when nothing mined that
+    /// day: no shares to concentrate).
+    pub pool_hhi_end: Option<f64>,
     /// Pool Nakamoto coefficient on the last day.
     pub pool_nakamoto_end: u64,
     /// Lowest daily pool Nakamoto coefficient.
     pub pool_nakamoto_min: u64,
-    /// Firm HHI on the last day.
-    pub firm_hhi_end: f64,
+    /// Firm HHI on the last day (null when nothing mined that day).
+    pub firm_hhi_end: Option<f64>,
     /// Template-builder Nakamoto coefficient on the last day.
     pub template_nakamoto_end: u64,
     /// Lowest daily template-builder Nakamoto coefficient.
@@ -387,11 +389,14 @@ impl Summary {
             ),
             ("hashrate_min_ehs", self.hashrate_min_ehs),
             ("hashrate_decline_pct", self.hashrate_decline_pct),
-            ("mean_block_interval_s", self.mean_block_interval_s),
-            ("pool_hhi_end", self.pool_hhi_end),
+            (
+                "mean_block_interval_s",
+                self.mean_block_interval_s.unwrap_or(f64::NAN),
+            ),
+            ("pool_hhi_end", self.pool_hhi_end.unwrap_or(f64::NAN)),
             ("pool_nakamoto_end", self.pool_nakamoto_end as f64),
             ("pool_nakamoto_min", self.pool_nakamoto_min as f64),
-            ("firm_hhi_end", self.firm_hhi_end),
+            ("firm_hhi_end", self.firm_hhi_end.unwrap_or(f64::NAN)),
             ("template_nakamoto_end", self.template_nakamoto_end as f64),
             ("template_nakamoto_min", self.template_nakamoto_min as f64),
             ("top_pool_share_max", self.top_pool_share_max),

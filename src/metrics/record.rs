@@ -401,11 +401,8 @@ impl RunTotals {
             } else {
                 0.0
             },
-            mean_block_interval_s: if chain.blocks > 0 {
-                chain.last_block_time_s / chain.blocks as f64
-            } else {
-                0.0
-            },
+            mean_block_interval_s: (chain.blocks > 0)
+                .then(|| chain.last_block_time_s / chain.blocks as f64),
             pool_hhi_end: last.0.pool_hhi,
             pool_nakamoto_end: last.0.pool_nakamoto,
             pool_nakamoto_min: self.pool_nakamoto_min.min(last.0.pool_nakamoto),
@@ -459,18 +456,21 @@ pub fn centralization(
     let pool_b = Concentration::of(&blocks, threshold);
     let template_b = Concentration::of(&by_template(&blocks), threshold);
     let region_total: f64 = table.region_ths.iter().sum();
+    // With nothing to share there is no concentration: an HHI or Gini of 0
+    // would read as perfectly dispersed.
+    let defined = |c: &Concentration, v: f64| (c.top1 > 0.0).then_some(v);
     Centralization {
-        firm_hhi: firm.hhi,
+        firm_hhi: defined(firm, firm.hhi),
         firm_nakamoto: firm.nakamoto,
         top_firm_share: firm.top1,
-        firm_gini: firm.gini,
-        pool_hhi: pool.hhi,
+        firm_gini: defined(firm, firm.gini),
+        pool_hhi: defined(&pool, pool.hhi),
         pool_nakamoto: pool.nakamoto,
         top_pool_share: pool.top1,
         top4_pool_share: pool.top4,
         pool_entropy_eff: pool.entropy_eff,
-        pool_gini: pool.gini,
-        template_hhi: template.hhi,
+        pool_gini: defined(&pool, pool.gini),
+        template_hhi: defined(&template, template.hhi),
         template_nakamoto: template.nakamoto,
         top_template_share: template.top1,
         largest_region_share: if region_total > 0.0 {
@@ -478,10 +478,10 @@ pub fn centralization(
         } else {
             0.0
         },
-        pool_hhi_blocks: pool_b.hhi,
+        pool_hhi_blocks: defined(&pool_b, pool_b.hhi),
         pool_nakamoto_blocks: pool_b.nakamoto,
         top_pool_share_blocks: pool_b.top1,
-        template_hhi_blocks: template_b.hhi,
+        template_hhi_blocks: defined(&template_b, template_b.hhi),
         template_nakamoto_blocks: template_b.nakamoto,
     }
 }

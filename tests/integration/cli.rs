@@ -890,6 +890,31 @@ fn a_run_without_blocks_reports_no_interval_rather_than_zero() {
         "{stdout}"
     );
     assert!(!stdout.contains("mean block interval 0.0 s"), "{stdout}");
+    // Undefined values are not written as 0 either: no interval and no
+    // concentration without blocks or hashrate (an HHI of 0 would read as
+    // perfectly dispersed mining).
+    let dir = tmp.path().join("out/baseline/seed-1");
+    let summary: serde_json::Value = serde_json::from_str(&read(dir.join("summary.json"))).unwrap();
+    for k in ["mean_block_interval_s", "pool_hhi_end", "firm_hhi_end"] {
+        assert!(summary[k].is_null(), "{k}: {}", summary[k]);
+    }
+    let days = read(dir.join("days.csv"));
+    let mut lines = days.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    for k in [
+        "pool_hhi",
+        "firm_hhi",
+        "template_hhi",
+        "pool_gini",
+        "pool_hhi_blocks",
+    ] {
+        let i = header
+            .iter()
+            .position(|h| *h == k)
+            .unwrap_or_else(|| panic!("{k}"));
+        assert_eq!(row[i], "", "{k} is undefined on a day without hashrate");
+    }
 }
 
 #[test]
