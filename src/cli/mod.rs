@@ -1,10 +1,12 @@
 //! The `hashflight` command line: a thin layer over the library.
 //!
-//! - `hashflight run [SCENARIO] [--seed N] [--out DIR] [--set PATH=VALUE]... [--force] [--quiet]`
+//! - `hashflight run [SCENARIO] [--seed N] [--out DIR] [--set PATH=VALUE]... [--force] [--quiet] [--json]`
 //! - `hashflight check FILE... [--set PATH=VALUE]...`
 //! - `hashflight scenarios`
-//! - `hashflight sweep FILE [--jobs N] [--out DIR] [--shard K/N] [--keep-runs]`
-//! - `hashflight merge DIR... [--out DIR]`
+//! - `hashflight show NAME`
+//! - `hashflight columns [FILE] [--markdown]`
+//! - `hashflight sweep FILE|NAME [--jobs N] [--out DIR] [--shard K/N] [--keep-runs] [--dry-run] [--json]`
+//! - `hashflight merge DIR... [--out DIR] [--json]`
 //! - `hashflight diff A B [--tolerance 5%] [--metrics a,b] [--out DIR]`
 //! - `hashflight compare RUN_DIR... [--out DIR] [--metrics a,b]`
 //!
@@ -70,6 +72,10 @@ pub enum Command {
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// Print the result as JSON (the run directory and its summary)
+        /// instead of the report line.
+        #[arg(long)]
+        json: bool,
     },
     /// Validate scenario files without running them.
     Check {
@@ -80,13 +86,26 @@ pub enum Command {
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<String>,
     },
-    /// List the shipped scenarios.
+    /// List the shipped scenarios and sweeps.
     Scenarios,
+    /// Print a shipped scenario or sweep as RON, to start a file from.
+    Show {
+        /// Its name (`hashflight scenarios` lists them).
+        name: String,
+    },
+    /// List every output column with its unit and meaning.
+    Columns {
+        /// Only this file's (e.g. `days.csv`, `summary.json`, `runs.csv`).
+        file: Option<String>,
+        /// As the Markdown tables of output/README.md.
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Run a parameter sweep (resumable: run the same command again to
     /// finish an interrupted sweep).
     Sweep {
-        /// The sweep file (RON).
-        file: PathBuf,
+        /// The sweep file (RON), or the name of a shipped sweep.
+        file: String,
         /// Worker threads (default: all cores).
         #[arg(long)]
         jobs: Option<usize>,
@@ -102,6 +121,13 @@ pub enum Command {
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// Print the plan (runs, points, seeds, what is already recorded,
+        /// an estimated time) and run nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the result as JSON instead of the report.
+        #[arg(long)]
+        json: bool,
     },
     /// Merge the shards of one sweep into runs.csv, points.csv and plots.
     Merge {
@@ -112,6 +138,9 @@ pub enum Command {
         /// shards are in).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Print the result as JSON instead of the report.
+        #[arg(long)]
+        json: bool,
     },
     /// What moved between two sweeps of one plan: per point and figure,
     /// the two medians, and whether the change is beyond both the
@@ -230,7 +259,15 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             counterfactual,
             force,
             quiet,
-        } => run(&scenario, seed, &out, &set, (counterfactual, force), quiet),
+            json,
+        } => run(
+            &scenario,
+            seed,
+            &out,
+            &set,
+            (counterfactual, force),
+            (quiet, json),
+        ),
         Command::Check { files, set } => check(&files, &set),
         Command::Sweep {
             file,
@@ -239,11 +276,70 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             shard,
             keep_runs,
             quiet,
-        } => sweep(&file, jobs, out, shard, keep_runs, quiet),
-        Command::Merge { dirs, out } => {
+            dry_run,
+            json,
+        } => {
+            let opts = crate::sweep::Options {
+                jobs: jobs
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+                out,
+                shard,
+                keep_runs,
+            };
+            sweep(&file, &opts, quiet, dry_run, json)
+        }
+        Command::Merge { dirs, out, json } => {
             let (dir, verdicts) = crate::sweep::merge::merge(&dirs, out.as_deref())?;
+            if json {
+                say!(
+                    "{}",
+                    serde_json::json!({
+                        "dir": dir,
+                        "passed": verdicts.iter().all(|v| v.passed),
+                        "checks": verdicts,
+                    })
+                )?;
+                return Ok(exit_of(&verdicts));
+            }
             say!("{}", dir.display())?;
             report_checks(&verdicts)
+        }
+        Command::Show { name } => {
+            let found = shipped::find(&name).or_else(|| shipped::find_sweep(&name));
+            match found {
+                Some(s) => {
+                    say!("{}", s.source.trim_end())?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                None => anyhow::bail!(
+                    "no shipped scenario or sweep is named `{name}` (scenarios: {}; sweeps: {})",
+                    names(shipped::SHIPPED),
+                    names(shipped::SWEEPS)
+                ),
+            }
+        }
+        Command::Columns { file, markdown } => {
+            use crate::output::columns;
+            let only = match file.as_deref() {
+                None => None,
+                Some(f) => Some(columns::file(f).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "hashflight writes no file `{f}`: one of {}",
+                        columns::FILES
+                            .iter()
+                            .map(|f| f.name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })?),
+            };
+            let text = match (markdown, only) {
+                (true, None) => columns::markdown(),
+                (true, Some(f)) => columns::markdown_of(f),
+                (false, only) => columns::text(only),
+            };
+            say!("{}", text.trim_end())?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Diff {
             a,
@@ -287,6 +383,18 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     spec.spec().description
                 )?;
             }
+            say!("\nshipped sweeps (`hashflight sweep NAME`):")?;
+            for s in shipped::SWEEPS {
+                let plan = crate::sweep::spec::plan(s.source, s.path, std::path::Path::new("."))?;
+                say!(
+                    "{:<16} {:>5} runs  {} points × {} seeds",
+                    s.name,
+                    plan.runs.len(),
+                    plan.points.len(),
+                    plan.file.seeds
+                )?;
+            }
+            say!("\n`hashflight show NAME` prints one as RON.")?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -299,7 +407,7 @@ fn run(
     out: &std::path::Path,
     set: &[String],
     (counterfactual, force): (bool, bool),
-    quiet: bool,
+    (quiet, json): (bool, bool),
 ) -> anyhow::Result<ExitCode> {
     let mut set = overrides(set)?;
     if counterfactual {
@@ -316,6 +424,10 @@ fn run(
     let (dir, summary) = output::write_run_with(&s, out, force, |_| bar.inc(1))
         .with_context(|| format!("writing the run under {}", out.display()))?;
     bar.finish_and_clear();
+    if json {
+        say!("{}", serde_json::json!({ "dir": dir, "summary": summary }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     // With no block there is no interval to report, not one of 0 s.
     let interval = match summary.mean_block_interval_s {
         Some(s) => format!("mean block interval {s:.1} s"),
@@ -386,35 +498,61 @@ fn check(files: &[String], set: &[String]) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The names of shipped files, comma-separated.
+fn names(list: &[shipped::Shipped]) -> String {
+    list.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+}
+
+/// A sweep's plan, from a sweep file or the name of a shipped sweep.
+fn sweep_plan(file: &str) -> anyhow::Result<crate::sweep::spec::Plan> {
+    let path = std::path::Path::new(file);
+    let looks_like_path = path.exists() || file.ends_with(".ron") || file.contains('/');
+    if !looks_like_path {
+        let s = shipped::find_sweep(file).ok_or_else(|| {
+            anyhow::anyhow!(
+                "no sweep file `{file}` and no shipped sweep of that name (shipped: {})",
+                names(shipped::SWEEPS)
+            )
+        })?;
+        return Ok(crate::sweep::spec::plan(
+            s.source,
+            s.path,
+            std::path::Path::new("."),
+        )?);
+    }
+    let src = std::fs::read_to_string(path).with_context(|| format!("cannot read sweep {file}"))?;
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    Ok(crate::sweep::spec::plan(&src, file, dir)?)
+}
+
 /// `hashflight sweep`.
 fn sweep(
-    file: &std::path::Path,
-    jobs: Option<usize>,
-    out: PathBuf,
-    shard: Option<(u32, u32)>,
-    keep_runs: bool,
+    file: &str,
+    opts: &crate::sweep::Options,
     quiet: bool,
+    dry_run: bool,
+    json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let src = std::fs::read_to_string(file)
-        .with_context(|| format!("cannot read sweep {}", file.display()))?;
-    let dir = file.parent().unwrap_or(std::path::Path::new("."));
-    let plan = crate::sweep::spec::plan(&src, &file.display().to_string(), dir)?;
-    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let plan = sweep_plan(file)?;
+    let shard = opts.shard;
     let total = match shard {
         Some((k, n)) => (plan.runs.len() + n as usize - k as usize) / n as usize,
         None => plan.runs.len(),
     };
-    let bar = progress(quiet, total as u64, "runs");
+    if dry_run {
+        let p = crate::sweep::dry_run(&plan, opts)?;
+        if json {
+            say!("{}", serde_json::to_string(&p).map_err(anyhow::Error::new)?)?;
+        } else {
+            say!("{}", p.describe())?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let bar = progress(quiet || json, total as u64, "runs");
     bar.set_message(format!("sweep {}", plan.file.name));
-    let opts = crate::sweep::Options {
-        jobs,
-        out,
-        shard,
-        keep_runs,
-    };
     let started = std::time::Instant::now();
     // An I/O error on its own names no path: say where it was writing.
-    let done = crate::sweep::run(&plan, &opts, |_| bar.inc(1)).map_err(|e| match e {
+    let done = crate::sweep::run(&plan, opts, |_| bar.inc(1)).map_err(|e| match e {
         crate::sweep::SweepError::Io(io) => {
             anyhow::anyhow!("writing the sweep under {}: {io}", opts.out.display())
         }
@@ -427,6 +565,23 @@ fn sweep(
             done.dir.join("runs.csv").display(),
             done.repairs.describe()
         );
+    }
+    if json {
+        say!(
+            "{}",
+            serde_json::json!({
+                "dir": done.dir,
+                "runs": total,
+                "points": plan.points.len(),
+                "seeds": plan.file.seeds,
+                "shard": shard,
+                "wall_time_s": started.elapsed().as_secs_f64(),
+                "repairs": done.repairs,
+                "passed": done.verdicts.iter().all(|v| v.passed),
+                "checks": done.verdicts,
+            })
+        )?;
+        return Ok(exit_of(&done.verdicts));
     }
     let (dir, verdicts) = (done.dir, done.verdicts);
     say!(
@@ -446,6 +601,15 @@ fn sweep(
     report_checks(&verdicts)
 }
 
+/// The exit code of a sweep's checks: 3 when one failed.
+fn exit_of(verdicts: &[crate::sweep::checks::Verdict]) -> ExitCode {
+    if verdicts.iter().all(|v| v.passed) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(FAILED_CHECKS)
+    }
+}
+
 /// Prints the checks' table (when there are checks) and gives the exit
 /// code: 3 when one failed.
 fn report_checks(verdicts: &[crate::sweep::checks::Verdict]) -> anyhow::Result<ExitCode> {
@@ -453,9 +617,5 @@ fn report_checks(verdicts: &[crate::sweep::checks::Verdict]) -> anyhow::Result<E
         return Ok(ExitCode::SUCCESS);
     }
     say!("{}", crate::sweep::checks::table(verdicts).trim_end())?;
-    Ok(if verdicts.iter().all(|v| v.passed) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(FAILED_CHECKS)
-    })
+    Ok(exit_of(verdicts))
 }

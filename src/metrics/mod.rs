@@ -289,6 +289,19 @@ pub struct Summary {
     /// any (scenario.ron holds their result).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<String>,
+    /// The command that wrote it, without the options that change only
+    /// where or how it is written (`--out`, `--jobs`, `--quiet`, `--json`,
+    /// `--force`, `--keep-runs`), so that it reproduces the run.
+    #[serde(default)]
+    pub command: String,
+    /// The commit hashflight was built from (`unknown` outside a git
+    /// checkout).
+    #[serde(default)]
+    pub hashflight_commit: String,
+    /// A hash of the resolved scenario (scenario.ron without its comment
+    /// header; SipHash-1-3, hex): runs of one scenario share it.
+    #[serde(default)]
+    pub scenario_hash: String,
     /// Blocks mined.
     pub blocks: u64,
     /// Epoch rows written (the last may be partial).

@@ -19,6 +19,7 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+pub mod columns;
 pub mod lock;
 pub mod row;
 
@@ -375,6 +376,76 @@ fn spec_title(scenario: &Scenario) -> String {
     }
 }
 
+/// The commit hashflight was built from (`unknown` outside a git checkout).
+pub const COMMIT: &str = env!("HASHFLIGHT_COMMIT");
+
+/// The options that change only where or how results are written, left
+/// out of the recorded command (so two runs that differ only in them
+/// record the same command), with whether each takes a value.
+const WRITING_OPTIONS: &[(&str, bool)] = &[
+    ("--out", true),
+    ("--jobs", true),
+    ("--quiet", false),
+    ("-q", false),
+    ("--json", false),
+    ("--force", false),
+    ("--keep-runs", false),
+];
+
+/// This process's command line, without [`WRITING_OPTIONS`], quoted for a
+/// POSIX shell.
+pub fn command_line() -> String {
+    command_of(std::env::args())
+}
+
+/// [`command_line`] of given arguments (the program first).
+pub fn command_of(args: impl IntoIterator<Item = String>) -> String {
+    let mut args = args.into_iter();
+    let program = args
+        .next()
+        .map(|p| {
+            Path::new(&p)
+                .file_name()
+                .map_or(p.clone(), |n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_default();
+    let mut kept = vec![program];
+    let mut skip_value = false;
+    for a in args {
+        if std::mem::take(&mut skip_value) {
+            continue;
+        }
+        let name = a.split_once('=').map_or(a.as_str(), |(n, _)| n);
+        match WRITING_OPTIONS.iter().find(|(o, _)| *o == name) {
+            Some((_, takes_value)) => skip_value = *takes_value && !a.contains('='),
+            None => kept.push(a),
+        }
+    }
+    kept.iter()
+        .map(|a| shell_quote(a))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn shell_quote(a: &str) -> String {
+    let plain = !a.is_empty()
+        && a.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=,:+@%".contains(c));
+    if plain {
+        a.to_string()
+    } else {
+        format!("'{}'", a.replace('\'', "'\\''"))
+    }
+}
+
+/// A hash of a resolved scenario, hex (SipHash-1-3 of its RON).
+pub fn scenario_hash(scenario: &Scenario) -> String {
+    use std::hash::Hasher;
+    let mut h = siphasher::sip::SipHasher13::new_with_keys(0, 0);
+    h.write(scenario.to_ron().as_bytes());
+    format!("{:016x}", h.finish())
+}
+
 fn fill(scenario: &Scenario, dir: &Path, on_day: impl FnMut(u32)) -> io::Result<Summary> {
     let header = format!(
         "// Resolved by hashflight {}: every field stated, seed included.\n// `hashflight run scenario.ron` reproduces this run exactly.\n",
@@ -385,6 +456,9 @@ fn fill(scenario: &Scenario, dir: &Path, on_day: impl FnMut(u32)) -> io::Result<
     let (summary, _) = Simulation::run_scenario(scenario, sink, on_day)?;
     let summary = Summary {
         overrides: scenario.overrides().to_vec(),
+        command: command_line(),
+        hashflight_commit: COMMIT.to_string(),
+        scenario_hash: scenario_hash(scenario),
         ..summary
     };
     write_json(&dir.join("summary.json"), &summary)?;

@@ -77,6 +77,26 @@ pub const SHIPPED: &[Shipped] = &[
     },
 ];
 
+/// Every shipped sweep (`hashflight sweep NAME`): their `base` names a
+/// shipped scenario.
+pub const SWEEPS: &[Shipped] = &[
+    Shipped {
+        name: "ci-smoke",
+        path: "scenarios/sweeps/ci-smoke.ron",
+        source: include_str!("../../scenarios/sweeps/ci-smoke.ron"),
+    },
+    Shipped {
+        name: "bench-throughput",
+        path: "scenarios/sweeps/bench-throughput.ron",
+        source: include_str!("../../scenarios/sweeps/bench-throughput.ron"),
+    },
+];
+
+/// The shipped sweep of this name.
+pub fn find_sweep(name: &str) -> Option<&'static Shipped> {
+    SWEEPS.iter().find(|s| s.name == name)
+}
+
 /// The shipped scenario of this name.
 pub fn find(name: &str) -> Option<&'static Shipped> {
     SHIPPED.iter().find(|s| s.name == name)

@@ -124,7 +124,7 @@ impl Trend {
 }
 
 /// The outcome of a check at one point (band) or one group (trend).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Verdict {
     /// The check's index in the sweep file (`checks.N`).
     pub check: usize,

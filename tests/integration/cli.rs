@@ -1090,3 +1090,164 @@ fn a_bare_variant_that_takes_fields_names_them() {
         assert!(err.contains(expect), "{set}: {err}");
     }
 }
+
+/// A user who installed only the binary had no way to see a shipped
+/// scenario or sweep, and shipped sweeps could not be run by name.
+#[test]
+fn show_prints_shipped_files_and_shipped_sweeps_run_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shown = ok(&run_in(tmp.path(), &["show", "halving-2028"]));
+    assert_eq!(
+        shown.trim_end(),
+        read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/halving-2028.ron"))
+            .trim_end()
+    );
+    // What `show` prints is a file a user can start from.
+    std::fs::write(tmp.path().join("mine.ron"), &shown).unwrap();
+    ok(&run_in(tmp.path(), &["check", "mine.ron"]));
+    let sweep = ok(&run_in(tmp.path(), &["show", "ci-smoke"]));
+    assert!(sweep.contains("name: \"ci-smoke\""), "{sweep}");
+    let out = run_in(tmp.path(), &["show", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("baseline") && err.contains("ci-smoke"),
+        "{err}"
+    );
+    let listed = ok(&run_in(tmp.path(), &["scenarios"]));
+    assert!(
+        listed.contains("ci-smoke") && listed.contains("bench-throughput"),
+        "{listed}"
+    );
+    // A shipped sweep runs by name, its checks included.
+    let ran = ok(&run_in(
+        tmp.path(),
+        &["sweep", "ci-smoke", "--out", "o", "-q"],
+    ));
+    assert!(ran.contains("18 runs (6 points × 3 seeds)"), "{ran}");
+    assert!(tmp.path().join("o/sweeps/ci-smoke/checks.csv").is_file());
+    let out = run_in(tmp.path(), &["sweep", "no-such-sweep", "--out", "o"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shipped: ci-smoke"));
+}
+
+/// Scripts had to scrape report lines: `--json` on run, sweep and merge
+/// prints one JSON object, and a dry run plans without writing.
+#[test]
+fn json_results_and_a_dry_run_that_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = ok(&run_in(
+        tmp.path(),
+        &["run", "--set", "duration_days=5", "--out", "o", "--json"],
+    ));
+    let v: serde_json::Value = serde_json::from_str(&out).expect("one JSON object");
+    assert_eq!(v["dir"], "o/baseline/seed-1");
+    assert_eq!(v["summary"]["days"], 5);
+    let f = tmp.path().join("s.ron");
+    std::fs::write(
+        &f,
+        r#"(name: "s", base: "baseline", set: ["duration_days=10", "population.miners=20"],
+            axes: [(path: "btc_price.initial_usd", values: [60000, 90000])], seeds: 2,
+            checks: [(metric: "blocks", between: (1.0, 100000.0))])"#,
+    )
+    .unwrap();
+    let dry = ok(&run_in(
+        tmp.path(),
+        &["sweep", "s.ron", "--out", "d", "--dry-run", "--jobs", "2"],
+    ));
+    assert!(
+        dry.contains("4 runs (2 points × 2 seeds) with 2 jobs"),
+        "{dry}"
+    );
+    assert!(dry.contains("0 already recorded, 4 to run"), "{dry}");
+    assert!(dry.contains("estimated"), "{dry}");
+    assert!(!tmp.path().join("d").exists(), "a dry run writes nothing");
+    for shard in ["1/2", "2/2"] {
+        let v: serde_json::Value = serde_json::from_str(&ok(&run_in(
+            tmp.path(),
+            &["sweep", "s.ron", "--out", "d", "--shard", shard, "--json"],
+        )))
+        .unwrap();
+        assert_eq!(v["runs"], 2);
+        assert_eq!(v["checks"].as_array().unwrap().len(), 0);
+    }
+    let merged: serde_json::Value =
+        serde_json::from_str(&ok(&run_in(tmp.path(), &["merge", "d/sweeps/s", "--json"]))).unwrap();
+    assert_eq!(merged["passed"], true);
+    assert_eq!(merged["checks"].as_array().unwrap().len(), 2);
+    let dry: serde_json::Value = serde_json::from_str(&ok(&run_in(
+        tmp.path(),
+        &["sweep", "s.ron", "--out", "d", "--dry-run", "--json"],
+    )))
+    .unwrap();
+    assert_eq!(
+        (dry["recorded"].as_u64(), dry["to_run"].as_u64()),
+        (Some(4), Some(0))
+    );
+}
+
+/// summary.json and manifest.json did not say how they were made: they
+/// record the command (without the options that change only where or how
+/// it is written), the commit and a hash of the resolved scenario.
+#[test]
+fn provenance_is_recorded_in_summary_and_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    ok(&run_in(
+        tmp.path(),
+        &[
+            "run",
+            "--set",
+            "duration_days=3",
+            "--seed",
+            "4",
+            "--out",
+            "o",
+            "-q",
+        ],
+    ));
+    let dir = tmp.path().join("o/baseline/seed-4");
+    let s: serde_json::Value = serde_json::from_str(&read(dir.join("summary.json"))).unwrap();
+    assert_eq!(
+        s["command"],
+        "hashflight run --set duration_days=3 --seed 4"
+    );
+    let commit = s["hashflight_commit"].as_str().unwrap();
+    assert!(commit == "unknown" || commit.len() == 40, "{commit}");
+    // The hash is of the resolved scenario: the same from its scenario.ron.
+    ok(&run_in(
+        tmp.path(),
+        &["run", "o/baseline/seed-4/scenario.ron", "--out", "p", "-q"],
+    ));
+    let again: serde_json::Value =
+        serde_json::from_str(&read(tmp.path().join("p/baseline/seed-4/summary.json"))).unwrap();
+    assert_eq!(again["scenario_hash"], s["scenario_hash"]);
+    assert_eq!(s["scenario_hash"].as_str().unwrap().len(), 16);
+    ok(&run_in(
+        tmp.path(),
+        &["run", "--set", "duration_days=4", "--out", "q", "-q"],
+    ));
+    let other: serde_json::Value =
+        serde_json::from_str(&read(tmp.path().join("q/baseline/seed-1/summary.json"))).unwrap();
+    assert_ne!(other["scenario_hash"], s["scenario_hash"]);
+    let sweep =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps/ci-smoke.ron");
+    ok(&run_in(
+        tmp.path(),
+        &[
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--out",
+            "o",
+            "--jobs",
+            "2",
+            "-q",
+        ],
+    ));
+    let m: serde_json::Value =
+        serde_json::from_str(&read(tmp.path().join("o/sweeps/ci-smoke/manifest.json"))).unwrap();
+    assert_eq!(
+        m["command"],
+        format!("hashflight sweep {}", sweep.display())
+    );
+    assert_eq!(m["hashflight_commit"], commit);
+}

@@ -4,6 +4,7 @@
 mod checks;
 mod cli;
 mod consensus;
+mod docs;
 mod economics;
 mod extremes;
 mod golden;

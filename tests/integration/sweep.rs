@@ -619,6 +619,9 @@ fn runs_csv_carries_every_figure_of_summary_json() {
             "seed",
             "hashflight_version",
             "overrides",
+            "command",
+            "hashflight_commit",
+            "scenario_hash",
             "wall_time_s",
         ]
         .contains(&k.as_str())
