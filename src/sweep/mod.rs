@@ -72,6 +72,12 @@ pub enum SweepError {
         "{0} holds another sweep (its manifest.json differs): choose another --out or remove it"
     )]
     Foreign(PathBuf),
+    /// The sweep directory's manifest cannot be read: whose sweep the
+    /// directory holds is unknown, so nothing is written there.
+    #[error(
+        "{0} is damaged ({1}), so which sweep this directory holds is unknown: its rows cannot be told from another sweep's of the same name, seed and axes: remove it and runs.csv to run this sweep there afresh, or choose another --out"
+    )]
+    DamagedManifest(PathBuf, String),
     /// A run's scenario is invalid.
     #[error("run {0}: {1}")]
     Scenario(String, crate::scenario::ScenarioError),
@@ -310,7 +316,8 @@ pub fn run(
                     fs::rename(&tmp, &manifest_path)?;
                 }
             }
-            _ => return Err(SweepError::Foreign(dir)),
+            Ok(_) => return Err(SweepError::Foreign(dir)),
+            Err(e) => return Err(SweepError::DamagedManifest(manifest_path, e.to_string())),
         }
     } else {
         fs::create_dir_all(&dir)?;

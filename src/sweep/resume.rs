@@ -154,6 +154,7 @@ pub(super) fn read(
     let mut rec = csv::ByteRecord::new();
     let mut first = true;
     loop {
+        let start = reader.position().byte();
         match reader.read_byte_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
@@ -166,6 +167,10 @@ pub(super) fn read(
                 continue;
             }
         }
+        // The bytes the record took: a row (or header) written otherwise
+        // than hashflight writes it (CRLF line ends, other quoting) is
+        // kept, but the file is then written again in the one form.
+        let raw_len = reader.position().byte() - start;
         let fields: Option<Vec<&str>> = rec.iter().map(|f| std::str::from_utf8(f).ok()).collect();
         let is_header = fields
             .as_ref()
@@ -174,6 +179,9 @@ pub(super) fn read(
             first = false;
             if is_header {
                 clean_len = reader.position().byte();
+                if raw_len != csv_line(header).len() as u64 {
+                    clean = false;
+                }
                 continue;
             }
             repairs.header_rewritten = true;
@@ -235,7 +243,9 @@ pub(super) fn read(
             repairs.restored += 1;
         }
         restored.push(check);
-        rows[i] = Some(csv_line(&restored));
+        let line = csv_line(&restored);
+        let changed = changed || raw_len != line.len() as u64;
+        rows[i] = Some(line);
         repairs.kept += 1;
         // A later run's row before an earlier one's is out of order (a
         // gap is not: it is a run to redo, reported as such).

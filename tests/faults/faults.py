@@ -229,6 +229,16 @@ def tampering(tmp):
         fn()
         rc, _, err, hung = run(["sweep", sweep, "--out", "o", "-q"], d)
         record(cls, case, rc, err, hung, wedged=(rc != 0), lost=(tree(os.path.join(d, "o")) != reference))
+    # A damaged manifest: whose sweep the directory holds is unknown, so
+    # the sweep refuses and names the fix (removing it and runs.csv); it
+    # counts as refused, not wedged, when the message says so.
+    open(os.path.join(sd, "manifest.json"), "w").write("{half a manif")
+    rc, _, err, hung = run(["sweep", sweep, "--out", "o", "-q"], d)
+    named = rc == 2 and "remove it and runs.csv" in err
+    record(cls, "manifest.json damaged: refused, the fix named", rc, err, hung, wedged=not named, expect=(2,))
+    os.remove(os.path.join(sd, "manifest.json")); os.remove(os.path.join(sd, "runs.csv"))
+    rc, _, err, hung = run(["sweep", sweep, "--out", "o", "-q"], d)
+    record(cls, "manifest.json damaged: after the named fix", rc, err, hung, wedged=(rc != 0), lost=(tree(os.path.join(d, "o")) != reference))
     # A run directory whose summary.json was edited: compare still reads it or says why.
     r = tempfile.mkdtemp(dir=tmp)
     run(["run", "--out", "o", "-q"] + SMALL, r)
@@ -262,7 +272,11 @@ def main():
     for cls, rows in results.items():
         n = lambda o: sum(1 for r in rows if r[1] == o)
         other = len(rows) - sum(n(o) for o in ("ok", "panic", "hang", "wedged", "lost"))
-        print(f"{cls:<12} {len(rows):>5} {n('ok'):>4} {n('panic'):>5} {n('hang'):>4} {n('wedged'):>6} {n('lost'):>4} {other:>5}")
+        exits = {}
+        for r in rows:
+            exits[r[2]] = exits.get(r[2], 0) + 1
+        codes = " ".join(f"{k}:{v}" for k, v in sorted(exits.items(), key=lambda kv: str(kv[0])))
+        print(f"{cls:<12} {len(rows):>5} {n('ok'):>4} {n('panic'):>5} {n('hang'):>4} {n('wedged'):>6} {n('lost'):>4} {other:>5}   exits {codes}")
         for case, outcome, rc in rows:
             if outcome != "ok":
                 bad += 1

@@ -699,7 +699,7 @@ fn damaged_runs_csv_keeps_every_row_whose_check_holds() {
         l[0] = l[0].replace(",seed,", ",Seed,");
         join(&l)
     };
-    let cases: [(&str, String, &str); 7] = [
+    let cases: [(&str, String, &str); 8] = [
         (
             "a changed number",
             row4_changed,
@@ -719,6 +719,9 @@ fn damaged_runs_csv_keeps_every_row_whose_check_holds() {
         ("a duplicated row", duplicated, "dropped 1 duplicate row"),
         ("a renamed header", renamed_header, "wrote its header again"),
         ("an empty file", String::new(), ""),
+        // Line ends a Windows editor writes: every row kept, the file
+        // written again as hashflight writes it.
+        ("CRLF line ends", full.replace('\n', "\r\n"), ""),
     ];
     for (what, damaged, says) in cases {
         std::fs::write(d.join("runs.csv"), &damaged).unwrap();
@@ -747,4 +750,27 @@ fn damaged_runs_csv_keeps_every_row_whose_check_holds() {
             "{what}: nothing left aside"
         );
     }
+}
+
+/// A damaged manifest.json was reported as "holds another sweep": it says
+/// that it is damaged, why the directory cannot be trusted, and the fix;
+/// nothing is written.
+#[test]
+fn a_damaged_manifest_is_named_with_its_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "m", 10, 1);
+    ok(&run_in(tmp.path(), &["sweep", &f, "--out", "o", "-q"]));
+    let d = sweep_dir(&tmp.path().join("o"), "m");
+    std::fs::write(d.join("manifest.json"), "{half a manif").unwrap();
+    let runs = read(d.join("runs.csv"));
+    let out = run_in(tmp.path(), &["sweep", &f, "--out", "o", "-q"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("manifest.json is damaged"), "{err}");
+    assert!(err.contains("remove it and runs.csv"), "{err}");
+    assert_eq!(read(d.join("runs.csv")), runs);
+    std::fs::remove_file(d.join("manifest.json")).unwrap();
+    std::fs::remove_file(d.join("runs.csv")).unwrap();
+    ok(&run_in(tmp.path(), &["sweep", &f, "--out", "o", "-q"]));
+    assert_eq!(read(d.join("runs.csv")), runs);
 }
