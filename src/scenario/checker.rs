@@ -46,7 +46,7 @@ impl Checker {
     /// `v` must be > 0.
     pub fn positive(&mut self, field: &str, v: f64) {
         if self.finite(field, v) && v <= 0.0 {
-            self.fail(field, format!("must be > 0, got {v}"));
+            self.fail(field, format!("must be > 0, got {}", number(v)));
         }
     }
 
@@ -63,14 +63,22 @@ impl Checker {
     /// `v` must be ≥ 0.
     pub fn non_negative(&mut self, field: &str, v: f64) {
         if self.finite(field, v) && v < 0.0 {
-            self.fail(field, format!("must be ≥ 0, got {v}"));
+            self.fail(field, format!("must be ≥ 0, got {}", number(v)));
         }
     }
 
     /// `v` must be in [lo, hi].
     pub fn within(&mut self, field: &str, v: f64, lo: f64, hi: f64) {
         if self.finite(field, v) && !(lo..=hi).contains(&v) {
-            self.fail(field, format!("must be between {lo} and {hi}, got {v}"));
+            self.fail(
+                field,
+                format!(
+                    "must be between {} and {}, got {}",
+                    number(lo),
+                    number(hi),
+                    number(v)
+                ),
+            );
         }
     }
 
@@ -121,4 +129,14 @@ pub fn is_directory_name(name: &str) -> bool {
         && name
             .chars()
             .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch))
+}
+
+/// A number as a message shows it: `1e308`, not its 309 digits.
+pub fn number(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && (a >= 1e15 || a < 1e-6) {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
 }

@@ -458,7 +458,13 @@ fn check_miners(c: &mut Checker, file: &ScenarioFile) {
         );
         for (j, s) in m.sites.iter().enumerate() {
             let at = format!("{at}.sites.{j}");
+            // The ranges of the pipeline's entries: a site of up to 10 GW,
+            // machines from 0.1 to 1,000 J/TH (an S9 draws about 100), so
+            // that the fleets' power is finite and always checked.
             c.positive(&format!("{at}.power_mw"), s.power_mw);
+            if s.power_mw > 0.0 {
+                c.within(&format!("{at}.power_mw"), s.power_mw, 0.0, 1e7);
+            }
             c.non_negative(
                 &format!("{at}.power_price_usd_per_mwh"),
                 s.power_price_usd_per_mwh,
@@ -466,21 +472,23 @@ fn check_miners(c: &mut Checker, file: &ScenarioFile) {
             let mut fleet_mw = 0.0;
             for (k, f) in s.fleets.iter().enumerate() {
                 c.hashrate(&format!("{at}.fleets.{k}.hashrate_ehs"), f.hashrate_ehs);
-                c.positive(
+                c.within(
                     &format!("{at}.fleets.{k}.efficiency_j_per_th"),
                     f.efficiency_j_per_th,
+                    0.1,
+                    1000.0,
                 );
                 fleet_mw += f.hashrate_ehs * f.efficiency_j_per_th; // EH/s · J/TH = MW
             }
-            if fleet_mw.is_finite()
-                && s.power_mw.is_finite()
-                && fleet_mw > s.power_mw * (1.0 + 1e-9)
-            {
+            // An overflowing sum (inf) is still compared; only NaN, from a
+            // field already reported as not a number, is not.
+            if !fleet_mw.is_nan() && !s.power_mw.is_nan() && fleet_mw > s.power_mw * (1.0 + 1e-9) {
                 c.fail(
                     format!("{at}.fleets"),
                     format!(
-                        "the fleets draw {fleet_mw:.1} MW (EH/s × J/TH) but the site has {} MW",
-                        s.power_mw
+                        "the fleets draw {} MW (EH/s × J/TH) but the site has {} MW",
+                        super::checker::number((fleet_mw * 10.0).round() / 10.0),
+                        super::checker::number(s.power_mw)
                     ),
                 );
             }

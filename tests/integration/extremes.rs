@@ -297,3 +297,42 @@ fn non_finite_results_a_runaway_price_is_capped_and_reported() {
         }
     }
 }
+
+/// A fleet whose power overflowed (1e308 J/TH: EH/s × J/TH = inf MW)
+/// skipped the check that a site's fleets fit its MW, and `check` passed
+/// it. Efficiencies and site sizes have the pipeline's ranges, and an
+/// infinite draw is still compared.
+#[test]
+fn an_overflowing_fleet_power_is_refused_not_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = two_regions("fp", 5, 0x1d00ffff, 1.0, "");
+    let path = tmp.path().join("fp.ron");
+    std::fs::write(&path, &src).unwrap();
+    ok(&run_in(tmp.path(), &["check", "fp.ron"]));
+    for (set, says) in [
+        (
+            "miners.0.sites.0.fleets.0.efficiency_j_per_th=1e308",
+            "field `miners.0.sites.0.fleets.0.efficiency_j_per_th`: must be between 0.1 and 1000, got 1e308",
+        ),
+        (
+            "miners.0.sites.0.power_mw=1e308",
+            "field `miners.0.sites.0.power_mw`: must be between 0 and 10000000, got 1e308",
+        ),
+        (
+            "miners.0.sites.0.fleets.0.hashrate_ehs=1000000",
+            "the fleets draw 17500000 MW",
+        ),
+    ] {
+        for cmd in ["check", "run"] {
+            let mut args = vec![cmd, "fp.ron", "--set", set];
+            if cmd == "run" {
+                args.extend(["--out", "o"]);
+            }
+            let out = run_in(tmp.path(), &args);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{cmd} {set}: {err}");
+            assert!(err.contains(says), "{cmd} {set}: {err}");
+        }
+        assert!(!tmp.path().join("o").exists(), "nothing is written");
+    }
+}
