@@ -678,7 +678,10 @@ fn draw_panel<DB: DrawingBackend>(
         shown_rows * 18 + 12
     };
     let (chart_area, legend_area) = area.split_vertically(height.saturating_sub(legend_h));
-    let caption = match (panel.unit.is_empty(), log) {
+    // A unit that only repeats the title ("difficulty (difficulty)") is
+    // left out.
+    let no_unit = panel.unit.is_empty() || panel.unit == panel.title;
+    let caption = match (no_unit, log) {
         (true, false) => panel.title.clone(),
         (true, true) => format!("{} (log scale)", panel.title),
         (false, false) => format!("{} ({})", panel.title, panel.unit),
