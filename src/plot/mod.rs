@@ -70,7 +70,7 @@ pub fn nth_color(n: usize) -> RGBColor {
         Some(c) => *c,
         None => {
             let hue = ((n - PALETTE.len()) as f64 * 0.618_033_988_75 + 0.08).fract();
-            let lightness = if n % 2 == 0 { 0.38 } else { 0.55 };
+            let lightness = if n.is_multiple_of(2) { 0.38 } else { 0.55 };
             let (r, g, b) = HSLColor(hue, 0.75, lightness).rgb();
             RGBColor(r, g, b)
         }

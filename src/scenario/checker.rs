@@ -134,7 +134,7 @@ pub fn is_directory_name(name: &str) -> bool {
 /// A number as a message shows it: `1e308`, not its 309 digits.
 pub fn number(v: f64) -> String {
     let a = v.abs();
-    if a != 0.0 && (a >= 1e15 || a < 1e-6) {
+    if a != 0.0 && !(1e-6..1e15).contains(&a) {
         format!("{v:e}")
     } else {
         v.to_string()

@@ -35,6 +35,8 @@ pub mod checks;
 pub mod diff;
 pub mod merge;
 pub mod resume;
+
+use resume::{csv_line, end_of_last_line, row_check};
 pub mod spec;
 pub mod value;
 
@@ -184,20 +186,6 @@ pub fn directory(plan: &Plan, out: &Path, shard: Option<(u32, u32)>) -> PathBuf 
     }
 }
 
-fn row_check(fields: &[String]) -> String {
-    let joined = fields.join("\u{1f}");
-    format!(
-        "{:016x}",
-        siphasher::sip::SipHasher13::new_with_keys(0, 0).hash(joined.as_bytes())
-    )
-}
-
-fn csv_line(fields: &[String]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    w.write_record(fields).expect("writing to memory");
-    w.into_inner().expect("writing to memory")
-}
-
 /// A number for a CSV cell: empty when it does not exist (NaN, e.g. the
 /// decline against no AI of a run without a counterfactual).
 fn number_cell(v: f64) -> String {
@@ -265,23 +253,6 @@ fn scan_rows(
         count += 1;
     }
     Ok((count, good_len))
-}
-
-/// Byte length of a file up to and including its last newline.
-fn end_of_last_line(file: &mut File) -> io::Result<u64> {
-    let mut end = file.metadata()?.len();
-    let mut buf = vec![0u8; 64 * 1024];
-    while end > 0 {
-        let start = end.saturating_sub(buf.len() as u64);
-        let chunk = &mut buf[..(end - start) as usize];
-        file.seek(io::SeekFrom::Start(start))?;
-        file.read_exact(chunk)?;
-        if let Some(i) = chunk.iter().rposition(|&b| b == b'\n') {
-            return Ok(start + i as u64 + 1);
-        }
-        end = start;
-    }
-    Ok(0)
 }
 
 /// Runs a sweep (or one shard of it) and returns its directory, the

@@ -21,7 +21,6 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::spec::{Plan, PlannedRun};
-use super::{SweepError, csv_line, end_of_last_line, row_check};
 
 /// What resuming found in a runs.csv and did about it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -128,7 +127,7 @@ pub(super) fn read(
     header: &[String],
     plan: &Plan,
     mine: &[&PlannedRun],
-) -> Result<Recorded, SweepError> {
+) -> io::Result<Recorded> {
     let index: std::collections::HashMap<&str, usize> = mine
         .iter()
         .enumerate()
@@ -159,7 +158,7 @@ pub(super) fn read(
             Ok(true) => {}
             Ok(false) => break,
             Err(e) if e.is_io_error() => {
-                return Err(SweepError::Io(io::Error::other(e.to_string())));
+                return Err(io::Error::other(e.to_string()));
             }
             // Any other error is a damaged line: skip it.
             Err(_) => {
@@ -274,4 +273,37 @@ pub(super) fn read(
         clean_len: clean.then_some(clean_len),
         repairs,
     })
+}
+
+/// The check a row ends with: a hash of its other fields.
+pub(super) fn row_check(fields: &[String]) -> String {
+    let joined = fields.join("\u{1f}");
+    format!(
+        "{:016x}",
+        siphasher::sip::SipHasher13::new_with_keys(0, 0).hash(joined.as_bytes())
+    )
+}
+
+/// One CSV line, as hashflight writes every row.
+pub(super) fn csv_line(fields: &[String]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    w.write_record(fields).expect("writing to memory");
+    w.into_inner().expect("writing to memory")
+}
+
+/// Byte length of a file up to and including its last newline.
+pub(super) fn end_of_last_line(file: &mut File) -> io::Result<u64> {
+    let mut end = file.metadata()?.len();
+    let mut buf = vec![0u8; 64 * 1024];
+    while end > 0 {
+        let start = end.saturating_sub(buf.len() as u64);
+        let chunk = &mut buf[..(end - start) as usize];
+        file.seek(io::SeekFrom::Start(start))?;
+        file.read_exact(chunk)?;
+        if let Some(i) = chunk.iter().rposition(|&b| b == b'\n') {
+            return Ok(start + i as u64 + 1);
+        }
+        end = start;
+    }
+    Ok(0)
 }
