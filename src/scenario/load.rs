@@ -79,6 +79,11 @@ pub fn parse_ron<T: serde::de::DeserializeOwned>(
             ron::Error::IntegerOutOfBounds => {
                 format!("{}: this field takes {}", err.code, integer_range(&field))
             }
+            // A value where a field's name belongs: `(21, 0.8)` for
+            // `(day: 21, multiply_by: 0.8)`.
+            ron::Error::ExpectedIdentifier | ron::Error::SuggestRawIdentifier(_) => format!(
+                "Expected a field name: fields are written by name here, as `(day: 21, multiply_by: 0.8)` (`hashflight show baseline` shows every field)"
+            ),
             _ => err.code.to_string(),
         },
         field,

@@ -1251,3 +1251,35 @@ fn provenance_is_recorded_in_summary_and_manifest() {
     );
     assert_eq!(m["hashflight_commit"], commit);
 }
+
+/// The README wrote shocks and events as tuples (`[(day, multiply_by)]`)
+/// and a user who wrote `(21, 0.8)` was told "Found invalid std
+/// identifier "21", try the raw identifier `r#21`": fields are named, the
+/// README says so (its examples run in docs::the_readme_commands_run_as_written),
+/// and the error says how to write them.
+#[test]
+fn positional_fields_are_told_to_be_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    for set in [
+        "btc_price.shocks=[(21, 0.8)]",
+        "events=[(day: 3, event: RegionCurtail(\"US\", 0.5, 3))]",
+    ] {
+        let out = run_in(tmp.path(), &["check", "baseline", "--set", set]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("fields are written by name here"),
+            "{set}: {err}"
+        );
+        assert!(!err.contains("r#21"), "{err}");
+    }
+    ok(&run_in(
+        tmp.path(),
+        &[
+            "check",
+            "baseline",
+            "--set",
+            "btc_price.shocks=[(day: 21, multiply_by: 0.8)]",
+        ],
+    ));
+}
