@@ -71,7 +71,8 @@ pub fn parse_ron<T: serde::de::DeserializeOwned>(
     src: &str,
     origin: &str,
 ) -> Result<T, ScenarioError> {
-    let problem = |err: ron::error::SpannedError, field: String| Problem {
+    let problem = |err: ron::error::SpannedError, field: String| {
+        Problem {
         origin: origin.to_string(),
         position: Some((err.span.start.line, err.span.start.col)),
         message: match err.code {
@@ -81,12 +82,13 @@ pub fn parse_ron<T: serde::de::DeserializeOwned>(
             }
             // A value where a field's name belongs: `(21, 0.8)` for
             // `(day: 21, multiply_by: 0.8)`.
-            ron::Error::ExpectedIdentifier | ron::Error::SuggestRawIdentifier(_) => format!(
-                "Expected a field name: fields are written by name here, as `(day: 21, multiply_by: 0.8)` (`hashflight show baseline` shows every field)"
-            ),
+            ron::Error::ExpectedIdentifier | ron::Error::SuggestRawIdentifier(_) => {
+                "Expected a field name: fields are written by name here, as `(day: 21, multiply_by: 0.8)` (`hashflight show baseline` shows every field)".to_string()
+            }
             _ => err.code.to_string(),
         },
         field,
+    }
     };
     let mut de = ron::Deserializer::from_str_with_options(src, &ron_options())
         .map_err(|e| ScenarioError::Invalid(vec![problem(e, String::new())]))?;
