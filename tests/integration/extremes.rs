@@ -310,6 +310,12 @@ fn an_overflowing_fleet_power_is_refused_not_skipped() {
     std::fs::write(&path, &src).unwrap();
     ok(&run_in(tmp.path(), &["check", "fp.ron"]));
     for (set, says) in [
+        // The overflow itself: 10^6 EH/s × 10^303 J/TH is inf MW, which
+        // the old check skipped (`check` said ok).
+        (
+            "miners.0.sites.0.fleets.0.efficiency_j_per_th=1e303 miners.0.sites.0.fleets.0.hashrate_ehs=1000000",
+            "the fleets draw inf MW",
+        ),
         (
             "miners.0.sites.0.fleets.0.efficiency_j_per_th=1e308",
             "field `miners.0.sites.0.fleets.0.efficiency_j_per_th`: must be between 0.1 and 1000, got 1e308",
@@ -324,7 +330,10 @@ fn an_overflowing_fleet_power_is_refused_not_skipped() {
         ),
     ] {
         for cmd in ["check", "run"] {
-            let mut args = vec![cmd, "fp.ron", "--set", set];
+            let mut args = vec![cmd, "fp.ron"];
+            for s in set.split(' ') {
+                args.extend(["--set", s]);
+            }
             if cmd == "run" {
                 args.extend(["--out", "o"]);
             }
