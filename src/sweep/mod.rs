@@ -516,13 +516,22 @@ pub fn dry_run(plan: &Plan, opts: &Options) -> Result<DryRun, SweepError> {
         Simulation::run_scenario(&s, NullSink, |_| {})?;
         let secs = t.elapsed().as_secs_f64();
         timed = Some((days, secs));
+        // A point's replicates share its days: load each point once.
+        let mut days_of: std::collections::HashMap<usize, u32> = Default::default();
         let mut total_days = 0.0;
         for r in &left {
-            let d = plan
-                .scenario(r)
-                .map_err(|e| SweepError::Scenario(r.id.clone(), e))?
-                .spec()
-                .duration_days;
+            let d = match days_of.get(&r.point) {
+                Some(d) => *d,
+                None => {
+                    let d = plan
+                        .scenario(r)
+                        .map_err(|e| SweepError::Scenario(r.id.clone(), e))?
+                        .spec()
+                        .duration_days;
+                    days_of.insert(r.point, d);
+                    d
+                }
+            };
             total_days += f64::from(d);
         }
         estimated_s = secs / f64::from(days) * total_days / opts.jobs.max(1) as f64;

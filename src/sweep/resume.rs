@@ -69,8 +69,8 @@ impl Repairs {
         };
         if self.restored > 0 {
             parts.push(format!(
-                "restored the plan's point, replicate, seed and axis values in {}",
-                plural(self.restored, "of them", "of them")
+                "restored the plan's point, replicate, seed and axis values in {} of them",
+                self.restored
             ));
         }
         if !self.redone.is_empty() {
