@@ -23,6 +23,7 @@ for s in $(seq 1 "$seeds"); do
 done
 for s in $(seq 1 "$cap_seeds"); do
     "$bin" run baseline --seed "$s" --out "$out" --quiet >/dev/null
+    "$bin" run ai-landgrab --seed "$s" --out "$out" --quiet >/dev/null
     "$bin" run bear-2022 --seed "$s" --out "$out" --quiet --set 'pipeline=[]' \
         --set 'name="bear-2022-no-pipeline"' >/dev/null
     "$bin" run growth-2025 --seed "$s" --out "$out" --quiet --set 'pipeline=[]' \
@@ -43,8 +44,10 @@ python3 docs/validation/stats.py "$out" | tee docs/validation/results.md
 "$bin" compare "$out"/bear-2022/seed-* "$out"/bear-2022-no-pipeline/seed-* --out "$out/cmp-bear" --metrics hashrate_ehs,difficulty,btc_price_usd,on_order_ehs >/dev/null
 "$bin" compare "$out"/growth-2025/seed-* "$out"/growth-2025-no-pipeline/seed-* --out "$out/cmp-growth" --metrics hashrate_ehs,difficulty,hashprice_usd_per_ph_day,curtailed_ehs >/dev/null
 "$bin" compare "$out"/baseline/seed-* --out "$out/cmp-fleet" --metrics fleet_j_per_th,on_order_ehs,used_stock_ehs,idle_mw >/dev/null
-for c in china halving daa bear growth fleet; do
+"$bin" compare "$out"/baseline/seed-* "$out"/ai-landgrab/seed-* --out "$out/cmp-ai" --metrics ai_mw,sold_mw,tenant_backlog_mw,ai_lease_usd_per_kw_month >/dev/null
+"$bin" compare "$out"/baseline/seed-* --out "$out/cmp-security" --metrics dormant_ehs,attack_build_asic_usd,attack_dormant_asic_usd,asic_usd_per_th >/dev/null
+for c in china halving daa bear growth fleet ai security; do
     cp "$out/cmp-$c/compare.png" "docs/validation/$c.png"
     cp "$out/cmp-$c/compare.svg" "docs/validation/$c.svg"
 done
-echo "wrote docs/validation/{results.md,china,halving,daa,bear,growth,fleet}.png"
+echo "wrote docs/validation/{results.md,china,halving,daa,bear,growth,fleet,ai,security}.png"

@@ -122,3 +122,54 @@ print("| figure | mainnet | simulated: median (5–95 %) |")
 print("|---|---|---|")
 print(f"| fleet J/TH, start → end | 33.6 → 28.2 (Jun 2023 → Apr 2025) | {fmt(firsts)} → {fmt(lasts)} |")
 print(f"| improvement a year | about 9 % | {fmt(rates, ' %')} |")
+
+
+# The AI market: deal flow, the lease/sale mix, security from the markets.
+def ai_figures(name):
+    out = {k: [] for k in ("left90", "lease", "gpu", "sold", "ratio", "per_q",
+                           "rate_lo", "rate_hi", "sale", "build0", "build_lo",
+                           "build_hi", "dormant", "dormant_cut")}
+    for r in runs(name):
+        d = table(r / "days.csv")
+        mw = lambda x, *k: sum(float(x[c]) for c in k)
+        out["left90"].append(mw(d[min(90, len(d) - 1)], "ai_mw", "gpu_cloud_mw", "converting_mw", "sold_mw"))
+        end = d[-1]
+        lease = mw(end, "ai_mw", "converting_mw")
+        out["lease"].append(lease)
+        out["gpu"].append(float(end["gpu_cloud_mw"]))
+        out["sold"].append(float(end["sold_mw"]))
+        out["ratio"].append((lease + float(end["gpu_cloud_mw"])) / max(float(end["sold_mw"]), 1.0))
+        signed = sum(mw(x, "leases_signed_mw", "gpu_clouds_signed_mw") for x in d) + float(end["sold_mw"])
+        out["per_q"].append(signed / (len(d) / 91.3125))
+        rates = [float(x["ai_lease_usd_per_kw_month"]) for x in d]
+        out["rate_lo"].append(q(rates, .05))
+        out["rate_hi"].append(q(rates, .95))
+        out["sale"].append(st.median(float(x["ai_sale_usd_per_w"]) for x in d))
+        per_eh = [float(x["attack_build_asic_usd"]) / (0.51 * float(x["hashrate_ehs"])) / 1e6
+                  for x in d if float(x["hashrate_ehs"]) > 0]
+        out["build0"].append(per_eh[0])
+        out["build_lo"].append(min(per_eh))
+        out["build_hi"].append(max(per_eh))
+        out["dormant"].append(max(float(x["dormant_ehs"]) for x in d))
+        cut = [1 - float(x["attack_dormant_asic_usd"]) / float(x["attack_build_asic_usd"])
+               for x in d if float(x["attack_build_asic_usd"]) > 0]
+        out["dormant_cut"].append(max(cut) * 100)
+    return out
+
+
+base, grab = ai_figures("baseline"), ai_figures("ai-landgrab")
+print(f"\n### AI market (baseline {len(base['lease'])} seeds, ai-landgrab {len(grab['lease'])} seeds)\n")
+print("| figure | 2024–26 record / target | baseline: median (5–95 %) | ai-landgrab: median (5–95 %) |")
+print("|---|---|---|---|")
+print(f"| MW left mining for AI by day 90 | at most 600 MW | {fmt(base['left90'], ' MW', 0)} | {fmt(grab['left90'], ' MW', 0)} |")
+print(f"| deal flow, gross MW signed or sold a quarter | ≈ 460 (3.7 GW in two years, Bernstein) | {fmt(base['per_q'], ' MW', 0)} | {fmt(grab['per_q'], ' MW', 0)} |")
+print(f"| leased (running or converting) at the end | leases dominate | {fmt(base['lease'], ' MW', 0)} | {fmt(grab['lease'], ' MW', 0)} |")
+print(f"| own GPU cloud at the end | IREN 200 MW | {fmt(base['gpu'], ' MW', 0)} | {fmt(grab['gpu'], ' MW', 0)} |")
+print(f"| sold to AI buyers at the end | few | {fmt(base['sold'], ' MW', 0)} | {fmt(grab['sold'], ' MW', 0)} |")
+print(f"| (leases + GPU cloud) / sold | ai-landgrab at least 2 | {fmt(base['ratio'], '', 2)} | {fmt(grab['ratio'], '', 2)} |")
+print(f"| lease rate, 5th–95th percentile of days | $100–190 per kW-month (deals) | {fmt(base['rate_lo'], '', 0)} to {fmt(base['rate_hi'], '', 0)} | {fmt(grab['rate_lo'], '', 0)} to {fmt(grab['rate_hi'], '', 0)} |")
+print(f"| AI buyer's offer, median day | — | {fmt(base['sale'], ' $/W', 2)} | {fmt(grab['sale'], ' $/W', 2)} |")
+print(f"| build cost of 51 %, day 0 | $14B for 51 % of 1,070 EH/s ≈ $25.7M per EH/s (Nov 2025) | {fmt(base['build0'], ' $M/EH/s')} | {fmt(grab['build0'], ' $M/EH/s')} |")
+print(f"| build cost of 51 %, lowest to highest day | moves with the ASIC market | {fmt(base['build_lo'], '')} to {fmt(base['build_hi'], '')} | {fmt(grab['build_lo'], '')} to {fmt(grab['build_hi'], '')} |")
+print(f"| most dormant hashrate on a day | — | {fmt(base['dormant'], ' EH/s', 0)} | {fmt(grab['dormant'], ' EH/s', 0)} |")
+print(f"| most the dormant machines cut the attack's machine bill | — | {fmt(base['dormant_cut'], ' %', 0)} | {fmt(grab['dormant_cut'], ' %', 0)} |")

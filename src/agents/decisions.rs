@@ -142,10 +142,16 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
     let hashprice = d.economics.hashprice_usd_per_ph_day;
     let opex = d.strategy.other_opex_usd_per_mwh;
     let ai = &d.markets.ai;
-    let critical = ai.params().critical_it_share;
     let miners = d.counts.miners as usize;
-    d.margins.0.clear();
-    d.margins.0.resize(miners, 0.0);
+    let margins = &mut *d.margins;
+    for v in [
+        &mut margins.usd,
+        &mut margins.principal_usd,
+        &mut margins.capitalised_usd,
+    ] {
+        v.clear();
+        v.resize(miners, 0.0);
+    }
     d.table.clear_sums(miners, &mut d.regions);
     let gpu_terms = GpuTerms::from(&ai.params().gpu);
     let commit = d.strategy.commit_days.max(1);
@@ -163,6 +169,7 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
         })
         .collect();
     let day = d.clock.day;
+    let daily_interest = d.strategy.interest_rate_per_year / DAYS_PER_YEAR;
     let plan = Plan {
         day,
         commit,
@@ -170,29 +177,41 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
         mothball_after_days: d.strategy.mothball_after_days,
         take_or_pay: d.strategy.take_or_pay_share,
     };
-    let (mut revenue, mut lease, mut gpu) = (0.0, 0.0, 0.0);
+    let (mut revenue, mut lease, mut gpu, mut repaid) = (0.0, 0.0, 0.0, 0.0);
     for mut site in &mut sites {
         operate_site(
             &mut site,
             &d.regions,
             &net_by_pool,
             plan,
-            &mut d.margins.0,
+            &mut d.margins.usd,
             &mut revenue,
         );
         if !site.projects.is_empty() {
             let (l, g) = project_income(&site, ai, &gpu_terms, &d.regions, day);
-            d.margins.0[site.owner_id as usize] += l + g;
+            let owner = site.owner_id as usize;
+            d.margins.usd[owner] += l + g;
+            let due: f64 = site.projects.iter().map(|p| p.principal_usd(day)).sum();
+            d.margins.principal_usd[owner] += due;
+            let mut capitalised = 0.0;
+            for p in site.projects.iter_mut().filter(|p| p.converting(day)) {
+                let interest = p.loan_usd * daily_interest;
+                p.loan_usd += interest;
+                capitalised += interest;
+            }
+            d.margins.capitalised_usd[owner] += capitalised;
+            repaid += due;
             lease += l;
             gpu += g;
         }
-        count_site(&mut d.table, &site, &mut d.regions, day, critical);
+        count_site(&mut d.table, &site, &mut d.regions, day);
     }
     d.table.finish_sums();
     d.ledger.add(|f| {
         f.revenue_mining_usd += revenue;
         f.revenue_ai_lease_usd += lease;
         f.revenue_gpu_cloud_usd += gpu;
+        f.project_repaid_usd += repaid;
     });
 }
 
@@ -324,7 +343,7 @@ fn project_income(
                         p.mw,
                         spec.critical_it_share,
                         gpu_terms,
-                        ai.gpu_usd_per_hour(),
+                        p.gpu_usd_per_hour,
                         site_power_price(site, regions),
                     );
             }
@@ -334,8 +353,10 @@ fn project_income(
 }
 
 /// Daily: each miner's cash moves by its day's income ([`DailyMargins`]:
-/// mining margin and AI income) less interest on its debt. A miner below
-/// its credit line counts a day of distress.
+/// mining margin and AI income) less interest on its debt — but for the
+/// interest of projects being built, which joins the debt instead — and
+/// less the principal its project loans repay today (which lowers the
+/// debt). A miner below its credit line counts a day of distress.
 pub fn settle_accounts(
     strategy: Res<Strategy>,
     table: Res<HashTable>,
@@ -349,8 +370,12 @@ pub fn settle_accounts(
             continue;
         }
         let id = miner.id as usize;
-        let interest = miner.debt_usd * daily_interest;
-        miner.cash_usd += margins.0.get(id).copied().unwrap_or(0.0) - interest;
+        let of = |v: &[f64]| v.get(id).copied().unwrap_or(0.0);
+        let capitalised = of(&margins.capitalised_usd);
+        let interest = miner.debt_usd * daily_interest - capitalised;
+        let principal = of(&margins.principal_usd);
+        miner.cash_usd += of(&margins.usd) - interest - principal;
+        miner.debt_usd = (miner.debt_usd + capitalised - principal).max(0.0);
         let owned_mw = table.miner_mw.get(id).copied().unwrap_or(0.0);
         if miner.cash_usd < -credit * owned_mw {
             miner.distress_days += 1;

@@ -92,7 +92,11 @@ pub enum ProjectKind {
 }
 
 /// Part of a site converted to AI: earning nothing until `ready_day`, then
-/// under contract until `end_day`, after which the MW is idle again.
+/// under contract until `end_day`, after which the MW is idle again (its
+/// hall kept: [`Site::shell_mw`]). Interest on its project loan is added
+/// to the loan while it is built (capitalised, as construction loans
+/// are), and the loan is repaid in equal daily parts from `ready_day` to
+/// `end_day` out of its income.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Project {
     /// Lease or GPU cloud.
@@ -105,12 +109,25 @@ pub struct Project {
     pub end_day: u32,
     /// Lease rate signed, USD per critical kW-month (leases only).
     pub lease_usd_per_kw_month: f64,
+    /// GPU rental price signed, USD per GPU-hour (GPU clouds only).
+    pub gpu_usd_per_hour: f64,
+    /// Project loan drawn at the decision, USD.
+    pub loan_usd: f64,
 }
 
 impl Project {
     /// Whether it is still being built on `day`.
     pub fn converting(&self, day: u32) -> bool {
         day < self.ready_day
+    }
+
+    /// Principal repaid on `day`, USD: the loan in equal parts over the
+    /// days under contract.
+    pub fn principal_usd(&self, day: u32) -> f64 {
+        if self.converting(day) || day >= self.end_day {
+            return 0.0;
+        }
+        self.loan_usd / (self.end_day - self.ready_day) as f64
     }
 }
 
@@ -136,6 +153,9 @@ pub struct Site {
     pub ai_eligible: bool,
     /// Its AI projects (building or under contract).
     pub projects: Vec<Project>,
+    /// Gross MW of converted halls whose contract has ended: the next
+    /// project on them pays no conversion capex.
+    pub shell_mw: f64,
     /// Sold to an AI buyer: it has left mining for good.
     pub sold: bool,
     /// Curtailed from outside (a storm) until this day (exclusive).
@@ -177,6 +197,7 @@ impl Site {
             region,
             ai_eligible,
             projects: Vec::new(),
+            shell_mw: 0.0,
             sold: false,
             offline_until_day: 0,
             fleets: Vec::new(),
@@ -353,9 +374,18 @@ impl Fleet {
 /// Each miner's income today, USD, by miner id: the mining margin
 /// (revenue after pool fees less power and other opex) and AI income
 /// (lease NOI, GPU cloud net), booked by [`decisions::operate_fleets`] and
-/// paid into cash by [`decisions::settle_accounts`].
+/// paid into cash by [`decisions::settle_accounts`]; and the principal of
+/// project loans it repays today from that income.
 #[derive(Resource, Clone, Debug, Default)]
-pub struct DailyMargins(pub Vec<f64>);
+pub struct DailyMargins {
+    /// Income, USD, by miner id.
+    pub usd: Vec<f64>,
+    /// Project-loan principal due, USD, by miner id.
+    pub principal_usd: Vec<f64>,
+    /// Interest on loans of projects still being built, added to the
+    /// loans rather than paid, USD, by miner id.
+    pub capitalised_usd: Vec<f64>,
+}
 
 /// ASICs ordered and not yet delivered, and the ready days of the MW under
 /// construction (so that a day with neither visits no site).

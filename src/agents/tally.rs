@@ -6,22 +6,14 @@
 use bevy_ecs::prelude::*;
 
 use super::{FleetState, Orders, ProjectKind, Site, UsedMachines};
-use crate::state::{Clock, HashTable, Markets, PopulationCounts, Regions};
+use crate::state::{Clock, HashTable, PopulationCounts, Regions};
 
 /// Counts one site's fleets and projects as they stand on `day` into
-/// `table` (AI load into its region's `ai_mw`); `critical` is the critical
-/// IT share of gross MW.
+/// `table` (AI load into its region's `ai_mw`).
 #[inline]
-pub fn count_site(
-    table: &mut HashTable,
-    site: &Site,
-    regions: &mut Regions,
-    day: u32,
-    critical: f64,
-) {
+pub fn count_site(table: &mut HashTable, site: &Site, regions: &mut Regions, day: u32) {
     if site.sold {
         table.sold_mw += site.power_mw;
-        table.ai_filled_critical_mw += site.power_mw * critical;
         return;
     }
     let owner = site.owner_id as usize;
@@ -59,9 +51,6 @@ pub fn count_site(
     }
     for p in &site.projects {
         used += p.mw;
-        if p.kind == ProjectKind::Lease {
-            table.ai_filled_critical_mw += p.mw * critical;
-        }
         if p.converting(day) {
             table.converting_mw += p.mw;
         } else {
@@ -79,6 +68,11 @@ pub fn count_site(
 pub fn count_pipeline(orders: Res<Orders>, used: Res<UsedMachines>, mut table: ResMut<HashTable>) {
     table.on_order_ths = orders.machines.iter().map(|o| o.hashrate_ths).sum();
     table.used_stock_ths = used.stock_ths();
+    table.used_stock_mw = used
+        .lots
+        .iter()
+        .map(|l| crate::units::power_mw(l.hashrate_ths, l.efficiency_j_per_th))
+        .sum();
     table.used_usd_per_th = used.last_price_usd_per_th;
 }
 
@@ -89,12 +83,10 @@ pub fn count_sites(
     counts: Res<PopulationCounts>,
     sites: Query<&Site>,
     mut regions: ResMut<Regions>,
-    markets: Res<Markets>,
 ) {
-    let critical = markets.ai.params().critical_it_share;
     table.clear_sums(counts.miners as usize, &mut regions);
     for site in &sites {
-        count_site(&mut table, site, &mut regions, clock.day, critical);
+        count_site(&mut table, site, &mut regions, clock.day);
     }
     table.finish_sums();
 }

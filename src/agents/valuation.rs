@@ -8,12 +8,13 @@
 //!   after which the MW earns what a frontier machine would, net of the
 //!   capex to keep replacing it. Idle MW earns the frontier figure at once.
 //! - Leasing to an AI tenant: nothing during the lead time, then the signed
-//!   rent × NOI margin for the term, less the conversion capex, discounted
-//!   at the project's cost of capital (equity at the hurdle rate, debt at
-//!   the interest rate).
-//! - An own GPU cloud: GPU-hours × the expected rental price × utilisation,
-//!   less opex and power, for the term, less conversion and GPU capex,
-//!   discounted at the hurdle rate (equity risk).
+//!   rent × NOI margin for the term, then what is left of the hall, less
+//!   the conversion capex, discounted at the project's cost of capital
+//!   (equity at the hurdle rate, the project loan at the interest rate).
+//! - An own GPU cloud: GPU-hours at the price signed today × utilisation,
+//!   less opex and power, for the term after its own lead time, then what
+//!   is left of the hall, less conversion and GPU capex, discounted at its
+//!   project's cost of capital likewise (the contract supports a loan).
 //!
 //! ```
 //! use hashflight::agents::valuation::margin_usd_per_mw_day;
@@ -24,6 +25,7 @@
 //! ```
 
 use crate::consensus::subsidy::block_subsidy_sats;
+use crate::market::ai::lease_npv_usd_per_critical_mw;
 use crate::units::{
     BLOCKS_PER_MONTH, DAYS_PER_MONTH, HOURS_PER_DAY, HOURS_PER_MONTH, MONTHS_PER_YEAR, W_PER_MW,
     sats_to_btc,
@@ -198,6 +200,9 @@ pub struct AiTerms {
     pub term_months: usize,
     /// Capex, USD per critical MW.
     pub capex_usd_per_critical_mw: f64,
+    /// What is left of the hall when the contract ends, USD per critical
+    /// MW.
+    pub residual_usd_per_critical_mw: f64,
 }
 
 impl AiTerms {
@@ -224,7 +229,7 @@ pub fn lease_noi_usd_per_month(
 }
 
 /// Net present value of leasing `mw` gross MW at `lease_usd_per_kw_month`
-/// with `noi_margin`, USD (capex included).
+/// with `noi_margin`, USD (capex and the hall left at the end included).
 pub fn lease_value_usd(
     mw: f64,
     terms: &AiTerms,
@@ -232,17 +237,17 @@ pub fn lease_value_usd(
     noi_margin: f64,
     discount_monthly: f64,
 ) -> f64 {
-    let noi = lease_noi_usd_per_month(
-        mw,
-        terms.critical_it_share,
-        lease_usd_per_kw_month,
-        noi_margin,
-    );
-    let first = discount_monthly.powi(terms.lead_months as i32);
-    let annuity: f64 = std::iter::successors(Some(first), |d| Some(d * discount_monthly))
-        .take(terms.term_months)
-        .sum();
-    noi * annuity - terms.capex_usd(mw)
+    let critical_mw = mw * terms.critical_it_share;
+    let noi_per_critical_mw = lease_noi_usd_per_month(1.0, 1.0, lease_usd_per_kw_month, noi_margin);
+    critical_mw
+        * lease_npv_usd_per_critical_mw(
+            noi_per_critical_mw,
+            terms.lead_months,
+            terms.term_months,
+            terms.capex_usd_per_critical_mw,
+            terms.residual_usd_per_critical_mw,
+            discount_monthly,
+        )
 }
 
 /// The GPU-cloud economics per critical MW.
@@ -280,27 +285,29 @@ pub fn gpu_net_usd_per_hour(
 }
 
 /// Net present value of running an own GPU cloud on `mw` gross MW, USD
-/// (capex included): `gpu_usd_per_hour_by_month[m]` is the expected rental
-/// price `m` months ahead (the last one holds beyond the slice).
+/// (capex and the hall left at the end included), its GPU-hours sold at
+/// `gpu_usd_per_hour` for the whole contract (the price signed).
 pub fn gpu_value_usd(
     mw: f64,
     terms: &AiTerms,
     gpu: &GpuTerms,
-    gpu_usd_per_hour_by_month: &[f64],
+    gpu_usd_per_hour: f64,
     power_usd_per_mwh: f64,
     discount_monthly: f64,
 ) -> f64 {
-    let mut pv = 0.0;
-    let mut d = discount_monthly.powi(terms.lead_months as i32);
-    let last = gpu_usd_per_hour_by_month.last().copied().unwrap_or(0.0);
-    for m in terms.lead_months..terms.horizon_months() {
-        let price = gpu_usd_per_hour_by_month.get(m).copied().unwrap_or(last);
-        pv += d
-            * HOURS_PER_MONTH
-            * gpu_net_usd_per_hour(mw, terms.critical_it_share, gpu, price, power_usd_per_mwh);
-        d *= discount_monthly;
-    }
-    pv - terms.capex_usd(mw)
+    let crit = terms.critical_it_share;
+    // A critical MW takes 1/crit gross MW of power.
+    let net_per_critical_mw_month = HOURS_PER_MONTH
+        * gpu_net_usd_per_hour(1.0 / crit, crit, gpu, gpu_usd_per_hour, power_usd_per_mwh);
+    mw * crit
+        * lease_npv_usd_per_critical_mw(
+            net_per_critical_mw_month,
+            terms.lead_months,
+            terms.term_months,
+            terms.capex_usd_per_critical_mw,
+            terms.residual_usd_per_critical_mw,
+            discount_monthly,
+        )
 }
 
 /// The cost of capital of a project financed with `equity_share` of equity
@@ -403,6 +410,7 @@ mod tests {
             lead_months: 12,
             term_months: 120,
             capex_usd_per_critical_mw: 9e6,
+            residual_usd_per_critical_mw: 0.0,
         };
         // Undiscounted: 100 MW → 75 critical MW → 75,000 kW × $150 × 0.85
         // = $9.5625M a month for 120 months, less $675M of capex.
@@ -410,6 +418,13 @@ mod tests {
         assert!((v - (9.5625e6 * 120.0 - 675e6)).abs() < 1.0, "{v}");
         // Discounting lowers it.
         assert!(lease_value_usd(100.0, &terms, 150.0, 0.85, monthly_discount(0.1)) < v);
+        // The hall left at the end counts, per critical MW.
+        let kept = AiTerms {
+            residual_usd_per_critical_mw: 3e6,
+            ..terms
+        };
+        let with_hall = lease_value_usd(100.0, &kept, 150.0, 0.85, 1.0);
+        assert!((with_hall - v - 75.0 * 3e6).abs() < 1.0, "{with_hall}");
     }
 
     #[test]
@@ -419,6 +434,7 @@ mod tests {
             lead_months: 0,
             term_months: 12,
             capex_usd_per_critical_mw: 1e6,
+            residual_usd_per_critical_mw: 0.0,
         };
         let gpu = GpuTerms {
             gpus_per_critical_mw: 100.0,
@@ -427,7 +443,7 @@ mod tests {
         };
         // 2 MW → 1 critical MW → 100 GPUs × 8766 h × $2 × 0.5 = $876,600 a
         // year; power 2 MW × 8766 h × $10 = $175,320; capex $1M.
-        let v = gpu_value_usd(2.0, &terms, &gpu, &[2.0], 10.0, 1.0);
+        let v = gpu_value_usd(2.0, &terms, &gpu, 2.0, 10.0, 1.0);
         assert!((v - (876_600.0 - 175_320.0 - 1e6)).abs() < 1e-3, "{v}");
     }
 }

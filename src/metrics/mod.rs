@@ -151,6 +151,18 @@ pub struct Security {
     pub attack_build_power_mw: f64,
     /// Building it: power cost, USD per hour.
     pub attack_build_power_usd_per_hour: f64,
+    /// Machines that could hash but do not (curtailed, mothballed, in
+    /// offline regions, or offered second hand), EH/s.
+    pub dormant_ehs: f64,
+    /// Their power, MW.
+    pub dormant_mw: f64,
+    /// The attack done with dormant machines first (bought at the
+    /// second-hand price) and the rest built: machines, USD.
+    pub attack_dormant_asic_usd: f64,
+    /// Its power, MW.
+    pub attack_dormant_power_mw: f64,
+    /// Its power cost, USD per hour.
+    pub attack_dormant_power_usd_per_hour: f64,
 }
 
 /// Where miners' power has gone, what the AI and fee markets pay, and the
@@ -176,10 +188,14 @@ pub struct Pivot {
     pub ai_lease_usd_per_kw_month: f64,
     /// GPU rental price, USD per GPU-hour.
     pub gpu_usd_per_hour: f64,
-    /// Tenant demand for miners' sites, critical MW.
-    pub tenant_demand_mw: f64,
-    /// Of which not yet supplied, critical MW.
-    pub tenant_unmet_mw: f64,
+    /// New tenant demand for miners' sites arriving, critical MW per
+    /// quarter.
+    pub tenant_arrivals_mw_per_quarter: f64,
+    /// Tenants waiting for a site, critical MW.
+    pub tenant_backlog_mw: f64,
+    /// An AI buyer's offer for an unconverted site, USD per W of grid
+    /// connection.
+    pub ai_sale_usd_per_w: f64,
     /// Grid connection under construction, MW.
     pub building_mw: f64,
     /// Machines on order, EH/s.
@@ -352,6 +368,11 @@ pub struct Summary {
     pub security_budget_usd_per_day_end: f64,
     /// Cost of building a majority attack on the last day, USD of ASICs.
     pub attack_build_asic_usd_end: f64,
+    /// The same attack on the last day with dormant machines first, USD of
+    /// machines.
+    pub attack_dormant_asic_usd_end: f64,
+    /// Most dormant hashrate on any day, EH/s.
+    pub dormant_ehs_max: f64,
     /// MW leased to AI tenants at the end.
     pub ai_mw_end: f64,
     /// MW of own GPU clouds at the end.
@@ -422,6 +443,11 @@ impl Summary {
                 self.security_budget_usd_per_day_end,
             ),
             ("attack_build_asic_usd_end", self.attack_build_asic_usd_end),
+            (
+                "attack_dormant_asic_usd_end",
+                self.attack_dormant_asic_usd_end,
+            ),
+            ("dormant_ehs_max", self.dormant_ehs_max),
             ("ai_mw_end", self.ai_mw_end),
             ("gpu_cloud_mw_end", self.gpu_cloud_mw_end),
             ("converting_mw_end", self.converting_mw_end),
@@ -434,6 +460,10 @@ impl Summary {
             ("site_sales_usd", self.flows.site_sales_usd),
             ("asic_capex_usd", self.flows.asic_capex_usd),
             ("ai_capex_usd", self.flows.ai_capex_usd),
+            ("project_loans_usd", self.flows.project_loans_usd),
+            ("project_repaid_usd", self.flows.project_repaid_usd),
+            ("leases_signed_mw", self.flows.leases_signed_mw),
+            ("gpu_clouds_signed_mw", self.flows.gpu_clouds_signed_mw),
             ("conversions_started", self.flows.conversions_started as f64),
             (
                 "conversions_abandoned",

@@ -11,8 +11,8 @@ use bevy_ecs::system::SystemParam;
 
 use super::concentration::{Concentration, ConcentrationTracker};
 use super::security::{
-    SecurityParams, attack_cost, confirmations_needed, double_spend_probability,
-    selfish_mining_threshold,
+    Dormant, SecurityParams, attack_cost, confirmations_needed, dormant_attack,
+    double_spend_probability, selfish_mining_threshold,
 };
 use super::{
     Centralization, DayRow, EpochRow, Pivot, REFERENCE_DAYS, Security, Summary, TAIL_DAYS,
@@ -80,6 +80,8 @@ pub struct RunTotals {
     pub double_spend_p_max: f64,
     /// Days the BTC price was held at its cap.
     pub btc_price_capped_days: u32,
+    /// Most dormant hashrate on any day, EH/s.
+    pub dormant_ehs_max: f64,
 }
 
 impl Default for RunTotals {
@@ -98,6 +100,7 @@ impl Default for RunTotals {
             top_pool_share_max: 0.0,
             double_spend_p_max: 0.0,
             btc_price_capped_days: 0,
+            dormant_ehs_max: 0.0,
         }
     }
 }
@@ -201,8 +204,9 @@ fn pivot(
         mempool_vbytes: markets.fees.backlog_vbytes(),
         ai_lease_usd_per_kw_month: markets.ai.lease_usd_per_kw_month(),
         gpu_usd_per_hour: markets.ai.gpu_usd_per_hour(),
-        tenant_demand_mw: markets.ai.tenant_demand_mw(),
-        tenant_unmet_mw: markets.ai.unmet_mw(),
+        tenant_arrivals_mw_per_quarter: markets.ai.arrivals_mw_per_quarter(),
+        tenant_backlog_mw: markets.ai.backlog_mw(),
+        ai_sale_usd_per_w: markets.ai.sale_usd_per_mw() / crate::units::W_PER_MW,
         building_mw: table.building_mw,
         on_order_ehs: ths_to_ehs(table.on_order_ths),
         used_stock_ehs: ths_to_ehs(table.used_stock_ths),
@@ -257,7 +261,7 @@ pub fn record_epoch(mut w: Recording, mut stats: ResMut<EpochStats>) {
             s.fees_btc,
         ),
         security: security(
-            &w.table,
+            (&w.table, &w.markets, w.clock.day),
             &w.measurement.params,
             &w.economics,
             &centralization,
@@ -336,7 +340,7 @@ pub fn record_day(
             day.fees_btc,
         ),
         security: security(
-            &w.table,
+            (&w.table, &w.markets, w.clock.day),
             &w.measurement.params,
             &w.economics,
             &centralization,
@@ -375,6 +379,7 @@ impl RunTotals {
         self.double_spend_p_max = self
             .double_spend_p_max
             .max(row.security.double_spend_p_top_pool_z6);
+        self.dormant_ehs_max = self.dormant_ehs_max.max(row.security.dormant_ehs);
     }
 
     /// The run's summary from the totals and the world's end state.
@@ -416,6 +421,8 @@ impl RunTotals {
             double_spend_p_top_pool_z6_max: self.double_spend_p_max,
             security_budget_usd_per_day_end: last.1.security_budget_usd_per_day,
             attack_build_asic_usd_end: last.1.attack_build_asic_usd,
+            attack_dormant_asic_usd_end: last.1.attack_dormant_asic_usd,
+            dormant_ehs_max: self.dormant_ehs_max,
             ai_mw_end: table.ai_mw,
             gpu_cloud_mw_end: table.gpu_cloud_mw,
             converting_mw_end: table.converting_mw,
@@ -492,19 +499,36 @@ pub fn centralization(
 /// Security from the current hashrate and prices and the largest shares in
 /// `c`, with the day's or epoch's miner revenue in USD per day.
 pub fn security(
-    table: &HashTable,
+    (table, markets, day): (&HashTable, &Markets, u32),
     spec: &SecurityParams,
     economics: &Economics,
     c: &Centralization,
     budget_usd_per_day: f64,
 ) -> Security {
+    // The attacker orders at today's price, behind the manufacturers'
+    // backlog, machines of this year's generation.
+    let hashprice = economics.hashprice_usd_per_ph_day;
+    let asic_usd_per_th = markets.asics.price_usd_per_th(hashprice, day);
+    let frontier = markets.asics.generation_j_per_th(day);
     let cost = attack_cost(
         ths_to_ehs(table.total_ths),
         spec.attack_share,
         spec.rentable_share,
-        economics.hashprice_usd_per_ph_day * (1.0 + spec.rent_premium_pct / 100.0),
-        spec.asic_usd_per_th,
-        spec.frontier_efficiency_j_per_th,
+        hashprice * (1.0 + spec.rent_premium_pct / 100.0),
+        asic_usd_per_th,
+        frontier,
+        spec.attacker_power_usd_per_mwh,
+    );
+    let dormant = Dormant {
+        ths: table.curtailed_ths + table.offline_ths + table.used_stock_ths,
+        mw: table.curtailed_mw + table.offline_mw + table.used_stock_mw,
+        usd_per_th: table.used_usd_per_th,
+    };
+    let with_dormant = dormant_attack(
+        &cost,
+        &dormant,
+        asic_usd_per_th,
+        frontier,
         spec.attacker_power_usd_per_mwh,
     );
     Security {
@@ -521,5 +545,10 @@ pub fn security(
         attack_build_asic_usd: cost.build_asic_usd,
         attack_build_power_mw: cost.build_power_mw,
         attack_build_power_usd_per_hour: cost.build_power_usd_per_hour,
+        dormant_ehs: ths_to_ehs(dormant.ths),
+        dormant_mw: dormant.mw,
+        attack_dormant_asic_usd: with_dormant.asic_usd,
+        attack_dormant_power_mw: with_dormant.power_mw,
+        attack_dormant_power_usd_per_hour: with_dormant.power_usd_per_hour,
     }
 }

@@ -9,7 +9,7 @@
 //! assert_eq!(confirmations_needed(0.10, 0.001), Some(6));
 //! ```
 
-use crate::units::{HOURS_PER_DAY, ehs_to_ths, power_mw};
+use crate::units::{HOURS_PER_DAY, ehs_to_ths, power_mw, ths_to_ehs};
 
 /// Probability that an attacker with share `q` of the hashrate ever
 /// overtakes a chain `z` blocks ahead, exactly: I_{4pq}(z, 1/2), the
@@ -74,10 +74,6 @@ pub struct SecurityParams {
     pub rentable_share: f64,
     /// Rent over the hashprice, percent.
     pub rent_premium_pct: f64,
-    /// Price of new ASICs, USD/TH.
-    pub asic_usd_per_th: f64,
-    /// Efficiency of the newest ASICs, J/TH.
-    pub frontier_efficiency_j_per_th: f64,
     /// The attacker's power price, USD/MWh.
     pub attacker_power_usd_per_mwh: f64,
     /// Share γ of honest miners that build on a selfish miner's block.
@@ -132,9 +128,102 @@ pub fn attack_cost(
     }
 }
 
+/// Machines that could hash but do not: curtailed and mothballed fleets,
+/// fleets in offline regions, and the second-hand stock.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dormant {
+    /// Their hashrate, TH/s.
+    pub ths: f64,
+    /// Their power, MW.
+    pub mw: f64,
+    /// What one TH/s of them sells for, USD (the second-hand market's last
+    /// clearing price).
+    pub usd_per_th: f64,
+}
+
+/// An attack that takes dormant machines first, and builds the rest.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DormantAttack {
+    /// Hashrate from dormant machines, EH/s.
+    pub dormant_ehs: f64,
+    /// The machines, dormant and new, USD.
+    pub asic_usd: f64,
+    /// Their power, MW.
+    pub power_mw: f64,
+    /// That power, USD per hour.
+    pub power_usd_per_hour: f64,
+}
+
+/// The attack of `cost` (built new at `asic_usd_per_th` and
+/// `efficiency_j_per_th`) done with `dormant` machines first: as much of
+/// the hashrate as they hold, bought at their second-hand price, and the
+/// rest new.
+pub fn dormant_attack(
+    cost: &AttackCost,
+    dormant: &Dormant,
+    asic_usd_per_th: f64,
+    efficiency_j_per_th: f64,
+    power_usd_per_mwh: f64,
+) -> DormantAttack {
+    let needed = ehs_to_ths(cost.hashrate_ehs);
+    let old = needed.min(dormant.ths);
+    let new = needed - old;
+    let old_mw = if dormant.ths > 0.0 {
+        dormant.mw * old / dormant.ths
+    } else {
+        0.0
+    };
+    let mw = old_mw + power_mw(new, efficiency_j_per_th);
+    DormantAttack {
+        dormant_ehs: ths_to_ehs(old),
+        asic_usd: old * dormant.usd_per_th + new * asic_usd_per_th,
+        power_mw: mw,
+        power_usd_per_hour: mw * power_usd_per_mwh,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dormant_machines_are_taken_first_then_the_rest_is_built() {
+        // 51 % of 100 EH/s, new at $20/TH and 15 J/TH on $50/MWh power.
+        let cost = attack_cost(100.0, 0.51, 0.0, 40.0, 20.0, 15.0, 50.0);
+        assert_eq!(cost.rent_usd_per_hour, f64::INFINITY);
+        // 30 EH/s dormant at 25 J/TH (750 MW), $2/TH second hand.
+        let dormant = Dormant {
+            ths: 30e6,
+            mw: 750.0,
+            usd_per_th: 2.0,
+        };
+        let a = dormant_attack(&cost, &dormant, 20.0, 15.0, 50.0);
+        assert_eq!(a.dormant_ehs, 30.0);
+        // 30e6 TH/s × $2 + 21e6 × $20; 750 MW + 21e6 × 15 / 1e6 = 315 MW.
+        assert!((a.asic_usd - (60e6 + 420e6)).abs() < 1e-3);
+        assert!((a.power_mw - 1065.0).abs() < 1e-9);
+        assert!((a.power_usd_per_hour - 1065.0 * 50.0).abs() < 1e-6);
+        // More dormant than the attack needs: only what it needs, at the
+        // stock's mean efficiency.
+        let plenty = Dormant {
+            ths: 102e6,
+            mw: 2550.0,
+            usd_per_th: 2.0,
+        };
+        let a = dormant_attack(&cost, &plenty, 20.0, 15.0, 50.0);
+        assert_eq!(a.dormant_ehs, 51.0);
+        assert!((a.asic_usd - 102e6).abs() < 1e-3);
+        assert!((a.power_mw - 1275.0).abs() < 1e-9);
+        // Nothing dormant: the build cost itself.
+        let none = Dormant {
+            ths: 0.0,
+            mw: 0.0,
+            usd_per_th: 0.0,
+        };
+        let a = dormant_attack(&cost, &none, 20.0, 15.0, 50.0);
+        assert!((a.asic_usd - cost.build_asic_usd).abs() < 1e-3);
+        assert!((a.power_mw - cost.build_power_mw).abs() < 1e-9);
+    }
 
     /// Rosenfeld's closed form, computed independently:
     /// P = 1 − Σ_{k=0}^{z−1} C(k+z−1, k) (p^z q^k − q^z p^k).

@@ -285,14 +285,19 @@ const PIVOT: &[Column] = &[
         "GPU rental price, USD per GPU-hour.",
     ),
     col(
-        "tenant_demand_mw",
-        "MW",
-        "Tenant demand for miners' sites, critical MW.",
+        "tenant_arrivals_mw_per_quarter",
+        "MW per quarter",
+        "New tenant demand for miners' sites arriving, critical MW per quarter.",
     ),
     col(
-        "tenant_unmet_mw",
+        "tenant_backlog_mw",
         "MW",
-        "Of which not yet supplied, critical MW.",
+        "Tenants waiting for a site, critical MW.",
+    ),
+    col(
+        "ai_sale_usd_per_w",
+        "USD/W",
+        "An AI buyer's offer for an unconverted site, USD per W of grid connection.",
     ),
     col(
         "building_mw",
@@ -350,6 +355,18 @@ const FLOWS: &[Column] = &[
         "ai_capex_usd",
         "USD",
         "AI conversions paid for (conversion and GPUs), USD.",
+    ),
+    col(
+        "project_loans_usd",
+        "USD",
+        "Project loans drawn against AI contracts, USD.",
+    ),
+    col("project_repaid_usd", "USD", "Their principal repaid, USD."),
+    col("leases_signed_mw", "MW", "Gross MW of leases signed."),
+    col(
+        "gpu_clouds_signed_mw",
+        "MW",
+        "Gross MW of own GPU clouds started.",
     ),
     col(
         "conversions_started",
@@ -513,7 +530,7 @@ const SECURITY: &[Column] = &[
     col(
         "attack_build_asic_usd",
         "USD",
-        "Building it: ASICs at the frontier, USD.",
+        "Building it: ASICs of this year's generation at today's price (with the manufacturers' backlog), USD.",
     ),
     col(
         "attack_build_power_mw",
@@ -524,6 +541,23 @@ const SECURITY: &[Column] = &[
         "attack_build_power_usd_per_hour",
         "USD per hour",
         "Building it: power cost, USD per hour.",
+    ),
+    col(
+        "dormant_ehs",
+        "EH/s",
+        "Machines that could hash but do not (curtailed, mothballed, in offline regions, or offered second hand), EH/s.",
+    ),
+    col("dormant_mw", "MW", "Their power, MW."),
+    col(
+        "attack_dormant_asic_usd",
+        "USD",
+        "The attack done with dormant machines first (bought at the second-hand price) and the rest built: machines, USD.",
+    ),
+    col("attack_dormant_power_mw", "MW", "Its power, MW."),
+    col(
+        "attack_dormant_power_usd_per_hour",
+        "USD per hour",
+        "Its power cost, USD per hour.",
     ),
 ];
 
@@ -678,6 +712,16 @@ const SUMMARY_HEAD: &[Column] = &[
         "attack_build_asic_usd_end",
         "USD",
         "Cost of building a majority attack on the last day, USD of ASICs.",
+    ),
+    col(
+        "attack_dormant_asic_usd_end",
+        "USD",
+        "The same attack on the last day with dormant machines first, USD of machines.",
+    ),
+    col(
+        "dormant_ehs_max",
+        "EH/s",
+        "Most dormant hashrate on any day, EH/s.",
     ),
     col("ai_mw_end", "MW", "MW leased to AI tenants at the end."),
     col("gpu_cloud_mw_end", "MW", "MW of own GPU clouds at the end."),

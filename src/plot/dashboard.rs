@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::table::Table;
-use super::{Line, Panel, PlotError, XAxis, render};
+use super::{Line, PALETTE, Panel, PlotError, XAxis, render};
 
 /// The panels of a run's dashboard from its tables.
 pub fn panels(days: &Table, epochs: &Table) -> Vec<Panel> {
@@ -110,6 +110,18 @@ pub fn panels(days: &Table, epochs: &Table) -> Vec<Panel> {
         )
         .log_y(true),
         vec![epoch("double_spend_p_top_pool_z6").map(|l| l.label("P"))],
+    ));
+    out.push(with(
+        Panel::new("Dormant machines (curtailed, offline, second hand)", "EH/s"),
+        vec![day("dormant_ehs", 1.0).map(|l| l.label("dormant"))],
+    ));
+    out.push(with(
+        Panel::new("Machines for a majority attack", "USD billion"),
+        vec![
+            day("attack_build_asic_usd", 1e-9).map(|l| l.label("built new").color(PALETTE[0])),
+            day("attack_dormant_asic_usd", 1e-9)
+                .map(|l| l.label("dormant first").color(PALETTE[3])),
+        ],
     ));
     out.into_iter().filter(|p| !p.lines.is_empty()).collect()
 }

@@ -170,13 +170,37 @@ mod tests {
         has(
             &p,
             "ai.lease_term_years",
-            "longer than the lead time (500 days",
+            "longer than the lead time (ai.lead_time_days = 500 days",
         );
         has(&p, "ai.noi_margin", "between 0 and 1");
         has(&p, "asics.usd_per_th", "≥ 0");
         // Positions point into the file.
         let lease = p.iter().find(|p| p.field == "ai.lease_term_years").unwrap();
         assert_eq!(lease.position.map(|p| p.0), Some(3));
+        // The deal flow, the tenants' ceiling, the AI buyer and the GPU
+        // cloud's own terms.
+        let p = problems(
+            "(name: \"b\",\n ai: (tenant_patience_days: 0.0, deals_mw_per_quarter: -5.0, tenant_ceiling_usd_per_kw_month: 0.0,\n buyer_rate_per_year: 2.0, sale_usd_per_w: -1.0,\n gpu: (term_years: 0.5, lead_time_days: 365, equity_share: 1.5,\n price_path: [(day: 80, usd_per_hour: 2.35), (day: 40, usd_per_hour: 0.0)])))",
+            &[],
+        );
+        has(&p, "ai.tenant_patience_days", "between 1 and 36525");
+        has(&p, "ai.deals_mw_per_quarter", "≥ 0");
+        has(&p, "ai.tenant_ceiling_usd_per_kw_month", "> 0");
+        has(&p, "ai.buyer_rate_per_year", "between 0 and 1");
+        has(&p, "ai.sale_usd_per_w", "≥ 0");
+        has(
+            &p,
+            "ai.gpu.term_years",
+            "longer than the lead time (ai.gpu.lead_time_days = 365 days",
+        );
+        has(&p, "ai.gpu.equity_share", "between 0 and 1");
+        has(&p, "ai.gpu.price_path.1.day", "day 40 follows day 80");
+        has(&p, "ai.gpu.price_path.1.usd_per_hour", "> 0");
+        let path = p
+            .iter()
+            .find(|p| p.field == "ai.gpu.price_path.1.day")
+            .unwrap();
+        assert_eq!(path.position.map(|p| p.0), Some(5));
     }
 
     #[test]

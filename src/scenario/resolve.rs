@@ -314,8 +314,13 @@ fn ai_params(a: &AiSpec) -> AiParams {
     AiParams {
         enabled: a.enabled,
         critical_it_share: a.critical_it_share,
-        tenant_demand_mw: a.tenant_demand_mw,
-        demand_growth_mw_per_year: a.demand_growth_mw_per_year,
+        tenant_backlog_mw: a.tenant_backlog_mw,
+        deals_mw_per_quarter: a.deals_mw_per_quarter,
+        deal_growth_per_year: a.deal_growth_per_year,
+        tenant_patience_days: a.tenant_patience_days,
+        tenant_ceiling_usd_per_kw_month: a.tenant_ceiling_usd_per_kw_month,
+        shell_life_years: a.shell_life_years,
+        buyer_rate_per_year: a.buyer_rate_per_year,
         lease_usd_per_kw_month: a.lease_usd_per_kw_month,
         lease_growth_per_year: a.lease_growth_per_year,
         lease_elasticity: a.lease_elasticity,
@@ -333,12 +338,19 @@ fn gpu_params(g: &GpuSpec) -> GpuParams {
     GpuParams {
         enabled: g.enabled,
         usd_per_hour: g.usd_per_hour,
+        price_path: g
+            .price_path
+            .iter()
+            .map(|p| (p.day, p.usd_per_hour))
+            .collect(),
         drift_per_year: g.drift_per_year,
         gpus_per_critical_mw: g.gpus_per_critical_mw,
         utilisation: g.utilisation,
         capex_usd_per_critical_mw: g.capex_usd_per_critical_mw,
         opex_share: g.opex_share,
         term_years: g.term_years,
+        lead_time_days: g.lead_time_days,
+        equity_share: g.equity_share,
     }
 }
 
@@ -388,8 +400,6 @@ fn security_params(s: &SecuritySpec) -> SecurityParams {
         attack_share: s.attack_share,
         rentable_share: s.rentable_share,
         rent_premium_pct: s.rent_premium_pct,
-        asic_usd_per_th: s.asic_usd_per_th,
-        frontier_efficiency_j_per_th: s.frontier_efficiency_j_per_th,
         attacker_power_usd_per_mwh: s.attacker_power_usd_per_mwh,
         selfish_mining_gamma: s.selfish_mining_gamma,
         max_double_spend_p: s.max_double_spend_p,

@@ -368,8 +368,26 @@ fn check_economics(c: &mut Checker, file: &ScenarioFile) {
 fn check_ai(c: &mut Checker, file: &ScenarioFile) {
     let ai = &file.ai;
     c.within("ai.critical_it_share", ai.critical_it_share, 0.01, 1.0);
-    c.non_negative("ai.tenant_demand_mw", ai.tenant_demand_mw);
-    c.finite("ai.demand_growth_mw_per_year", ai.demand_growth_mw_per_year);
+    c.non_negative("ai.tenant_backlog_mw", ai.tenant_backlog_mw);
+    c.non_negative("ai.deals_mw_per_quarter", ai.deals_mw_per_quarter);
+    c.within(
+        "ai.deal_growth_per_year",
+        ai.deal_growth_per_year,
+        -0.9,
+        10.0,
+    );
+    c.within(
+        "ai.tenant_patience_days",
+        ai.tenant_patience_days,
+        1.0,
+        36525.0,
+    );
+    c.positive(
+        "ai.tenant_ceiling_usd_per_kw_month",
+        ai.tenant_ceiling_usd_per_kw_month,
+    );
+    c.within("ai.shell_life_years", ai.shell_life_years, 1.0, 100.0);
+    c.within("ai.buyer_rate_per_year", ai.buyer_rate_per_year, 0.0, 1.0);
     c.positive("ai.lease_usd_per_kw_month", ai.lease_usd_per_kw_month);
     c.within(
         "ai.lease_growth_per_year",
@@ -384,23 +402,52 @@ fn check_ai(c: &mut Checker, file: &ScenarioFile) {
         ai.conversion_capex_usd_per_critical_mw,
     );
     c.positive("ai.stage_mw", ai.stage_mw);
-    c.non_negative("ai.sale_usd_per_w", ai.sale_usd_per_w);
-    let lead_years = ai.lead_time_days as f64 / 365.25;
-    for (field, term) in [
-        ("ai.lease_term_years", ai.lease_term_years),
-        ("ai.gpu.term_years", ai.gpu.term_years),
+    if let Some(usd) = ai.sale_usd_per_w {
+        c.non_negative("ai.sale_usd_per_w", usd);
+    }
+    let g = &ai.gpu;
+    for (field, term, lead, lead_field) in [
+        (
+            "ai.lease_term_years",
+            ai.lease_term_years,
+            ai.lead_time_days,
+            "ai.lead_time_days",
+        ),
+        (
+            "ai.gpu.term_years",
+            g.term_years,
+            g.lead_time_days,
+            "ai.gpu.lead_time_days",
+        ),
     ] {
+        let lead_years = lead as f64 / 365.25;
         if c.finite(field, term) && !(term > lead_years && term <= 100.0) {
             c.fail(
                 field,
                 format!(
-                    "a contract of {term} years must be longer than the lead time ({} days = {lead_years:.2} years) and at most 100 years",
-                    ai.lead_time_days
+                    "a contract of {term} years must be longer than the lead time ({lead_field} = {lead} days = {lead_years:.2} years) and at most 100 years"
                 ),
             );
         }
     }
-    let g = &ai.gpu;
+    c.within("ai.gpu.equity_share", g.equity_share, 0.0, 1.0);
+    let mut last_day = 0;
+    for (i, p) in g.price_path.iter().enumerate() {
+        c.positive(
+            &format!("ai.gpu.price_path.{i}.usd_per_hour"),
+            p.usd_per_hour,
+        );
+        if p.day <= last_day {
+            c.fail(
+                format!("ai.gpu.price_path.{i}.day"),
+                format!(
+                    "the path's days must rise after day 0 (day 0's price is `usd_per_hour`): day {} follows day {last_day}",
+                    p.day
+                ),
+            );
+        }
+        last_day = last_day.max(p.day);
+    }
     c.positive("ai.gpu.usd_per_hour", g.usd_per_hour);
     c.within("ai.gpu.drift_per_year", g.drift_per_year, -0.9, 10.0);
     c.positive("ai.gpu.gpus_per_critical_mw", g.gpus_per_critical_mw);
@@ -571,11 +618,6 @@ fn check_security(c: &mut Checker, file: &ScenarioFile) {
     c.within("security.attack_share", sec.attack_share, 0.0, 1.0);
     c.within("security.rentable_share", sec.rentable_share, 0.0, 1.0);
     c.non_negative("security.rent_premium_pct", sec.rent_premium_pct);
-    c.non_negative("security.asic_usd_per_th", sec.asic_usd_per_th);
-    c.positive(
-        "security.frontier_efficiency_j_per_th",
-        sec.frontier_efficiency_j_per_th,
-    );
     c.non_negative(
         "security.attacker_power_usd_per_mwh",
         sec.attacker_power_usd_per_mwh,

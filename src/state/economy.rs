@@ -6,7 +6,6 @@ use bevy_ecs::prelude::*;
 
 use super::chain::{Chain, Clock, EpochStats};
 use super::rng::PriceRng;
-use super::tally::HashTable;
 use crate::consensus::difficulty::difficulty;
 use crate::consensus::subsidy::block_subsidy_sats;
 use crate::market::ai::AiMarket;
@@ -124,18 +123,13 @@ pub fn hashprice_usd_per_ph_day(
 }
 
 /// Steps the markets to today: the BTC price, fee demand, the AI market
-/// (with the tenant demand miners supplied yesterday).
-pub fn step_markets(
-    clock: Res<Clock>,
-    table: Res<HashTable>,
-    mut markets: ResMut<Markets>,
-    mut rng: ResMut<PriceRng>,
-) {
+/// (tenants arriving and leaving its backlog).
+pub fn step_markets(clock: Res<Clock>, mut markets: ResMut<Markets>, mut rng: ResMut<PriceRng>) {
     if clock.day > 0 {
         markets.price.step(clock.day, &mut rng.0);
     }
     markets.fees.start_day(clock.day);
-    markets.ai.update(clock.day, table.ai_filled_critical_mw);
+    markets.ai.update(clock.day);
 }
 
 /// Today's hashprice from the price, the next block's subsidy, the fees

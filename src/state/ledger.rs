@@ -18,6 +18,14 @@ pub struct Flows {
     pub asic_capex_usd: f64,
     /// AI conversions paid for (conversion and GPUs), USD.
     pub ai_capex_usd: f64,
+    /// Project loans drawn against AI contracts, USD.
+    pub project_loans_usd: f64,
+    /// Their principal repaid, USD.
+    pub project_repaid_usd: f64,
+    /// Gross MW of leases signed.
+    pub leases_signed_mw: f64,
+    /// Gross MW of own GPU clouds started.
+    pub gpu_clouds_signed_mw: f64,
     /// Conversions started (lease or GPU cloud).
     pub conversions_started: u64,
     /// Conversions abandoned (after an AI shock).

@@ -46,9 +46,6 @@ pub struct HashTable {
     pub sold_mw: f64,
     /// MW of unsold sites doing nothing (no machines, no project).
     pub idle_mw: f64,
-    /// Critical MW of tenant demand that miners' sites supply (leases,
-    /// building or running, and sites sold).
-    pub ai_filled_critical_mw: f64,
     /// MW of grid connection under construction.
     pub building_mw: f64,
     /// Power of every machine installed (running or not), MW.
@@ -60,6 +57,8 @@ pub struct HashTable {
     pub on_order_ths: f64,
     /// Machines offered second hand, TH/s.
     pub used_stock_ths: f64,
+    /// Their power, MW.
+    pub used_stock_mw: f64,
     /// Mean price of the last second-hand trades, USD/TH.
     pub used_usd_per_th: f64,
 }
@@ -95,7 +94,6 @@ impl HashTable {
             &mut self.converting_mw,
             &mut self.sold_mw,
             &mut self.idle_mw,
-            &mut self.ai_filled_critical_mw,
             &mut self.building_mw,
             &mut self.installed_mw,
             &mut self.installed_ths,

@@ -28,10 +28,15 @@ fn world(small: &str, set: &[&str], days: u32) -> RunResult {
     asics: (usd_per_th: 0.0, frontier_j_per_th: 1000.0, frontier_decline_per_year: 0.0),
     strategy: (named_belief: Myopic, hurdle_rate_per_year: 0.1, hysteresis_share: 0.1,
         interest_rate_per_year: 0.05, ai_equity_share: 0.3, growth: false),
-    ai: (enabled: true, critical_it_share: 0.75, tenant_demand_mw: 1000.0, demand_growth_mw_per_year: 0.0,
+    // 1,000 critical MW of tenants waiting (for a century, on average)
+    // and none arriving; halls that last exactly one lease (nothing left
+    // when it ends).
+    ai: (enabled: true, critical_it_share: 0.75, tenant_backlog_mw: 1000.0, deals_mw_per_quarter: 0.0,
+        tenant_patience_days: 36525.0,
         lease_growth_per_year: 0.0, lease_elasticity: 0.0, noi_margin: 0.85,
+        tenant_ceiling_usd_per_kw_month: 1000.0,
         conversion_capex_usd_per_critical_mw: 9e6, lead_time_days: 365, lease_term_years: 10.0,
-        stage_mw: 200.0, sale_usd_per_w: 0.0, gpu: (enabled: false)),
+        shell_life_years: 10.0, stage_mw: 200.0, sale_usd_per_w: 0.0, gpu: (enabled: false)),
 )"#
     );
     let set: Vec<Override> = set.iter().map(|o| Override::parse(o).unwrap()).collect();
@@ -82,8 +87,11 @@ fn a_site_whose_lease_beats_mining_by_the_margin_converts_after_the_lead_time() 
     // A day's net operating income: 75,000 kW × $140 × 12 / 365.25 × 0.85.
     let noi = 75_000.0 * 140.0 * 12.0 / 365.25 * 0.85;
     assert!((r.days[leased as usize + 1].pivot.flows.revenue_ai_lease_usd - noi).abs() < 1e-3);
-    // The tenant market records the supply.
-    assert!((d.pivot.tenant_unmet_mw - 925.0).abs() < 1e-9);
+    // The lease took its 75 critical MW out of the backlog on the day it
+    // was signed (beside a day's departures: 1/36,525 of those waiting).
+    let backlog = |day: u32| r.days[day as usize].pivot.tenant_backlog_mw;
+    let waited = backlog(started - 1) * (-1.0f64 / 36_525.0).exp();
+    assert!((backlog(started) - (waited - 75.0)).abs() < 1e-9);
 }
 
 #[test]
@@ -111,7 +119,10 @@ fn a_site_whose_lease_beats_mining_by_less_than_the_margin_keeps_mining() {
 fn without_tenants_or_with_the_option_off_nothing_converts() {
     let r = world(
         LOSING_SITE,
-        &["ai.lease_usd_per_kw_month=300.0", "ai.tenant_demand_mw=0.0"],
+        &[
+            "ai.lease_usd_per_kw_month=300.0",
+            "ai.tenant_backlog_mw=0.0",
+        ],
         60,
     );
     assert_eq!(r.summary.flows.conversions_started, 0);
@@ -273,13 +284,14 @@ fn a_gpu_cloud_that_pays_is_built_and_earns_at_the_rental_price() {
     // No tenants, so no lease; GPUs at $4/h with no drift. Per gross MW:
     // 0.75 × 800 = 600 GPUs × 730.5 h × $4 × 0.75 × 0.85 = $1.118M a month
     // less 730.5 MWh × $80 = $58,440 of power, for 60 months after 12 of
-    // lead time, against 0.75 × ($9M + $29M) = $28.5M of capex: at 10 %,
-    // Σ_{12}^{71} d^m = 43.2 → NPV ≈ $17.3M per MW, far above the margin.
+    // lead time, against 0.75 × ($9M + $29M) = $28.5M of capex: even at
+    // 10 %, Σ_{12}^{71} d^m = 43.2 → NPV ≈ $17.3M per MW, far above the
+    // margin.
     let r = world(
         LOSING_SITE,
         &[
-            "ai.tenant_demand_mw=0.0",
-            "ai.gpu=(enabled: true, usd_per_hour: 4.0, drift_per_year: 0.0, gpus_per_critical_mw: 800.0, utilisation: 0.75, capex_usd_per_critical_mw: 29e6, opex_share: 0.15, term_years: 5.0)",
+            "ai.tenant_backlog_mw=0.0",
+            "ai.gpu=(enabled: true, usd_per_hour: 4.0, price_path: [], drift_per_year: 0.0, gpus_per_critical_mw: 800.0, utilisation: 0.75, capex_usd_per_critical_mw: 29e6, opex_share: 0.15, term_years: 5.0, lead_time_days: 365, equity_share: 0.3)",
         ],
         400,
     );
@@ -336,4 +348,70 @@ fn an_ai_shock_can_stall_the_conversions_it_does_not_cancel() {
             .iter()
             .all(|d| d.pivot.converting_mw == 0.0 && d.pivot.ai_mw == 0.0)
     );
+}
+
+/// The losing site's owner with `cash` USD.
+fn losing_site_with_cash(cash: f64) -> String {
+    LOSING_SITE.replace("cash_usd: 1e9", &format!("cash_usd: {cash}"))
+}
+
+#[test]
+fn a_signed_lease_supports_a_project_loan_repaid_over_its_term() {
+    // The lease at $140 of the first test: $675M of capex. With $110M of
+    // cash, 15 % of equity ($101.25M) pays for the whole site; the rest is
+    // a project loan.
+    let r = world(
+        &losing_site_with_cash(110e6),
+        &[
+            "ai.lease_usd_per_kw_month=140.0",
+            "strategy.ai_equity_share=0.15",
+        ],
+        420,
+    );
+    let started = first_day_with(&r.days, |d| d.pivot.converting_mw > 0.0).expect("it leases");
+    let d = &r.days[started as usize];
+    assert_eq!(d.pivot.converting_mw, 100.0);
+    let loan = 675e6 * 0.85;
+    assert!((d.pivot.flows.project_loans_usd - loan).abs() < 1e-3);
+    // Interest is added to the loan while the hall is built (365 days,
+    // the first of them the day of the decision), then the loan is repaid
+    // in equal daily parts over the 120 months (3,653 days) of rent.
+    let leased = first_day_with(&r.days, |d| d.pivot.ai_mw > 0.0).unwrap();
+    assert_eq!(leased, started + 365);
+    let built = loan * (1.0 + 0.05 / 365.25f64).powi(364);
+    let repaid = r.days[leased as usize].pivot.flows.project_repaid_usd;
+    assert!((repaid - built / 3653.0).abs() < 1e-6 * repaid, "{repaid}");
+    assert!(
+        r.days[..leased as usize]
+            .iter()
+            .all(|d| d.pivot.flows.project_repaid_usd == 0.0)
+    );
+    // With 30 % of equity the same cash pays for a stage of at most
+    // 110/202.5 of the site (less what the curtailed machines lost in the
+    // two weeks before the review), above the smallest block of 25 MW.
+    let r = world(
+        &losing_site_with_cash(110e6),
+        &[
+            "ai.lease_usd_per_kw_month=140.0",
+            "strategy.ai_equity_share=0.3",
+        ],
+        60,
+    );
+    let stage = r.days.last().unwrap().pivot.converting_mw;
+    assert!(
+        (50.0..=100.0 * 110.0 / 202.5).contains(&stage),
+        "{stage} MW"
+    );
+    let capex = r.summary.flows.ai_capex_usd;
+    assert!((capex - stage * 0.75 * 9e6).abs() < 1e-3 && 0.3 * capex <= 110e6);
+    // With too little cash for 25 MW, nothing leases.
+    let r = world(
+        &losing_site_with_cash(20e6),
+        &[
+            "ai.lease_usd_per_kw_month=140.0",
+            "strategy.ai_equity_share=0.3",
+        ],
+        60,
+    );
+    assert_eq!(r.summary.flows.conversions_started, 0);
 }

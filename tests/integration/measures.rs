@@ -51,10 +51,19 @@ fn two_equal_pools_sharing_one_template_builder() {
         d.fees_btc > 0.0 && s.spec().fees.model == hashflight::scenario::schema::FeeModel::Mempool
     );
     assert!((sec.security_budget_usd_per_day - (expect + fees)).abs() < 1e-6 * expect);
-    // Building 51 %: ASIC price × TH/s, power at the frontier efficiency.
+    // Building 51 %: the day's ASIC price × TH/s, power at this year's
+    // frontier (the scenario's in its first year).
     let ths = equilibrium_ehs(bits) * 0.51 * 1e6;
-    assert!((sec.attack_build_asic_usd / (ths * 25.7) - 1.0).abs() < 1e-9);
-    assert!((sec.attack_build_power_mw / (ths * 13.5 / 1e6) - 1.0).abs() < 1e-9);
+    let asics = &s.spec().asics;
+    assert!((sec.attack_build_asic_usd / (ths * d.pivot.asic_usd_per_th) - 1.0).abs() < 1e-9);
+    let frontier = asics.frontier_j_per_th;
+    assert!((sec.attack_build_power_mw / (ths * frontier / 1e6) - 1.0).abs() < 1e-9);
+    // The ASIC price follows hashprice: the build cost moves with the
+    // market (here the price is flat and no one orders, so it only moves
+    // with hashprice).
+    let expect_price =
+        asics.usd_per_th * d.hashprice_usd_per_ph_day / asics.reference_hashprice_usd_per_ph_day;
+    assert!((d.pivot.asic_usd_per_th / expect_price - 1.0).abs() < 1e-9);
     // The summary carries the run's extremes.
     assert_eq!(r.summary.pool_nakamoto_min, 2);
     assert_eq!(r.summary.template_nakamoto_end, 1);

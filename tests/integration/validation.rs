@@ -288,3 +288,78 @@ fn the_baseline_fleet_improves_while_the_frontier_does() {
     let m = median(rates);
     assert!((5.0..=12.0).contains(&m), "{m:.1} % a year");
 }
+
+/// Gross MW out of mining for AI on a day: leased, own GPU cloud, being
+/// converted, sold.
+fn ai_mw(d: &hashflight::metrics::DayRow) -> f64 {
+    let p = &d.pivot;
+    p.ai_mw + p.gpu_cloud_mw + p.converting_mw + p.sold_mw
+}
+
+#[test]
+fn the_baseline_pivots_to_ai_at_the_pace_of_deals() {
+    let (mut first_90, mut per_quarter) = (vec![], vec![]);
+    for seed in 1..=5 {
+        let r = run("baseline", seed, &[]);
+        first_90.push(ai_mw(&r.days[90]));
+        let f = &r.summary.flows;
+        let signed = f.leases_signed_mw + f.gpu_clouds_signed_mw + r.summary.sold_mw_end;
+        per_quarter.push(signed / (r.days.len() as f64 / 91.3125));
+        // Every lease signs within the band of 2024–26 contracts
+        // ($100–190 per kW-month) in the first two years.
+        for d in &r.days[..731] {
+            let rate = d.pivot.ai_lease_usd_per_kw_month;
+            assert!((100.0..=190.0).contains(&rate), "day {}: ${rate}", d.day);
+        }
+    }
+    // At most 600 MW in the first 90 days (before: ~1,400 MW by day 15).
+    let f = median(first_90);
+    assert!(f <= 600.0, "{f} MW by day 90");
+    // Deals of ≈ 460 gross MW a quarter (3.7 GW in two years to May 2026,
+    // Bernstein): the flow is what tenants bring, so no more is signed.
+    let q = median(per_quarter);
+    assert!((300.0..=500.0).contains(&q), "{q} MW a quarter");
+}
+
+#[test]
+#[ignore = "missed: (leases + GPU cloud) / sold is 1.95 (1.76–2.71) against at least 2, and GPU cloud is 0 MW in every seed; see docs/VALIDATION.md"]
+fn the_ai_landgrab_leases_twice_what_it_sells_and_runs_gpu_clouds() {
+    let (mut ratio, mut gpu) = (vec![], vec![]);
+    for seed in 1..=5 {
+        let s = run("ai-landgrab", seed, &[]).summary;
+        ratio.push((s.ai_mw_end + s.converting_mw_end + s.gpu_cloud_mw_end) / s.sold_mw_end);
+        gpu.push(s.gpu_cloud_mw_end);
+    }
+    let (r, g) = (median(ratio), median(gpu));
+    assert!(r >= 2.0, "(leases + GPU cloud) / sold = {r}");
+    assert!(g > 0.0, "GPU cloud {g} MW");
+}
+
+#[test]
+fn the_build_cost_of_an_attack_moves_with_the_asic_market() {
+    let r = run("baseline", 1, &[]);
+    let per_ehs: Vec<f64> = r
+        .days
+        .iter()
+        .map(|d| d.security.attack_build_asic_usd / (0.51 * d.hashrate_ehs))
+        .collect();
+    // Day 0: the S21 XP's $25.7/TH at the reference hashprice, ≈ $25M per
+    // EH/s (Nov 2025: ≈ $14B for 51 % of 1,070 EH/s).
+    assert!((20e6..30e6).contains(&per_ehs[0]), "{}", per_ehs[0]);
+    // The 2028 halving halves hashprice and with it what machines cost:
+    // the build cost is no constant.
+    let (lo, hi) = per_ehs
+        .iter()
+        .fold((f64::INFINITY, 0.0f64), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        });
+    assert!(hi / lo > 1.8, "{lo} to {hi} per EH/s");
+    // Machines left dormant by the halving make an attack cheaper than
+    // building it.
+    let cheapest = r
+        .days
+        .iter()
+        .map(|d| d.security.attack_dormant_asic_usd / d.security.attack_build_asic_usd)
+        .fold(f64::INFINITY, f64::min);
+    assert!(cheapest < 0.5, "{cheapest}");
+}

@@ -24,8 +24,10 @@ pub struct Context {
     pub gpu_terms: AiTerms,
     /// The GPU cloud's economics.
     pub gpu: GpuTerms,
-    /// The expected GPU rental price each month ahead, USD/GPU-hour.
-    pub gpu_usd_per_hour_by_month: Vec<f64>,
+    /// The GPU rental price a contract signs at today, USD/GPU-hour.
+    pub gpu_usd_per_hour: f64,
+    /// An AI buyer's offer for an unconverted site, USD per MW.
+    pub sale_usd_per_mw: f64,
     /// The lease rate a contract signs at today, USD per critical kW-month.
     pub lease_usd_per_kw_month: f64,
     /// Net operating income over lease revenue.
@@ -52,17 +54,22 @@ impl Context {
         let asics = markets.asics.params();
         let ai_spec = ai.params();
         let months = |years: f64| (years * MONTHS_PER_YEAR).round().max(1.0) as usize;
-        let lead_months = (ai_spec.lead_time_days as f64 / DAYS_PER_MONTH).round() as usize;
+        let (lead_months, term_months) = ai.lease_months();
         let lease_terms = AiTerms {
             critical_it_share: ai_spec.critical_it_share,
             lead_months,
-            term_months: months(ai_spec.lease_term_years),
+            term_months,
             capex_usd_per_critical_mw: ai_spec.conversion_capex_usd_per_critical_mw,
+            residual_usd_per_critical_mw: ai
+                .shell_residual_usd_per_critical_mw(ai_spec.lease_term_years),
         };
         let gpu_terms = AiTerms {
+            lead_months: (ai_spec.gpu.lead_time_days as f64 / DAYS_PER_MONTH).round() as usize,
             term_months: months(ai_spec.gpu.term_years),
             capex_usd_per_critical_mw: ai_spec.conversion_capex_usd_per_critical_mw
                 + ai_spec.gpu.capex_usd_per_critical_mw,
+            residual_usd_per_critical_mw: ai
+                .shell_residual_usd_per_critical_mw(ai_spec.gpu.term_years),
             ..lease_terms
         };
         let life_months = months(asics.life_years);
@@ -116,9 +123,8 @@ impl Context {
             lease_terms,
             gpu_terms,
             gpu: GpuTerms::from(&ai_spec.gpu),
-            gpu_usd_per_hour_by_month: (0..horizon)
-                .map(|m| ai.gpu_usd_per_hour_in(m as f64 / MONTHS_PER_YEAR))
-                .collect(),
+            gpu_usd_per_hour: ai.gpu_usd_per_hour(),
+            sale_usd_per_mw: ai.sale_usd_per_mw(),
             lease_usd_per_kw_month: ai.lease_usd_per_kw_month(),
             noi_margin: ai_spec.noi_margin,
             hashprice_usd_per_ph_day: economics.hashprice_usd_per_ph_day,

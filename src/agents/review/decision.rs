@@ -163,7 +163,15 @@ fn take_fleets(fleets: &mut Vec<Fleet>) -> Vec<(f64, f64)> {
 pub fn apply(book: &mut Book, decision: Decision) {
     match decision {
         Decision::EndContracts { site, day } => {
-            book.sites[site].1.projects.retain(|p| p.end_day > day);
+            let s = &mut book.sites[site].1;
+            let ended: f64 = s
+                .projects
+                .iter()
+                .filter(|p| p.end_day <= day)
+                .map(|p| p.mw)
+                .sum();
+            s.projects.retain(|p| p.end_day > day);
+            s.shell_mw += ended;
         }
         Decision::Retire { site, days } => {
             let s = &mut book.sites[site].1;
@@ -217,10 +225,12 @@ pub fn apply(book: &mut Book, decision: Decision) {
             let s = &mut book.sites[site].1;
             let left = free_mw(&mut s.fleets, idle_mw, project.mw);
             let owner = s.owner_id as usize;
-            if project.kind == ProjectKind::Lease {
-                book.ai
-                    .take(project.mw * book.ai.params().critical_it_share);
+            let (mw, kind, loan) = (project.mw, project.kind, project.loan_usd);
+            if kind == ProjectKind::Lease {
+                book.ai.take(mw * book.ai.params().critical_it_share);
             }
+            // A hall left by an ended contract is used first.
+            s.shell_mw = (s.shell_mw - mw).max(0.0);
             s.projects.push(project);
             book.list(owner as u32, left);
             let m = &mut book.miners[owner].1;
@@ -229,6 +239,11 @@ pub fn apply(book: &mut Book, decision: Decision) {
             book.ledger.add(|f| {
                 f.conversions_started += 1;
                 f.ai_capex_usd += capex_usd;
+                f.project_loans_usd += loan;
+                match kind {
+                    ProjectKind::Lease => f.leases_signed_mw += mw,
+                    ProjectKind::GpuCloud => f.gpu_clouds_signed_mw += mw,
+                }
             });
         }
         Decision::Order {

@@ -23,6 +23,11 @@ const BIDDERS: usize = 20;
 /// quarter; est.: capital plans are set by boards once a quarter, not at
 /// every retarget).
 const BUILD_TURN_REVIEWS: u64 = 6;
+/// Smallest block of MW AI tenants lease or AI buyers buy, gross MW:
+/// Riot–AMD's first stage at Rockdale was 25 MW (2025), the smallest
+/// disclosed deal with a miner (est.: hyperscale tenants want campuses, and
+/// a smaller site is worth more to mining or colocation than to them).
+pub const MIN_STAGE_MW: f64 = 25.0;
 
 /// Stage 1: sites with contracts ending by `day`.
 pub fn ending_contracts(book: &Book, day: u32) -> Vec<Decision> {
@@ -135,8 +140,12 @@ impl Review<'_> {
         let s = book.site(site);
         let ai = book.ai.params();
         let critical_mw = s.power_mw * ai.critical_it_share;
-        let ai_bid = if ai.enabled && s.ai_eligible && book.ai.unmet_mw() >= critical_mw {
-            ai.sale_usd_per_w * W_PER_MW * s.power_mw
+        let ai_bid = if ai.enabled
+            && s.ai_eligible
+            && s.power_mw >= MIN_STAGE_MW
+            && book.ai.backlog_mw() >= critical_mw
+        {
+            self.cx.sale_usd_per_mw * s.power_mw
         } else {
             0.0
         };
@@ -189,10 +198,13 @@ impl Review<'_> {
     }
 
     /// Stage 4b: the site's best AI option, if one beats carrying on by the
-    /// hysteresis margin and its owner can pay: lease a stage (as far as
-    /// tenants want it), run an own GPU cloud on a stage, or sell it whole
-    /// (if it has no projects and a buyer wants it all). On a tie, the
-    /// first considered.
+    /// hysteresis margin: lease a stage (as far as waiting tenants want
+    /// it), run an own GPU cloud on a stage, or sell the site whole to an
+    /// AI buyer at the market's price (if it has no projects and the
+    /// backlog wants it all). A project's stage is cut to what its owner's
+    /// cash pays the equity of — the rest is a project loan against the
+    /// contract — and is not started below [`MIN_STAGE_MW`]. Options are
+    /// ranked by their advantage per MW; on a tie, the first considered.
     pub fn ai_option(&self, book: &Book, site: usize) -> Option<Decision> {
         let s = book.site(site);
         let m = book.miner(s.owner_id as usize);
@@ -205,21 +217,38 @@ impl Review<'_> {
         }
         let view = self.view(m, s);
         let crit = ai.critical_it_share;
+        // Halls left by ended contracts need no conversion again.
+        let shell = s.shell_mw.min(available);
+        let saved = |stage: f64| stage.min(shell) * crit * ai.conversion_capex_usd_per_critical_mw;
         // Carrying on with `mw` MW for `months`; +∞ when it is sure to be
         // worth more than `cap` (the most a switch may leave behind).
         let mine = |mw, months, cap| slice_value(&s.fleets, idle, mw, &view, months, cap);
         let mut options: Vec<(f64, Decision)> = Vec::new();
-        // A project on `stage` MW worth `value`: it must beat mining that
-        // slice over the project's horizon by the margin, and the miner must
-        // pay its equity share.
-        let mut project = |kind: ProjectKind, stage: f64, value: f64, terms: &AiTerms| {
-            let capex = terms.capex_usd(stage);
+        // A project of `kind` on up to `stage` MW, its value for a stage
+        // given by `value` (before the conversion a hall saves), paying
+        // `equity_share` of its capex from cash: it must beat mining that
+        // slice over the project's horizon by the margin.
+        let mut project = |kind: ProjectKind,
+                           stage: f64,
+                           terms: &AiTerms,
+                           equity_share: f64,
+                           signed: (f64, f64),
+                           value: &dyn Fn(f64) -> f64| {
+            let capex = |x: f64| terms.capex_usd(x) - saved(x);
+            let mut stage = stage;
+            let equity = equity_share * capex(stage);
+            if equity > m.cash_usd {
+                // Capex per MW only rises past the halls, so the cut stage's
+                // equity is within the cash.
+                stage *= (m.cash_usd / equity).max(0.0);
+            }
+            if stage < MIN_STAGE_MW - 1e-9 {
+                return;
+            }
+            let (capex, value) = (capex(stage), value(stage) + saved(stage));
             // Carrying on is worth at least nothing: an option that cannot
-            // beat zero by the margin, or that the miner cannot pay for, is
-            // out before mining is valued.
-            if !worth_switching(value, 0.0, capex, st.hysteresis_share)
-                || m.cash_usd < st.ai_equity_share * capex
-            {
+            // beat zero by the margin is out before mining is valued.
+            if !worth_switching(value, 0.0, capex, st.hysteresis_share) {
                 return;
             }
             let carry = mine(
@@ -228,58 +257,89 @@ impl Review<'_> {
                 value - st.hysteresis_share * capex,
             );
             if worth_switching(value, carry, capex, st.hysteresis_share) {
-                let ready_day = self.cx.day + ai.lead_time_days;
+                let lead_days = (terms.lead_months as f64 * DAYS_PER_MONTH).round() as u32;
+                let ready_day = self.cx.day + lead_days;
                 let term_days = (terms.term_months as f64 * DAYS_PER_MONTH).round() as u32;
+                let equity_usd = equity_share * capex;
                 let project = Project {
                     kind,
                     mw: stage,
                     ready_day,
                     end_day: ready_day + term_days,
-                    lease_usd_per_kw_month: self.cx.lease_usd_per_kw_month,
+                    lease_usd_per_kw_month: signed.0,
+                    gpu_usd_per_hour: signed.1,
+                    loan_usd: capex - equity_usd,
                 };
                 options.push((
-                    value - carry,
+                    (value - carry) / stage,
                     Decision::Convert {
                         site,
                         idle_mw: idle,
                         project,
                         capex_usd: capex,
-                        equity_usd: st.ai_equity_share * capex,
+                        equity_usd,
                     },
                 ));
             }
         };
         let cx = self.cx;
-        let stage = available.min(ai.stage_mw).min(book.ai.unmet_mw() / crit);
+        let stage = available.min(ai.stage_mw).min(book.ai.backlog_mw() / crit);
         if stage > 1e-6 {
             let rate = project_rate(
                 st.ai_equity_share,
                 m.hurdle_rate_per_year,
                 st.interest_rate_per_year,
             );
-            let value = lease_value_usd(
+            let lease = |x: f64| {
+                lease_value_usd(
+                    x,
+                    &cx.lease_terms,
+                    cx.lease_usd_per_kw_month,
+                    cx.noi_margin,
+                    monthly_discount(rate),
+                )
+            };
+            project(
+                ProjectKind::Lease,
                 stage,
                 &cx.lease_terms,
-                cx.lease_usd_per_kw_month,
-                cx.noi_margin,
-                monthly_discount(rate),
+                st.ai_equity_share,
+                (cx.lease_usd_per_kw_month, 0.0),
+                &lease,
             );
-            project(ProjectKind::Lease, stage, value, &cx.lease_terms);
         }
         if ai.gpu.enabled {
-            let stage = available.min(ai.stage_mw);
-            let value = gpu_value_usd(
-                stage,
-                &cx.gpu_terms,
-                &cx.gpu,
-                &cx.gpu_usd_per_hour_by_month,
-                site_power_price(s, self.regions),
-                view.discount_monthly,
+            let rate = project_rate(
+                ai.gpu.equity_share,
+                m.hurdle_rate_per_year,
+                st.interest_rate_per_year,
             );
-            project(ProjectKind::GpuCloud, stage, value, &cx.gpu_terms);
+            let power = site_power_price(s, self.regions);
+            let gpu = |x: f64| {
+                gpu_value_usd(
+                    x,
+                    &cx.gpu_terms,
+                    &cx.gpu,
+                    cx.gpu_usd_per_hour,
+                    power,
+                    monthly_discount(rate),
+                )
+            };
+            project(
+                ProjectKind::GpuCloud,
+                available.min(ai.stage_mw),
+                &cx.gpu_terms,
+                ai.gpu.equity_share,
+                (0.0, cx.gpu_usd_per_hour),
+                &gpu,
+            );
         }
-        if s.projects.is_empty() && book.ai.unmet_mw() >= s.power_mw * crit {
-            let offer = ai.sale_usd_per_w * W_PER_MW * s.power_mw;
+        let offer = cx.sale_usd_per_mw * s.power_mw;
+        if s.projects.is_empty()
+            && offer > 0.0
+            && s.power_mw >= MIN_STAGE_MW
+            && book.ai.backlog_mw() >= s.power_mw * crit
+        {
             let carry = mine(
                 s.power_mw,
                 cx.lease_terms.horizon_months(),
@@ -291,7 +351,7 @@ impl Review<'_> {
                     usd: offer,
                     critical_mw: s.power_mw * crit,
                 };
-                options.push((offer - carry, sale));
+                options.push(((offer - carry) / s.power_mw, sale));
             }
         }
         options
@@ -757,29 +817,37 @@ mod tests {
         let mut ai = AiMarket::new(AiParams {
             enabled: true,
             critical_it_share: 0.75,
-            tenant_demand_mw: unmet_mw,
-            demand_growth_mw_per_year: 0.0,
+            tenant_backlog_mw: unmet_mw,
+            deals_mw_per_quarter: 0.0,
+            deal_growth_per_year: 0.0,
+            tenant_patience_days: 730.0,
             lease_usd_per_kw_month: 150.0,
             lease_growth_per_year: 0.0,
             lease_elasticity: 0.0,
+            tenant_ceiling_usd_per_kw_month: 184.0,
             noi_margin: 0.85,
             conversion_capex_usd_per_critical_mw: 9e6,
             lead_time_days: 450,
             lease_term_years: 12.0,
+            shell_life_years: 20.0,
             stage_mw: 200.0,
-            sale_usd_per_w,
+            buyer_rate_per_year: 0.1,
+            sale_usd_per_w: Some(sale_usd_per_w),
             gpu: GpuParams {
                 enabled: false,
                 usd_per_hour: 2.0,
+                price_path: Vec::new(),
                 drift_per_year: 0.0,
                 gpus_per_critical_mw: 800.0,
                 utilisation: 0.75,
                 capex_usd_per_critical_mw: 29e6,
                 opex_share: 0.15,
                 term_years: 5.0,
+                lead_time_days: 270,
+                equity_share: 0.3,
             },
         });
-        ai.update(0, 0.0);
+        ai.update(0);
         Markets {
             price: BtcPrice::new(90_000.0, PriceProcess::Constant, vec![]),
             fees: FeeMarket::fixed(0.0),
@@ -800,9 +868,14 @@ mod tests {
     /// A miner with `cash_usd` and one 10 MW site of S19s (29.5 J/TH) at
     /// $40/MWh in region 0, AI-eligible.
     fn miner_with_site(id: u32, cash_usd: f64) -> (Miner, Site) {
+        miner_with_site_of(id, cash_usd, 10.0)
+    }
+
+    /// The same with a site of `mw` MW, full of S19s.
+    fn miner_with_site_of(id: u32, cash_usd: f64, mw: f64) -> (Miner, Site) {
         let m = Miner::new(id, 0, cash_usd, 0.0, Belief::Myopic, 0.12);
-        let mut s = Site::new(id, (Entity::PLACEHOLDER, &m), 10.0, 40.0, 0, true);
-        s.push_fleet(Fleet::new(10.0 / 29.5 * 1e6, 29.5));
+        let mut s = Site::new(id, (Entity::PLACEHOLDER, &m), mw, 40.0, 0, true);
+        s.push_fleet(Fleet::new(mw / 29.5 * 1e6, 29.5));
         (m, s)
     }
 
@@ -873,9 +946,9 @@ mod tests {
 
     #[test]
     fn a_bankrupt_site_goes_to_the_ai_buyer_when_it_bids_more() {
-        // Hashprice $20: S19s at $40/MWh lose money and are worth nothing to
-        // a bidder; the AI buyer pays $0.8/W for the 10 MW.
-        let (mut a, sa) = miner_with_site(0, 0.0);
+        // Hashprice $20: S19s at $40/MWh lose money and are worth little
+        // to a bidder; the AI buyer pays $0.8/W for the 40 MW.
+        let (mut a, sa) = miner_with_site_of(0, 0.0, 40.0);
         a.exited = true;
         let (b, sb) = miner_with_site(1, 1e9);
         let (mut miners, mut sites) = ([a, b], [sa, sb]);
@@ -891,12 +964,22 @@ mod tests {
             d,
             Decision::SellToAi {
                 site: 0,
-                usd: 8e6,
-                critical_mw: 7.5
+                usd: 32e6,
+                critical_mw: 30.0
             }
         );
         assert!(sites[0].sold && sites[0].fleets.is_empty());
-        assert_eq!(m.ai.unmet_mw(), 92.5);
+        assert_eq!(m.ai.backlog_mw(), 70.0);
+        // A site below the smallest block AI buyers take goes to the miner.
+        let (mut a, sa) = miner_with_site(0, 0.0);
+        a.exited = true;
+        let (b, sb) = miner_with_site(1, 1e9);
+        let (mut miners, mut sites) = ([a, b], [sa, sb]);
+        let mut m = markets(100.0, 0.8);
+        let d = with_review(&mut miners, &mut sites, &mut m, 20.0, |r, book| {
+            r.auction(book, 0, &r.bidders(book))
+        });
+        assert!(matches!(d, Decision::SellToMiner { buyer: 1, .. }), "{d:?}");
     }
 
     #[test]
@@ -934,9 +1017,9 @@ mod tests {
 
     #[test]
     fn an_eligible_site_is_sold_when_a_buyer_wants_it_all_and_pays_enough() {
-        let (a, sa) = miner_with_site(0, 0.0);
+        let (a, sa) = miner_with_site_of(0, 0.0, 40.0);
         let (mut miners, mut sites) = ([a], [sa]);
-        // Tenants want more than the site's 7.5 critical MW, the miner
+        // Tenants want more than the site's 30 critical MW, the miner
         // cannot pay a lease's equity, and $5/W beats carrying on (the MW
         // would host ever better frontier machines) by the margin.
         let mut m = markets(100.0, 5.0);
@@ -945,7 +1028,7 @@ mod tests {
             r.ai_option(book, 0)
         });
         assert!(
-            matches!(d, Some(Decision::SellToAi { site: 0, usd, .. }) if usd == 50e6),
+            matches!(d, Some(Decision::SellToAi { site: 0, usd, .. }) if usd == 200e6),
             "{d:?}"
         );
         // At $0.8/W carrying on is worth more; without tenants, nothing.
@@ -972,6 +1055,8 @@ mod tests {
             ready_day: 0,
             end_day: 5,
             lease_usd_per_kw_month: 150.0,
+            gpu_usd_per_hour: 0.0,
+            loan_usd: 0.0,
         });
         let (mut miners, mut sites) = ([a], [sa]);
         let mut m = markets(0.0, 0.8);

@@ -109,12 +109,6 @@ pub struct SecuritySpec {
     /// Rent over the hashprice, percent.
     #[serde(default = "defaults::security_rent_premium_pct")]
     pub rent_premium_pct: f64,
-    /// Price of new ASICs, USD/TH.
-    #[serde(default = "defaults::security_asic_usd_per_th")]
-    pub asic_usd_per_th: f64,
-    /// Efficiency of the newest ASICs, J/TH.
-    #[serde(default = "defaults::security_frontier_efficiency_j_per_th")]
-    pub frontier_efficiency_j_per_th: f64,
     /// The attacker's power price, USD/MWh.
     #[serde(default = "defaults::security_attacker_power_usd_per_mwh")]
     pub attacker_power_usd_per_mwh: f64,
@@ -410,8 +404,8 @@ pub struct StrategySpec {
     /// Interest on debt per year (interest only; principal is not repaid).
     #[serde(default = "defaults::strategy_interest_rate_per_year")]
     pub interest_rate_per_year: f64,
-    /// Share of an AI project's capex that must come from cash; the rest is
-    /// borrowed.
+    /// Share of a lease's capex that must come from cash; the rest is a
+    /// project loan against the signed lease, repaid over its term.
     #[serde(default = "defaults::strategy_ai_equity_share")]
     pub ai_equity_share: f64,
     /// Credit line, USD per MW owned: cash may go this far below zero.
@@ -521,22 +515,34 @@ pub struct AiSpec {
     /// Critical IT MW per gross MW of a converted site.
     #[serde(default = "defaults::ai_critical_it_share")]
     pub critical_it_share: f64,
-    /// Tenant demand for miners' sites on day 0, critical MW.
-    #[serde(default = "defaults::ai_tenant_demand_mw")]
-    pub tenant_demand_mw: f64,
-    /// Growth of tenant demand, critical MW per year.
-    #[serde(default = "defaults::ai_demand_growth_mw_per_year")]
-    pub demand_growth_mw_per_year: f64,
-    /// Lease rate on day 0, USD per critical kW per month.
+    /// Tenants waiting for miners' sites on day 0, critical MW.
+    #[serde(default = "defaults::ai_tenant_backlog_mw")]
+    pub tenant_backlog_mw: f64,
+    /// New tenant demand for miners' sites, critical MW per quarter: the
+    /// deal flow (every lease signed and site sold takes from it).
+    #[serde(default = "defaults::ai_deals_mw_per_quarter")]
+    pub deals_mw_per_quarter: f64,
+    /// Growth of the deal flow per year.
+    #[serde(default = "defaults::ai_deal_growth_per_year")]
+    pub deal_growth_per_year: f64,
+    /// Mean days a waiting tenant stays before building elsewhere.
+    #[serde(default = "defaults::ai_tenant_patience_days")]
+    pub tenant_patience_days: f64,
+    /// Lease rate on day 0 with one quarter's demand waiting, USD per
+    /// critical kW per month.
     #[serde(default = "defaults::ai_lease_usd_per_kw_month")]
     pub lease_usd_per_kw_month: f64,
-    /// Trend of the lease rate per year.
+    /// Trend of the lease rate and of its ceiling per year.
     #[serde(default = "defaults::ai_lease_growth_per_year")]
     pub lease_growth_per_year: f64,
-    /// How the rate responds to unmet demand: it scales as (unmet MW /
-    /// day-0 demand) to this power, within ×0.5–×2, on top of its trend.
+    /// How the rate responds to the backlog: it scales as ((backlog + a
+    /// quarter's arrivals) / (2 × a quarter's arrivals)) to this power.
     #[serde(default = "defaults::ai_lease_elasticity")]
     pub lease_elasticity: f64,
+    /// The most tenants pay, what building elsewhere costs them, USD per
+    /// critical kW-month on day 0 (on the lease rate's trend).
+    #[serde(default = "defaults::ai_tenant_ceiling_usd_per_kw_month")]
+    pub tenant_ceiling_usd_per_kw_month: f64,
     /// Net operating income over lease revenue.
     #[serde(default = "defaults::ai_noi_margin")]
     pub noi_margin: f64,
@@ -549,13 +555,23 @@ pub struct AiSpec {
     /// Lease term, years: the MW cannot return to mining before it ends.
     #[serde(default = "defaults::ai_lease_term_years")]
     pub lease_term_years: f64,
+    /// Years a converted hall serves: when a contract ends, what is left
+    /// of it is worth its share of the conversion capex, and the site's
+    /// next AI project on those MW pays no conversion again.
+    #[serde(default = "defaults::ai_shell_life_years")]
+    pub shell_life_years: f64,
     /// Most gross MW converted per site per review (staged conversion).
     #[serde(default = "defaults::ai_stage_mw")]
     pub stage_mw: f64,
-    /// An AI buyer's offer for an eligible site, USD per W of grid
-    /// connection.
-    #[serde(default = "defaults::ai_sale_usd_per_w")]
-    pub sale_usd_per_w: f64,
+    /// An AI buyer's (data-center developer's) cost of capital per year:
+    /// it offers for a site the lease it would sign, discounted at this
+    /// rate, less the conversion capex.
+    #[serde(default = "defaults::ai_buyer_rate_per_year")]
+    pub buyer_rate_per_year: f64,
+    /// A fixed offer for an eligible site instead of the market's, USD per
+    /// W of grid connection (`None`: the market price).
+    #[serde(default)]
+    pub sale_usd_per_w: Option<f64>,
     /// The own-GPU-cloud option.
     #[serde(default = "defaults::ai_gpu")]
     pub gpu: GpuSpec,
@@ -571,7 +587,12 @@ pub struct GpuSpec {
     /// Rental price on day 0, USD per GPU-hour.
     #[serde(default = "defaults::gpu_usd_per_hour")]
     pub usd_per_hour: f64,
-    /// Drift of the rental price per year (−0.2 = −20 %/year).
+    /// Later prices, by day: `[(day: 80, usd_per_hour: 2.35)]`; linear
+    /// between day 0's price and each point in turn.
+    #[serde(default = "defaults::gpu_price_path")]
+    pub price_path: Vec<GpuPricePoint>,
+    /// Drift of the rental price per year after the path's last day
+    /// (−0.2 = −20 %/year).
     #[serde(default = "defaults::gpu_drift_per_year")]
     pub drift_per_year: f64,
     /// GPUs per critical MW.
@@ -586,9 +607,26 @@ pub struct GpuSpec {
     /// Operating cost other than power, share of revenue.
     #[serde(default = "defaults::gpu_opex_share")]
     pub opex_share: f64,
-    /// Contract term, years.
+    /// Contract term, years: the price is fixed at signing for it.
     #[serde(default = "defaults::gpu_term_years")]
     pub term_years: f64,
+    /// Days from the decision to the first GPU-hour sold.
+    #[serde(default = "defaults::gpu_lead_time_days")]
+    pub lead_time_days: u32,
+    /// Share of the capex paid from cash; the rest is borrowed against the
+    /// contract.
+    #[serde(default = "defaults::gpu_equity_share")]
+    pub equity_share: f64,
+}
+
+/// A point of the GPU rental price's path.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GpuPricePoint {
+    /// Day of the run.
+    pub day: u32,
+    /// Price on that day, USD per GPU-hour.
+    pub usd_per_hour: f64,
 }
 
 /// The RON dialect of scenario files: `Some` may be left out.
@@ -693,8 +731,13 @@ mod defaults {
         asics_life_years: f64 = asics.life_years;
         ai_enabled: bool = ai.enabled;
         ai_critical_it_share: f64 = ai.critical_it_share;
-        ai_tenant_demand_mw: f64 = ai.tenant_demand_mw;
-        ai_demand_growth_mw_per_year: f64 = ai.demand_growth_mw_per_year;
+        ai_tenant_backlog_mw: f64 = ai.tenant_backlog_mw;
+        ai_deals_mw_per_quarter: f64 = ai.deals_mw_per_quarter;
+        ai_deal_growth_per_year: f64 = ai.deal_growth_per_year;
+        ai_tenant_patience_days: f64 = ai.tenant_patience_days;
+        ai_tenant_ceiling_usd_per_kw_month: f64 = ai.tenant_ceiling_usd_per_kw_month;
+        ai_shell_life_years: f64 = ai.shell_life_years;
+        ai_buyer_rate_per_year: f64 = ai.buyer_rate_per_year;
         ai_lease_usd_per_kw_month: f64 = ai.lease_usd_per_kw_month;
         ai_lease_growth_per_year: f64 = ai.lease_growth_per_year;
         ai_lease_elasticity: f64 = ai.lease_elasticity;
@@ -703,11 +746,13 @@ mod defaults {
         ai_lead_time_days: u32 = ai.lead_time_days;
         ai_lease_term_years: f64 = ai.lease_term_years;
         ai_stage_mw: f64 = ai.stage_mw;
-        ai_sale_usd_per_w: f64 = ai.sale_usd_per_w;
         ai_gpu: GpuSpec = ai.gpu;
         gpu_enabled: bool = ai.gpu.enabled;
         gpu_usd_per_hour: f64 = ai.gpu.usd_per_hour;
         gpu_drift_per_year: f64 = ai.gpu.drift_per_year;
+        gpu_price_path: Vec<GpuPricePoint> = ai.gpu.price_path;
+        gpu_lead_time_days: u32 = ai.gpu.lead_time_days;
+        gpu_equity_share: f64 = ai.gpu.equity_share;
         gpu_gpus_per_critical_mw: f64 = ai.gpu.gpus_per_critical_mw;
         gpu_utilisation: f64 = ai.gpu.utilisation;
         gpu_capex_usd_per_critical_mw: f64 = ai.gpu.capex_usd_per_critical_mw;
@@ -728,8 +773,6 @@ mod defaults {
         security_attack_share: f64 = security.attack_share;
         security_rentable_share: f64 = security.rentable_share;
         security_rent_premium_pct: f64 = security.rent_premium_pct;
-        security_asic_usd_per_th: f64 = security.asic_usd_per_th;
-        security_frontier_efficiency_j_per_th: f64 = security.frontier_efficiency_j_per_th;
         security_attacker_power_usd_per_mwh: f64 = security.attacker_power_usd_per_mwh;
         security_selfish_mining_gamma: f64 = security.selfish_mining_gamma;
         security_max_double_spend_p: f64 = security.max_double_spend_p;
