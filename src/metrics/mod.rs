@@ -157,7 +157,8 @@ pub struct Security {
     /// Their power, MW.
     pub dormant_mw: f64,
     /// The attack done with dormant machines first (bought at the
-    /// second-hand price) and the rest built: machines, USD.
+    /// second-hand market's last clearing price, nothing when no lot has
+    /// cleared: a lower bound) and the rest built: machines, USD.
     pub attack_dormant_asic_usd: f64,
     /// Its power, MW.
     pub attack_dormant_power_mw: f64,

@@ -551,7 +551,7 @@ const SECURITY: &[Column] = &[
     col(
         "attack_dormant_asic_usd",
         "USD",
-        "The attack done with dormant machines first (bought at the second-hand price) and the rest built: machines, USD.",
+        "The attack done with dormant machines first (bought at the second-hand market's last clearing price, nothing when no lot has cleared: a lower bound) and the rest built: machines, USD.",
     ),
     col("attack_dormant_power_mw", "MW", "Its power, MW."),
     col(
