@@ -32,7 +32,7 @@
 //! let s = Scenario::load("baseline", &[]).unwrap();
 //! let mut m = AiMarket::new(s.market().ai.clone());
 //! m.update(0);
-//! let p = m.params();
+//! let p = m.params().clone();
 //! // Nobody waiting beyond the flow: the reference rate.
 //! m.take(m.backlog_mw());
 //! m.update(0);
