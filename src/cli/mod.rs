@@ -302,6 +302,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(exit_of(&verdicts));
             }
             say!("{}", dir.display())?;
+            report_sensitivity(&dir)?;
             report_checks(&verdicts)
         }
         Command::Show { name } => {
@@ -598,7 +599,28 @@ fn sweep(
     if shard.is_some() && !plan.file.checks.is_empty() {
         say!("  its checks are evaluated when the shards are merged")?;
     }
+    if shard.is_some() && plan.file.design.is_sensitivity() {
+        say!("  its sensitivity indices are computed when the shards are merged")?;
+    }
+    report_sensitivity(&dir)?;
     report_checks(&verdicts)
+}
+
+/// Prints the ranking of a sensitivity sweep (when the directory holds
+/// sensitivity.csv).
+fn report_sensitivity(dir: &std::path::Path) -> anyhow::Result<()> {
+    let path = dir.join("sensitivity.csv");
+    if !path.is_file() {
+        return Ok(());
+    }
+    let rows = crate::sweep::sensitivity::read(&path)
+        .with_context(|| format!("reading {}", path.display()))?;
+    say!(
+        "what drives each figure (most first; [95 % bootstrap interval]; {}):",
+        path.display()
+    )?;
+    say!("{}", crate::sweep::sensitivity::table(&rows).trim_end())?;
+    Ok(())
 }
 
 /// The exit code of a sweep's checks: 3 when one failed.

@@ -18,6 +18,7 @@ use std::sync::Once;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
+pub mod bars;
 pub mod dashboard;
 pub mod table;
 

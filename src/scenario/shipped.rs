@@ -86,6 +86,11 @@ pub const SWEEPS: &[Shipped] = &[
         source: include_str!("../../scenarios/sweeps/ci-smoke.ron"),
     },
     Shipped {
+        name: "ai-drivers",
+        path: "scenarios/sweeps/ai-drivers.ron",
+        source: include_str!("../../scenarios/sweeps/ai-drivers.ron"),
+    },
+    Shipped {
         name: "bench-throughput",
         path: "scenarios/sweeps/bench-throughput.ron",
         source: include_str!("../../scenarios/sweeps/bench-throughput.ron"),

@@ -35,6 +35,7 @@ pub mod checks;
 pub mod diff;
 pub mod merge;
 pub mod resume;
+pub mod sensitivity;
 
 use resume::{csv_line, end_of_last_line, row_check};
 pub mod spec;
@@ -615,6 +616,15 @@ pub fn finish(plan: &Plan, dir: &Path) -> Result<Vec<checks::Verdict>, SweepErro
         }
     }
     w.write_record(&head).map_err(io::Error::other)?;
+    // A sensitivity design keeps its metrics' values over seeds at every
+    // point (points × metrics × seeds numbers) for the indices.
+    let layout = sensitivity::layout(&plan.file);
+    let sens_metrics = plot_metrics(plan);
+    let sens_index: Vec<usize> = sens_metrics
+        .iter()
+        .filter_map(|m| figures.iter().position(|f| f == m))
+        .collect();
+    let mut sens_runs: Vec<Vec<Vec<f64>>> = Vec::new();
     // Rows are in plan order, so each point's runs come together: one
     // point's figures are held at a time.
     let mut point_stats: Vec<(usize, Vec<Spread>)> = Vec::new();
@@ -635,6 +645,9 @@ pub fn finish(plan: &Plan, dir: &Path) -> Result<Vec<checks::Verdict>, SweepErro
             );
         }
         w.write_record(&rec).map_err(io::Error::other)?;
+        if layout.is_some() {
+            sens_runs.push(sens_index.iter().map(|&k| values[k].clone()).collect());
+        }
         point_stats.push((point, spreads));
         Ok(())
     };
@@ -687,6 +700,16 @@ pub fn finish(plan: &Plan, dir: &Path) -> Result<Vec<checks::Verdict>, SweepErro
         // The verdicts of checks the sweep file no longer has.
         fs::remove_file(dir.join("checks.csv"))?;
     }
+    if let Some(layout) = &layout {
+        let rows = sensitivity::indices(layout, &axes, &sens_metrics, &sens_runs, plan.file.seed);
+        names.extend(sensitivity::write(
+            layout,
+            &rows,
+            &sens_metrics,
+            &plan.file.name,
+            staging.path(),
+        )?);
+    }
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     write_atomically(staging, dir, &refs)?;
     Ok(verdicts)
@@ -703,17 +726,23 @@ pub const DEFAULT_METRICS: &[&str] = &[
 /// the other axes' values); past it, the medians are drawn as points.
 pub const MAX_LINES: usize = 8;
 
+/// The figures a sweep plots (and ranks the parameters of): its
+/// `metrics`, or [`DEFAULT_METRICS`].
+pub fn plot_metrics(plan: &Plan) -> Vec<String> {
+    if plan.file.metrics.is_empty() {
+        DEFAULT_METRICS.iter().map(|s| s.to_string()).collect()
+    } else {
+        plan.file.metrics.clone()
+    }
+}
+
 fn plots(
     plan: &Plan,
     stats: &[(usize, Vec<Spread>)],
     dir: &Path,
 ) -> Result<Vec<String>, SweepError> {
     let names = Summary::figure_names();
-    let metrics: Vec<String> = if plan.file.metrics.is_empty() {
-        DEFAULT_METRICS.iter().map(|s| s.to_string()).collect()
-    } else {
-        plan.file.metrics.clone()
-    };
+    let metrics = plot_metrics(plan);
     let metric_index: Vec<(String, usize)> = metrics
         .iter()
         .filter_map(|m| names.iter().position(|n| n == m).map(|i| (m.clone(), i)))
@@ -770,8 +799,9 @@ fn plots(
             });
             groups[g].1.push(i);
         }
-        let scatter =
-            matches!(design, spec::Design::LatinHypercube { .. }) || groups.len() > MAX_LINES;
+        let sampled =
+            matches!(design, spec::Design::LatinHypercube { .. }) || design.is_sensitivity();
+        let scatter = sampled || groups.len() > MAX_LINES;
         let mut panels = Vec::new();
         for (m, k) in &metric_index {
             let mut panel = Panel::new(m.replace('_', " "), crate::plot::unit_of(m));
@@ -782,7 +812,7 @@ fn plots(
                     .collect();
                 let ys = stats.iter().map(|(_, s)| s[*k].median).collect();
                 let label = match design {
-                    spec::Design::LatinHypercube { .. } => {
+                    _ if sampled => {
                         "median over seeds at each sample (the other axes vary)".to_string()
                     }
                     _ => format!(

@@ -73,8 +73,11 @@ pub struct AxisRange {
     pub start: f64,
     /// Last value.
     pub end: f64,
-    /// Number of values (≥ 1; 1 gives `start`).
-    pub steps: u32,
+    /// Number of values (≥ 1; 1 gives `start`). Grid and Zip designs
+    /// need it; Latin-hypercube, Morris and Sobol designs draw from the
+    /// whole range and take none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<u32>,
     /// Linear or logarithmic spacing.
     #[serde(default)]
     pub scale: Scale,
@@ -99,13 +102,15 @@ impl AxisRange {
         }
     }
 
-    /// The range's values.
+    /// The range's values: `steps` of them, or without `steps` its two
+    /// ends (what a design that draws from the whole range is checked on).
     pub fn values(&self) -> Vec<f64> {
-        if self.steps <= 1 {
+        let steps = self.steps.unwrap_or(2);
+        if steps <= 1 {
             return vec![self.start];
         }
-        (0..self.steps)
-            .map(|i| self.at(i as f64 / (self.steps - 1) as f64))
+        (0..steps)
+            .map(|i| self.at(i as f64 / (steps - 1) as f64))
             .collect()
     }
 }
@@ -125,6 +130,29 @@ pub enum Design {
         /// Number of points.
         points: u32,
     },
+    /// Elementary effects (global sensitivity): `trajectories` paths of
+    /// k + 1 points on a grid of `levels` levels per range
+    /// ([`super::sensitivity`]).
+    Morris {
+        /// One-at-a-time paths (10 to 50 is usual).
+        trajectories: u32,
+        /// Grid levels per axis (an even number, usually 4).
+        levels: u32,
+    },
+    /// Variance-based indices (global sensitivity): Saltelli's n (k + 2)
+    /// points from a Sobol sequence, n a power of two
+    /// ([`super::sensitivity`]).
+    Sobol {
+        /// Rows of each base matrix.
+        n: u32,
+    },
+}
+
+impl Design {
+    /// Whether this is a sensitivity design (Morris or Sobol).
+    pub fn is_sensitivity(&self) -> bool {
+        matches!(self, Design::Morris { .. } | Design::Sobol { .. })
+    }
 }
 
 /// One point of the sweep: a value per axis.
@@ -245,21 +273,29 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
             format!("the base scenario with `set` is invalid:\n{e}"),
         )
     })?;
+    let counterfactual = resolved.spec().counterfactual;
     let resolved = resolved.to_ron();
     check_sizes(&file, &at)?;
     check_axes_and_metrics(&file, &at)?;
+    check_sensitivity(&file, counterfactual, &at)?;
     let axis_values = axis_values(&file, &base, &set, &resolved, &at)?;
-    let points_values = design_points(&file, &axis_values, &at)?;
+    let whole = whole_number_axes(&file, &base, &set);
+    let points_values = design_points(&file, &axis_values, &whole, &at)?;
     let points: Vec<Point> = points_values
         .into_iter()
         .enumerate()
         .map(|(index, values)| {
-            let key: String = file
+            let mut key: String = file
                 .axes
                 .iter()
                 .zip(&values)
                 .map(|(a, v)| format!("{}={v}\n", a.path))
                 .collect();
+            // A sensitivity design may visit one point twice (two Morris
+            // paths crossing): its sample number is part of its identity.
+            if file.design.is_sensitivity() {
+                key.push_str(&format!("sample={index}\n"));
+            }
             Point {
                 index,
                 hash: sip(file.seed, key.as_bytes()),
@@ -267,6 +303,9 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
             }
         })
         .collect();
+    // In a sensitivity design replicate r of every point shares a seed
+    // (common random numbers): points differ by their parameters only.
+    let common = file.design.is_sensitivity();
     let runs = points
         .iter()
         .flat_map(|p| {
@@ -274,7 +313,11 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
                 id: format!("{:016x}-{r}", p.hash),
                 point: p.index,
                 replicate: r,
-                seed: sip(p.hash, &r.to_le_bytes()),
+                seed: if common {
+                    sip(file.seed ^ 0x5345_4e53, &r.to_le_bytes())
+                } else {
+                    sip(p.hash, &r.to_le_bytes())
+                },
             })
         })
         .collect();
@@ -346,6 +389,114 @@ fn check_axes_and_metrics(file: &SweepFile, at: &At) -> Result<(), ScenarioError
     Ok(())
 }
 
+/// Refuses a sensitivity design that cannot give indices: fewer than two
+/// axes, an axis of values (not a range) or a range that varies nothing,
+/// a Sobol `n` that is not a power of two, a Morris grid of odd levels, a
+/// metric that the runs leave empty.
+fn check_sensitivity(file: &SweepFile, counterfactual: bool, at: &At) -> Result<(), ScenarioError> {
+    let (name, runs) = match file.design {
+        Design::Morris {
+            trajectories,
+            levels,
+        } => {
+            if trajectories < 2 {
+                return Err(at(
+                    "design".into(),
+                    format!(
+                        "Morris needs at least 2 trajectories to give σ (it has {trajectories}); 10 to 50 is usual"
+                    ),
+                ));
+            }
+            if levels < 2 || levels % 2 == 1 || levels > 1000 {
+                return Err(at(
+                    "design".into(),
+                    format!(
+                        "Morris levels must be an even number from 2 to 1000 (it is {levels}): with an even grid each step of Δ = levels/(2(levels−1)) lands on a level; 4 is usual"
+                    ),
+                ));
+            }
+            (
+                "Morris",
+                u64::from(trajectories) * (file.axes.len() as u64 + 1),
+            )
+        }
+        Design::Sobol { n } => {
+            if n < 2 || !n.is_power_of_two() || n > super::sensitivity::MAX_SOBOL_N {
+                return Err(at(
+                    "design".into(),
+                    format!(
+                        "Sobol n must be a power of two from 2 to {} (it is {n}): the sequence is balanced only over powers of two; e.g. {}",
+                        super::sensitivity::MAX_SOBOL_N,
+                        n.max(2)
+                            .checked_next_power_of_two()
+                            .unwrap_or(super::sensitivity::MAX_SOBOL_N)
+                            .min(super::sensitivity::MAX_SOBOL_N)
+                    ),
+                ));
+            }
+            ("Sobol", u64::from(n) * (file.axes.len() as u64 + 2))
+        }
+        _ => return Ok(()),
+    };
+    if file.axes.len() < 2 {
+        return Err(at(
+            "axes".into(),
+            format!("a {name} design ranks parameters against each other: give at least two axes"),
+        ));
+    }
+    for (i, axis) in file.axes.iter().enumerate() {
+        match &axis.range {
+            None => {
+                return Err(at(
+                    format!("axes.{i}"),
+                    format!(
+                        "a {name} design draws each axis from a range: give `range: (start: …, end: …)` (scale Linear or Log) instead of `values`"
+                    ),
+                ));
+            }
+            Some(r) if r.start == r.end => {
+                return Err(at(
+                    format!("axes.{i}.range"),
+                    "start equals end: this axis varies nothing".into(),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    if runs.saturating_mul(u64::from(file.seeds)) > MAX_RUNS {
+        return Err(at(
+            "design".into(),
+            format!(
+                "{runs} points × {} seeds is more than {MAX_RUNS} runs",
+                file.seeds
+            ),
+        ));
+    }
+    // The figures only a counterfactual gives are empty without one.
+    let metrics: Vec<&str> = if file.metrics.is_empty() {
+        super::DEFAULT_METRICS.to_vec()
+    } else {
+        file.metrics.iter().map(String::as_str).collect()
+    };
+    if let Some(i) = metrics.iter().position(|m| m.contains("no_ai"))
+        && !counterfactual
+    {
+        let field = if file.metrics.is_empty() {
+            "metrics".into()
+        } else {
+            format!("metrics.{i}")
+        };
+        return Err(at(
+            field,
+            format!(
+                "`{}` is empty unless the runs have a counterfactual: add \"counterfactual=true\" to `set`",
+                metrics[i]
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Refuses an empty sweep, or one too large to plan, before anything is
 /// built.
 fn check_sizes(file: &SweepFile, at: &At) -> Result<(), ScenarioError> {
@@ -365,7 +516,7 @@ fn check_sizes(file: &SweepFile, at: &At) -> Result<(), ScenarioError> {
     let mut grid_points: u64 = 1;
     for (i, axis) in file.axes.iter().enumerate() {
         let (len, field) = match &axis.range {
-            Some(r) => (r.steps as u64, format!("axes.{i}.range")),
+            Some(r) => (r.steps.unwrap_or(2) as u64, format!("axes.{i}.range")),
             None => (axis.values.len() as u64, format!("axes.{i}.values")),
         };
         if len > MAX_AXIS_VALUES {
@@ -402,10 +553,18 @@ fn axis_values(
     for (i, axis) in file.axes.iter().enumerate() {
         let values: Vec<String> = match (&axis.range, axis.values.is_empty()) {
             (Some(r), true) => {
-                if r.steps == 0 || !r.start.is_finite() || !r.end.is_finite() {
+                if r.steps == Some(0) || !r.start.is_finite() || !r.end.is_finite() {
                     return Err(at(
                         format!("axes.{i}.range"),
                         "an empty range: steps must be ≥ 1 and start, end finite".into(),
+                    ));
+                }
+                let draws = matches!(file.design, Design::LatinHypercube { .. })
+                    || file.design.is_sensitivity();
+                if r.steps.is_none() && !draws {
+                    return Err(at(
+                        format!("axes.{i}.range"),
+                        "give `steps` (how many values): a Grid or Zip design takes the range's values; Latin-hypercube, Morris and Sobol designs draw from the whole range and need none".into(),
                     ));
                 }
                 if r.scale == Scale::Log && (r.start <= 0.0 || r.end <= 0.0) {
@@ -472,10 +631,43 @@ fn axis_values(
     Ok(axis_values)
 }
 
+/// Which range axes take whole numbers only (a field of days, say): a
+/// design that draws from the whole range rounds their draws. An axis is
+/// taken as whole when a fraction between its ends is refused where its
+/// rounded value is not.
+fn whole_number_axes(file: &SweepFile, base: &str, set: &[Override]) -> Vec<bool> {
+    let loads = |path: &str, v: f64| {
+        let mut o = set.to_vec();
+        o.push(Override {
+            path: path.to_string(),
+            value: format_number(v),
+        });
+        Scenario::load(base, &o).is_ok()
+    };
+    file.axes
+        .iter()
+        .map(|axis| match &axis.range {
+            Some(r) if r.steps.is_none() => {
+                let v = r.at(0.5);
+                let fraction = if v.fract() == 0.0 { v + 0.5 } else { v };
+                !loads(&axis.path, fraction) && loads(&axis.path, fraction.round())
+            }
+            _ => false,
+        })
+        .collect()
+}
+
+/// A draw from a range, rounded on a whole-number axis.
+fn draw(r: &AxisRange, f: f64, whole: bool) -> String {
+    let v = r.at(f);
+    format_number(if whole { v.round() } else { v })
+}
+
 /// The points of the design: each a value per axis.
 fn design_points(
     file: &SweepFile,
     axis_values: &[Vec<String>],
+    whole: &[bool],
     at: &At,
 ) -> Result<Vec<Vec<String>>, ScenarioError> {
     Ok(match &file.design {
@@ -521,7 +713,8 @@ fn design_points(
                 .axes
                 .iter()
                 .zip(axis_values)
-                .map(|(axis, values)| {
+                .zip(whole)
+                .map(|((axis, values), &whole)| {
                     let mut strata: Vec<usize> = (0..n).collect();
                     strata.shuffle(&mut rng);
                     strata
@@ -529,7 +722,7 @@ fn design_points(
                         .map(|s| {
                             let f = (s as f64 + rng.random::<f64>()) / n as f64;
                             match &axis.range {
-                                Some(r) => format_number(r.at(f)),
+                                Some(r) => draw(r, f, whole),
                                 None => values
                                     [((f * values.len() as f64) as usize).min(values.len() - 1)]
                                 .clone(),
@@ -540,6 +733,23 @@ fn design_points(
                 .collect();
             (0..n)
                 .map(|k| columns.iter().map(|c| c[k].clone()).collect())
+                .collect()
+        }
+        Design::Morris { .. } | Design::Sobol { .. } => {
+            let layout = super::sensitivity::layout(file).expect("a sensitivity design");
+            layout
+                .fractions()
+                .iter()
+                .map(|f| {
+                    file.axes
+                        .iter()
+                        .zip(f)
+                        .zip(whole)
+                        .map(|((axis, &f), &whole)| {
+                            draw(axis.range.as_ref().expect("checked: ranges"), f, whole)
+                        })
+                        .collect()
+                })
                 .collect()
         }
     })

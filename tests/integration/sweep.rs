@@ -774,3 +774,218 @@ fn a_damaged_manifest_is_named_with_its_fix() {
     ok(&run_in(tmp.path(), &["sweep", &f, "--out", "o", "-q"]));
     assert_eq!(read(d.join("runs.csv")), runs);
 }
+
+/// A sensitivity sweep of the baseline: one parameter that moves the
+/// hashrate (the BTC price), one that moves only a security measure (the
+/// selfish miner's network share γ), and the power price.
+fn sensitivity_file(dir: &Path, name: &str, design: &str) -> String {
+    let src = format!(
+        r#"(
+    name: "{name}",
+    base: "baseline",
+    set: ["duration_days=30", "population.miners=100"],
+    axes: [
+        (path: "btc_price.initial_usd", range: (start: 40000.0, end: 140000.0)),
+        (path: "security.selfish_mining_gamma", range: (start: 0.0, end: 1.0)),
+        (path: "population.power_price_median_usd_per_mwh", range: (start: 30.0, end: 60.0)),
+    ],
+    design: {design},
+    seeds: 2,
+    seed: 3,
+    metrics: ["hashrate_end_ehs"],
+)"#
+    );
+    let path = dir.join(format!("{name}.ron"));
+    std::fs::write(&path, src).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// The rows of sensitivity.csv for one index: parameter → (value, low, high).
+fn indices_of(csv: &str, index: &str) -> Vec<(String, f64, f64, f64)> {
+    let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+    csv.lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|f| f[2] == index)
+        .map(|f| (f[1].to_string(), num(f[3]), num(f[4]), num(f[5])))
+        .collect()
+}
+
+#[test]
+fn sensitivity_designs_rank_what_matters_and_shard_like_any_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Morris: the price moves the hashrate, γ moves nothing (its runs are
+    // the same runs: every point's replicate shares its seed).
+    let f = sensitivity_file(tmp.path(), "morris", "Morris(trajectories: 6, levels: 4)");
+    let out = run_in(tmp.path(), &["sweep", &f, "--out", "o", "--jobs", "2"]);
+    ok(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("what drives each figure"), "{stdout}");
+    let d = sweep_dir(&tmp.path().join("o"), "morris");
+    let runs = read(d.join("runs.csv"));
+    assert_eq!(runs.lines().count(), 1 + 6 * 4 * 2);
+    let csv = read(d.join("sensitivity.csv"));
+    assert!(
+        csv.starts_with("metric,parameter,index,value,low,high\n"),
+        "{csv}"
+    );
+    let mu = indices_of(&csv, "mu_star");
+    assert_eq!(mu.len(), 3);
+    assert_eq!(mu[0].0, "btc_price.initial_usd", "ranked first: {csv}");
+    let gamma = mu
+        .iter()
+        .find(|r| r.0 == "security.selfish_mining_gamma")
+        .unwrap();
+    assert_eq!(gamma.1, 0.0, "no effect, no elementary effect: {csv}");
+    assert!(
+        mu[0].1 > 0.0 && mu[0].2 <= mu[0].1 && mu[0].1 <= mu[0].3,
+        "{csv}"
+    );
+    assert_eq!(indices_of(&csv, "seed_share").len(), 1);
+    for f in [
+        "sensitivity-hashrate_end_ehs.png",
+        "sensitivity-hashrate_end_ehs.svg",
+    ] {
+        assert!(d.join(f).is_file(), "{f}");
+    }
+    // Sobol: the same ranking by total index; γ's total index is zero.
+    let f = sensitivity_file(tmp.path(), "sobol", "Sobol(n: 8)");
+    ok(&run_in(tmp.path(), &["sweep", &f, "--out", "single", "-q"]));
+    let single = sweep_dir(&tmp.path().join("single"), "sobol");
+    assert_eq!(read(single.join("runs.csv")).lines().count(), 1 + 8 * 5 * 2);
+    let csv = read(single.join("sensitivity.csv"));
+    let st = indices_of(&csv, "ST");
+    assert_eq!(st[0].0, "btc_price.initial_usd", "{csv}");
+    let gamma = st
+        .iter()
+        .find(|r| r.0 == "security.selfish_mining_gamma")
+        .unwrap();
+    assert_eq!(gamma.1, 0.0, "{csv}");
+    // Shards merge into the single sweep's indices byte for byte.
+    for k in 1..=2 {
+        ok(&run_in(
+            tmp.path(),
+            &[
+                "sweep",
+                &f,
+                "--out",
+                "sharded",
+                "--shard",
+                &format!("{k}/2"),
+                "-q",
+            ],
+        ));
+    }
+    let d = sweep_dir(&tmp.path().join("sharded"), "sobol");
+    ok(&run_in(tmp.path(), &["merge", d.to_str().unwrap()]));
+    for file in ["runs.csv", "points.csv", "sensitivity.csv"] {
+        assert_eq!(read(d.join(file)), read(single.join(file)), "{file}");
+    }
+}
+
+#[test]
+fn bad_sensitivity_designs_are_located_and_write_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, body: &str| {
+        std::fs::write(tmp.path().join(name), body).unwrap();
+        name.to_string()
+    };
+    let two = "(path: \"btc_price.initial_usd\", range: (start: 4e4, end: 9e4)), (path: \"population.power_price_median_usd_per_mwh\", range: (start: 30.0, end: 60.0))";
+    let cases = [
+        (
+            write(
+                "values.ron",
+                &format!(
+                    "(name: \"b\", base: \"baseline\", design: Sobol(n: 8),\n axes: [(path: \"duration_days\", values: [5, 6]), {two}])"
+                ),
+            ),
+            vec![
+                "values.ron:2:",
+                "field `axes.0`",
+                "draws each axis from a range",
+            ],
+        ),
+        (
+            write(
+                "one.ron",
+                "(name: \"b\", base: \"baseline\", design: Morris(trajectories: 4, levels: 4),\n axes: [(path: \"btc_price.initial_usd\", range: (start: 4e4, end: 9e4))])",
+            ),
+            vec!["one.ron:2:", "field `axes`", "at least two axes"],
+        ),
+        (
+            write(
+                "power.ron",
+                &format!(
+                    "(name: \"b\", base: \"baseline\",\n design: Sobol(n: 100), axes: [{two}])"
+                ),
+            ),
+            vec!["power.ron:2:", "field `design`", "power of two", "e.g. 128"],
+        ),
+        (
+            write(
+                "levels.ron",
+                &format!(
+                    "(name: \"b\", base: \"baseline\",\n design: Morris(trajectories: 4, levels: 3), axes: [{two}])"
+                ),
+            ),
+            vec!["levels.ron:2:", "field `design`", "even number"],
+        ),
+        (
+            write(
+                "metric.ron",
+                &format!(
+                    "(name: \"b\", base: \"baseline\", design: Sobol(n: 8),\n metrics: [\"hashrate_decline_vs_no_ai_pct\"], axes: [{two}])"
+                ),
+            ),
+            vec!["metric.ron:2:", "field `metrics.0`", "counterfactual=true"],
+        ),
+        (
+            write(
+                "steps.ron",
+                "(name: \"b\", base: \"baseline\",\n axes: [(path: \"btc_price.initial_usd\", range: (start: 4e4, end: 9e4))])",
+            ),
+            vec!["steps.ron:2:", "field `axes.0.range`", "give `steps`"],
+        ),
+        (
+            write(
+                "flat.ron",
+                "(name: \"b\", base: \"baseline\", design: Sobol(n: 8),\n axes: [(path: \"btc_price.initial_usd\", range: (start: 4e4, end: 4e4)), (path: \"duration_days\", range: (start: 5.0, end: 9.0))])",
+            ),
+            vec!["flat.ron:2:", "field `axes.0.range`", "varies nothing"],
+        ),
+    ];
+    for (file, expect) in cases {
+        let out = run_in(tmp.path(), &["sweep", &file, "--out", "o"]);
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        for e in expect {
+            assert!(err.contains(e), "{file}: {err}");
+        }
+    }
+    assert!(!tmp.path().join("o").exists(), "nothing may be written");
+}
+
+#[test]
+fn a_whole_number_axis_is_drawn_in_whole_numbers() {
+    // duration_days takes whole days: a Sobol draw between 20 and 40 is
+    // rounded, not refused when the run starts.
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("whole.ron");
+    std::fs::write(
+        &f,
+        "(name: \"w\", base: \"baseline\", set: [\"population.miners=50\"], design: Sobol(n: 4),\n axes: [(path: \"duration_days\", range: (start: 20.0, end: 40.0)), (path: \"btc_price.initial_usd\", range: (start: 4e4, end: 9e4))])",
+    )
+    .unwrap();
+    ok(&run_in(
+        tmp.path(),
+        &["sweep", f.to_str().unwrap(), "--out", "o", "-q"],
+    ));
+    let runs = read(sweep_dir(&tmp.path().join("o"), "w").join("runs.csv"));
+    for line in runs.lines().skip(1) {
+        let days: f64 = line.split(',').nth(4).unwrap().parse().unwrap();
+        assert!(
+            days.fract() == 0.0 && (20.0..=40.0).contains(&days),
+            "{line}"
+        );
+    }
+}
