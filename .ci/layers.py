@@ -7,12 +7,12 @@ an import from a layer above. The layers, from the bottom (README.md's
 layout table says what each owns):
 
     units < consensus < market < state < agents, metrics < scenario < sim
-      < plot < output < compare, sweep < cli < bin, lib
+      < plot < output < compare, ensemble, sweep < cli < bin, lib
 """
 import os, re, sys
 root = sys.argv[1] if len(sys.argv) > 1 else "src"
 LAYER = {"units":0, "consensus":1, "market":2, "state":3, "agents":4, "metrics":4,
-         "scenario":5, "sim":6, "plot":7, "output":8, "compare":9, "sweep":9, "cli":10, "bin":11, "lib":11}
+         "scenario":5, "sim":6, "plot":7, "output":8, "compare":9, "ensemble":9, "sweep":9, "cli":10, "bin":11, "lib":11}
 files = {}
 for d, _, fs in os.walk(root):
     for f in fs:

@@ -24,6 +24,7 @@ pub mod agents;
 pub mod cli;
 pub mod compare;
 pub mod consensus;
+pub mod ensemble;
 pub mod market;
 pub mod metrics;
 pub mod output;

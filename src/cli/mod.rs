@@ -52,8 +52,16 @@ pub enum Command {
         #[arg(default_value = "baseline")]
         scenario: String,
         /// Seed of the run (overrides the scenario's `seed`).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "seeds")]
         seed: Option<u64>,
+        /// An ensemble: run these seeds (`20` for 1 to 20, or `5..24`) in
+        /// parallel, each into its run directory, and summarise them in
+        /// `<out>/<scenario>/ensemble-<first>-<last>/`.
+        #[arg(long, value_name = "N|A..B", value_parser = crate::ensemble::parse_seeds)]
+        seeds: Option<(u64, u64)>,
+        /// Worker threads for an ensemble (default: all cores).
+        #[arg(long, requires = "seeds")]
+        jobs: Option<usize>,
         /// Directory under which `<scenario>/seed-<seed>/` is written.
         #[arg(long, default_value = "output")]
         out: PathBuf,
@@ -253,6 +261,26 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run {
             scenario,
+            seeds: Some(seeds),
+            jobs,
+            out,
+            set,
+            counterfactual,
+            force,
+            quiet,
+            json,
+            ..
+        } => ensemble(
+            &scenario,
+            seeds,
+            &out,
+            &set,
+            (counterfactual, force),
+            (quiet, json),
+            jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        ),
+        Command::Run {
+            scenario,
             seed,
             out,
             set,
@@ -260,6 +288,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             force,
             quiet,
             json,
+            ..
         } => run(
             &scenario,
             seed,
@@ -474,6 +503,78 @@ fn run(
             summary.hashrate_last_365_days_ehs,
             -vs
         )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `hashflight run --seeds`.
+fn ensemble(
+    scenario: &str,
+    (first, last): (u64, u64),
+    out: &std::path::Path,
+    set: &[String],
+    (counterfactual, force): (bool, bool),
+    (quiet, json): (bool, bool),
+    jobs: usize,
+) -> anyhow::Result<ExitCode> {
+    let mut set = overrides(set)?;
+    if counterfactual {
+        set.push(Override::parse("counterfactual=true")?);
+    }
+    let s = Scenario::load(scenario, &set)?;
+    let runs = if s.spec().counterfactual { 2 } else { 1 };
+    let seeds = last - first + 1;
+    let bar = progress(
+        quiet || json,
+        u64::from(s.spec().duration_days) * runs * seeds,
+        "days",
+    );
+    bar.set_message(format!("{} seeds {first}–{last}", s.spec().name));
+    let started = std::time::Instant::now();
+    let e = crate::ensemble::run(&s, (first, last), out, (jobs, force), || bar.inc(1))
+        .with_context(|| format!("writing the ensemble under {}", out.display()))?;
+    bar.finish_and_clear();
+    if json {
+        let figures: serde_json::Map<String, serde_json::Value> = e
+            .figures
+            .iter()
+            .map(|(name, st)| {
+                let obj: serde_json::Map<String, serde_json::Value> = crate::ensemble::STATS
+                    .iter()
+                    .zip(st)
+                    .map(|(k, v)| {
+                        (
+                            k.to_string(),
+                            serde_json::json!(v.is_finite().then_some(*v)),
+                        )
+                    })
+                    .collect();
+                (name.clone(), serde_json::Value::Object(obj))
+            })
+            .collect();
+        say!(
+            "{}",
+            serde_json::json!({ "dir": e.dir, "runs": e.runs, "figures": figures })
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    say!(
+        "{}: {seeds} seeds in {:.1} s (run directories {}/seed-{first} … seed-{last})",
+        e.dir.display(),
+        started.elapsed().as_secs_f64(),
+        out.join(&s.spec().name).display()
+    )?;
+    for (name, what) in crate::ensemble::HEADLINES {
+        if let Some(st) = e.figure(name).filter(|st| st[2].is_finite()) {
+            say!(
+                "  {what}: median {} (50 %: {} to {}; 90 %: {} to {})",
+                crate::plot::short(st[2]),
+                crate::plot::short(st[4]),
+                crate::plot::short(st[5]),
+                crate::plot::short(st[3]),
+                crate::plot::short(st[6])
+            )?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

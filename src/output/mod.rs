@@ -41,6 +41,10 @@ pub const RUN_FILES: &[&str] = &[
     "dashboard.svg",
 ];
 
+/// The subdirectory of a run directory that holds its counterfactual (the
+/// same scenario and seed without the AI option), a run directory itself.
+pub const COUNTERFACTUAL_DIR: &str = "no-ai";
+
 /// Streams rows into `epochs.csv`, `days.csv`, `pools.csv` and
 /// `regions.csv`.
 pub struct CsvSink {
@@ -143,6 +147,25 @@ impl RunDir {
         Ok(Self {
             partial,
             target: parent.join(format!("seed-{seed}")),
+        })
+    }
+
+    /// Starts `<parent>/<dirname>/` (an ensemble's, say), writing into a
+    /// hidden sibling; stale partial directories of killed writers of
+    /// the same name are removed first.
+    pub fn create_named(parent: &Path, dirname: &str) -> io::Result<Self> {
+        fs::create_dir_all(parent)?;
+        let stale = format!(".{dirname}.partial-");
+        for e in fs::read_dir(parent)?.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&stale) {
+                fs::remove_dir_all(e.path())?;
+            }
+        }
+        let partial = parent.join(format!("{stale}{}", std::process::id()));
+        fs::create_dir(&partial)?;
+        Ok(Self {
+            partial,
+            target: parent.join(dirname),
         })
     }
 
@@ -451,9 +474,37 @@ fn fill(scenario: &Scenario, dir: &Path, on_day: impl FnMut(u32)) -> io::Result<
         "// Resolved by hashflight {}: every field stated, seed included.\n// `hashflight run scenario.ron` reproduces this run exactly.\n",
         env!("CARGO_PKG_VERSION")
     );
-    fs::write(dir.join("scenario.ron"), header + &scenario.to_ron())?;
-    let sink = CsvSink::create(dir)?;
-    let (summary, _) = Simulation::run_scenario(scenario, sink, on_day)?;
+    fs::write(
+        dir.join("scenario.ron"),
+        header.clone() + &scenario.to_ron(),
+    )?;
+    let mut on_day = on_day;
+    let (mut summary, _) = Simulation::new(scenario).run(CsvSink::create(dir)?, &mut on_day)?;
+    // The counterfactual is a run of its own, kept in `no-ai/` (the same
+    // seed without the AI option), and the run's summary compares with it.
+    if scenario.spec().counterfactual {
+        let no_ai = scenario.without_ai();
+        let cf = dir.join(COUNTERFACTUAL_DIR);
+        fs::create_dir(&cf)?;
+        fs::write(cf.join("scenario.ron"), header + &no_ai.to_ron())?;
+        let (other, _) = Simulation::new(&no_ai).run(CsvSink::create(&cf)?, &mut on_day)?;
+        summary.set_counterfactual(&other);
+        let other = Summary {
+            overrides: scenario.overrides().to_vec(),
+            command: command_line(),
+            hashflight_commit: COMMIT.to_string(),
+            scenario_hash: scenario_hash(&no_ai),
+            ..other
+        };
+        write_json(&cf.join("summary.json"), &other)?;
+        let title = format!(
+            "{} without the AI option (the counterfactual) — seed {}",
+            clip(&scenario.spec().name, MAX_TITLE_CHARS),
+            scenario.spec().seed
+        );
+        crate::plot::dashboard::write(&cf, &title, Some(scenario.spec().chain.start_time_unix_s))
+            .map_err(io::Error::other)?;
+    }
     let summary = Summary {
         overrides: scenario.overrides().to_vec(),
         command: command_line(),

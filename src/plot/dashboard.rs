@@ -145,5 +145,20 @@ pub fn write(dir: &Path, title: &str, start_unix_s: Option<i64>) -> Result<(), P
         label: None,
         ticks: None,
     };
-    render(&dir.join("dashboard"), title, &panels(&days, &epochs), &x)
+    let mut panels = panels(&days, &epochs);
+    // A run with its counterfactual kept beside it (`no-ai/`): the two
+    // hashrates on one panel, after the hashrate by state.
+    if let Ok(no_ai) = read("no-ai/days.csv") {
+        let line = |t: &Table, key: &str| {
+            let x: Vec<f64> = t.get("time_s")?.iter().map(|s| s / 86_400.0).collect();
+            Some(Line::new(key, x, t.get("hashrate_ehs")?.to_vec()))
+        };
+        if let (Some(run), Some(cf)) = (line(&days, "hashrate_ehs"), line(&no_ai, "no_ai")) {
+            let panel = Panel::new("Hashrate mining, against the run without AI", "EH/s")
+                .line(run.label("this run").color(PALETTE[0]))
+                .line(cf.label("without the AI option (no-ai/)").color(PALETTE[7]));
+            panels.insert(1.min(panels.len()), panel);
+        }
+    }
+    render(&dir.join("dashboard"), title, &panels, &x)
 }

@@ -618,7 +618,7 @@ pub fn finish(plan: &Plan, dir: &Path) -> Result<Vec<checks::Verdict>, SweepErro
     w.write_record(&head).map_err(io::Error::other)?;
     // A sensitivity design keeps its metrics' values over seeds at every
     // point (points × metrics × seeds numbers) for the indices.
-    let layout = sensitivity::layout(&plan.file);
+    let layout = spec::layout(&plan.file);
     let sens_metrics = plot_metrics(plan);
     let sens_index: Vec<usize> = sens_metrics
         .iter()
@@ -715,12 +715,7 @@ pub fn finish(plan: &Plan, dir: &Path) -> Result<Vec<checks::Verdict>, SweepErro
     Ok(verdicts)
 }
 
-/// Summary figures plotted by default.
-pub const DEFAULT_METRICS: &[&str] = &[
-    "hashrate_decline_pct",
-    "hashrate_end_ehs",
-    "mean_block_interval_s",
-];
+pub use spec::DEFAULT_METRICS;
 
 /// Most lines a sweep plot draws against one axis (one per combination of
 /// the other axes' values); past it, the medians are drawn as points.

@@ -26,8 +26,6 @@
 use rand::RngExt;
 use rand::seq::SliceRandom;
 
-use super::spec::{Design, SweepFile};
-
 /// Bootstrap resamples of every interval.
 pub const BOOTSTRAP: usize = 1000;
 
@@ -72,21 +70,9 @@ impl Layout {
     }
 }
 
-/// The layout of a sensitivity design (None for the other designs), from
-/// the sweep file alone: the same file always gives the same points.
-pub fn layout(file: &SweepFile) -> Option<Layout> {
-    let k = file.axes.len();
-    match file.design {
-        Design::Morris {
-            trajectories,
-            levels,
-        } => Some(morris(k, trajectories as usize, levels, file.seed)),
-        Design::Sobol { n } => Some(sobol(k, n as usize, file.seed)),
-        _ => None,
-    }
-}
-
-fn morris(k: usize, trajectories: usize, levels: u32, seed: u64) -> Layout {
+/// The Morris layout: `trajectories` paths through k axes on a grid of
+/// `levels` levels, drawn from `seed`.
+pub fn morris(k: usize, trajectories: usize, levels: u32, seed: u64) -> Layout {
     let p = levels.max(2) as f64;
     let delta = p / (2.0 * (p - 1.0));
     let mut rng = crate::state::rng::stream(seed, 0x4d4f_5252);
@@ -117,7 +103,8 @@ fn morris(k: usize, trajectories: usize, levels: u32, seed: u64) -> Layout {
     Layout::Morris { steps, fractions }
 }
 
-fn sobol(k: usize, n: usize, seed: u64) -> Layout {
+/// The Sobol (Saltelli) layout: n (k + 2) points, scrambled by `seed`.
+pub fn sobol(k: usize, n: usize, seed: u64) -> Layout {
     let scramble = (seed ^ (seed >> 32)) as u32;
     // Dimensions 0..k are A's columns, k..2k are B's; sample 0 of an
     // Owen-scrambled sequence is as good a point as any other.

@@ -389,6 +389,32 @@ fn check_axes_and_metrics(file: &SweepFile, at: &At) -> Result<(), ScenarioError
     Ok(())
 }
 
+/// The layout of a sensitivity design (None for the other designs), from
+/// the sweep file alone: the same file always gives the same points.
+pub fn layout(file: &SweepFile) -> Option<super::sensitivity::Layout> {
+    let k = file.axes.len();
+    match file.design {
+        Design::Morris {
+            trajectories,
+            levels,
+        } => Some(super::sensitivity::morris(
+            k,
+            trajectories as usize,
+            levels,
+            file.seed,
+        )),
+        Design::Sobol { n } => Some(super::sensitivity::sobol(k, n as usize, file.seed)),
+        _ => None,
+    }
+}
+
+/// Summary figures plotted (and ranked) by default.
+pub const DEFAULT_METRICS: &[&str] = &[
+    "hashrate_decline_pct",
+    "hashrate_end_ehs",
+    "mean_block_interval_s",
+];
+
 /// Refuses a sensitivity design that cannot give indices: fewer than two
 /// axes, an axis of values (not a range) or a range that varies nothing,
 /// a Sobol `n` that is not a power of two, a Morris grid of odd levels, a
@@ -474,7 +500,7 @@ fn check_sensitivity(file: &SweepFile, counterfactual: bool, at: &At) -> Result<
     }
     // The figures only a counterfactual gives are empty without one.
     let metrics: Vec<&str> = if file.metrics.is_empty() {
-        super::DEFAULT_METRICS.to_vec()
+        DEFAULT_METRICS.to_vec()
     } else {
         file.metrics.iter().map(String::as_str).collect()
     };
@@ -736,7 +762,7 @@ fn design_points(
                 .collect()
         }
         Design::Morris { .. } | Design::Sobol { .. } => {
-            let layout = super::sensitivity::layout(file).expect("a sensitivity design");
+            let layout = layout(file).expect("a sensitivity design");
             layout
                 .fractions()
                 .iter()

@@ -1292,3 +1292,119 @@ fn positional_fields_are_told_to_be_named() {
         ],
     ));
 }
+
+#[test]
+fn an_ensemble_of_seeds_with_its_counterfactual_kept_as_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let args = |jobs: &str, out: &str| {
+        vec![
+            "run".to_string(),
+            "ai-landgrab".into(),
+            "--seeds".into(),
+            "2..4".into(),
+            "--counterfactual".into(),
+            "--set".into(),
+            "duration_days=90".into(),
+            "--set".into(),
+            "population.miners=60".into(),
+            "--jobs".into(),
+            jobs.into(),
+            "--out".into(),
+            out.into(),
+            "-q".into(),
+        ]
+    };
+    let run = |a: Vec<String>| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        run_in(tmp.path(), &a)
+    };
+    let out = run(args("2", "a"));
+    ok(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("hashrate lost against the same seed without AI"),
+        "{stdout}"
+    );
+    let root = tmp.path().join("a/ai-landgrab");
+    let ens = root.join("ensemble-2-4");
+    for seed in 2..=4 {
+        let d = root.join(format!("seed-{seed}"));
+        // The counterfactual is a run directory of its own.
+        for f in ["scenario.ron", "days.csv", "summary.json", "dashboard.png"] {
+            assert!(d.join("no-ai").join(f).is_file(), "seed {seed}: no-ai/{f}");
+        }
+        assert!(read(d.join("no-ai/scenario.ron")).contains("counterfactual: false"));
+        // The run's dashboard draws it beside the run.
+        assert!(read(d.join("dashboard.svg")).contains("without the AI option"));
+    }
+    let csv = read(ens.join("ensemble.csv"));
+    assert!(
+        csv.starts_with("figure,runs,mean,sd,median,p05,p25,p75,p95\n"),
+        "{csv}"
+    );
+    // Every summary figure, the difference from no AI with its band.
+    let vs = csv
+        .lines()
+        .find(|l| l.starts_with("hashrate_decline_vs_no_ai_pct,"))
+        .unwrap();
+    let f: Vec<f64> = vs.split(',').skip(1).map(|x| x.parse().unwrap()).collect();
+    assert_eq!(f[0], 3.0, "three seeds: {vs}");
+    // runs, mean, sd, median, p05, p25, p75, p95.
+    assert!(
+        f[4] <= f[5] && f[5] <= f[3] && f[3] <= f[6] && f[6] <= f[7],
+        "{vs}"
+    );
+    // The median of hashrate_end_ehs is the middle seed's.
+    let ends: Vec<f64> = (2..=4)
+        .map(|s| {
+            let j: serde_json::Value =
+                serde_json::from_str(&read(root.join(format!("seed-{s}/summary.json")))).unwrap();
+            j["hashrate_end_ehs"].as_f64().unwrap()
+        })
+        .collect();
+    let mut sorted = ends.clone();
+    sorted.sort_by(f64::total_cmp);
+    let end = csv
+        .lines()
+        .find(|l| l.starts_with("hashrate_end_ehs,"))
+        .unwrap();
+    assert_eq!(
+        end.split(',').nth(4).unwrap().parse::<f64>().unwrap(),
+        sorted[1]
+    );
+    let days = read(ens.join("ensemble-days.csv"));
+    assert_eq!(days.lines().count(), 1 + 90);
+    let head = days.lines().next().unwrap();
+    for col in [
+        "hashrate_ehs_median",
+        "hashrate_ehs_p25",
+        "hashrate_no_ai_ehs_p95",
+        "hashrate_vs_no_ai_ehs_median",
+    ] {
+        assert!(head.split(',').any(|c| c == col), "{col}: {head}");
+    }
+    assert!(read(ens.join("dashboard.svg")).contains("50 % of seeds"));
+    // Byte-identical at one job.
+    ok(&run(args("1", "b")));
+    let other = tmp.path().join("b/ai-landgrab/ensemble-2-4");
+    for f in ["ensemble.csv", "ensemble-days.csv"] {
+        assert_eq!(read(ens.join(f)), read(other.join(f)), "{f}");
+    }
+}
+
+#[test]
+fn bad_seed_lists_are_refused_and_write_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    for bad in ["0", "5..1", "1..x", "..4"] {
+        let out = run_in(tmp.path(), &["run", "--seeds", bad, "--out", "o"]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--seeds"), "{bad}: {err}");
+    }
+    let out = run_in(
+        tmp.path(),
+        &["run", "--seeds", "3", "--seed", "2", "--out", "o"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!tmp.path().join("o").exists(), "nothing may be written");
+}
