@@ -94,35 +94,7 @@ pub const DAY_SERIES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// The headline figures of an ensemble or a run, with what each says.
-pub const HEADLINES: &[(&str, &str)] = &[
-    (
-        "hashrate_decline_pct",
-        "hashrate decline over the last 365 days, %",
-    ),
-    (
-        "hashrate_decline_vs_no_ai_pct",
-        "hashrate lost against the same seed without AI, %",
-    ),
-    ("firm_hhi_end", "firm concentration at the end (HHI)"),
-    ("pool_hhi_end", "pool concentration at the end (HHI)"),
-    (
-        "template_nakamoto_end",
-        "template builders to reach 50 % at the end (Nakamoto coefficient)",
-    ),
-    (
-        "security_budget_usd_per_day_end",
-        "security budget at the end, USD a day",
-    ),
-    (
-        "attack_build_asic_usd_end",
-        "machines for a majority attack, built new, USD",
-    ),
-    (
-        "attack_dormant_asic_usd_end",
-        "… with dormant machines first, USD",
-    ),
-];
+pub use crate::output::report::HEADLINES;
 
 /// The statistics of every row, in column order.
 pub const STATS: &[&str] = &["mean", "sd", "median", "p05", "p25", "p75", "p95"];
@@ -223,6 +195,7 @@ pub fn run(
         &title,
         scenario.spec().chain.start_time_unix_s,
     )?;
+    report(scenario, (first, last), &figures, &title, staging.path())?;
     let dir = staging.commit()?;
     Ok(Ensemble { dir, runs, figures })
 }
@@ -379,6 +352,74 @@ fn fan_dashboard(
         ticks: None,
     };
     render(stem, title, &panels, &x).map_err(io::Error::other)
+}
+
+fn report(
+    scenario: &Scenario,
+    (first, last): (u64, u64),
+    figures: &[(String, [f64; 7])],
+    title: &str,
+    dir: &Path,
+) -> io::Result<()> {
+    use crate::output::report::{self, number};
+    let headline = HEADLINES
+        .iter()
+        .filter_map(|(k, what)| {
+            let s = figures.iter().find(|f| f.0 == *k)?.1;
+            s[2].is_finite().then(|| {
+                (
+                    what.to_string(),
+                    format!(
+                        "median {} (50 % of seeds: {} to {}; 90 %: {} to {})",
+                        number(s[2]),
+                        number(s[4]),
+                        number(s[5]),
+                        number(s[3]),
+                        number(s[6])
+                    ),
+                )
+            })
+        })
+        .collect();
+    let mut rows = vec![vec![
+        "figure".to_string(),
+        "median".into(),
+        "5 %".into(),
+        "95 %".into(),
+    ]];
+    rows.extend(
+        figures
+            .iter()
+            .map(|(k, s)| vec![k.clone(), number(s[2]), number(s[3]), number(s[6])]),
+    );
+    report::write(
+        dir,
+        &report::Report {
+            title: title.to_string(),
+            question: scenario.spec().description.clone(),
+            headline,
+            headline_note: format!(
+                "Over {} seeds ({first} to {last}), each a run directory of its own beside this one; ensemble.csv holds every figure.",
+                last - first + 1
+            ),
+            sections: vec![
+                (
+                    "Day by day, over the seeds".into(),
+                    report::inline_svg(&dir.join("dashboard.svg"))?,
+                ),
+                ("Every summary figure".into(), report::table(&rows)),
+            ],
+            source: scenario.clone().with_seed(first).to_ron(),
+            provenance: report::provenance(&[
+                ("seeds", format!("{first} to {last}")),
+                ("command", crate::output::command_line()),
+                (
+                    "scenario_hash (first seed)",
+                    crate::output::scenario_hash(&scenario.clone().with_seed(first)),
+                ),
+            ]),
+        },
+    )
 }
 
 #[cfg(test)]

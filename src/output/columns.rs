@@ -82,6 +82,77 @@ pub const FILES: &[OutputFile] = &[
         about: "a sweep: one row per point, over its seeds",
         groups: &[POINTS],
     },
+    OutputFile {
+        name: "sensitivity.csv",
+        about: "a Morris or Sobol sweep: per figure, one row per parameter and index, parameters ranked by μ* or ST (most influential first), then the seed noise",
+        groups: &[SENSITIVITY],
+    },
+    OutputFile {
+        name: "ensemble.csv",
+        about: "an ensemble (`run --seeds`): one row per summary figure, over the seeds",
+        groups: &[ENSEMBLE],
+    },
+    OutputFile {
+        name: "ensemble-days.csv",
+        about: "an ensemble: one row per day, the dashboard's series over the seeds",
+        groups: &[ENSEMBLE_DAYS],
+    },
+];
+
+/// Sensitivity indices.
+const SENSITIVITY: &[Column] = &[
+    col("metric", "", "the summary figure explained"),
+    col(
+        "parameter",
+        "",
+        "the axis path, or `seeds` for the seed noise",
+    ),
+    col(
+        "index",
+        "",
+        "Morris: `mu_star` (mean absolute elementary effect, the ranking), `mu` (mean effect), `sigma` (their spread: interactions, non-linearity), in the figure's unit per the axis' whole range; Sobol: `S1` (first-order) and `ST` (total) shares of the figure's variance; `seed_share`: the share of the runs' variance within points (seed noise; needs seeds ≥ 2)",
+    ),
+    col("value", "", "the index"),
+    col(
+        "low",
+        "",
+        "2.5 % of its bootstrap distribution (1,000 resamples; empty where none)",
+    ),
+    col("high", "", "97.5 % of its bootstrap distribution"),
+];
+
+/// Ensemble figures.
+const ENSEMBLE: &[Column] = &[
+    col("figure", "", "a figure of summary.json"),
+    col("runs", "count", "seeds with a value for it"),
+    col("mean", "", "mean over the seeds, in the figure's unit"),
+    col("sd", "", "standard deviation (n − 1)"),
+    col("median", "", "median"),
+    col("p05", "", "5th percentile"),
+    col("p25", "", "25th percentile"),
+    col("p75", "", "75th percentile"),
+    col("p95", "", "95th percentile"),
+];
+
+/// Ensemble days.
+const ENSEMBLE_DAYS: &[Column] = &[
+    col("day", "", "day of the run, from 0"),
+    col(
+        "time_s",
+        "s",
+        "end of the day, seconds since the run started",
+    ),
+    col(
+        "<series>_mean",
+        "",
+        "for hashrate_ehs, difficulty, hashprice_usd_per_ph_day, btc_price_usd, ai_mw, sold_mw, pool_hhi, firm_hhi, template_hhi, security_budget_usd_per_day, dormant_ehs, attack_build_asic_usd (as in days.csv) and, with a counterfactual, hashrate_no_ai_ehs (the same seed without AI) and hashrate_vs_no_ai_ehs (the run less it): mean over the seeds",
+    ),
+    col("<series>_sd", "", "standard deviation"),
+    col("<series>_median", "", "median"),
+    col("<series>_p05", "", "5th percentile"),
+    col("<series>_p25", "", "25th percentile"),
+    col("<series>_p75", "", "75th percentile"),
+    col("<series>_p95", "", "95th percentile"),
 ];
 
 /// The file of this name.

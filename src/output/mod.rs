@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 pub mod columns;
 pub mod lock;
+pub mod report;
 pub mod row;
 
 pub use lock::Lock;
@@ -39,6 +40,7 @@ pub const RUN_FILES: &[&str] = &[
     "summary.json",
     "dashboard.png",
     "dashboard.svg",
+    "report.html",
 ];
 
 /// The subdirectory of a run directory that holds its counterfactual (the
@@ -527,5 +529,52 @@ fn fill(scenario: &Scenario, dir: &Path, on_day: impl FnMut(u32)) -> io::Result<
     );
     crate::plot::dashboard::write(dir, &title, Some(scenario.spec().chain.start_time_unix_s))
         .map_err(io::Error::other)?;
+    report_of_run(dir, scenario, &summary, &title)?;
     Ok(summary)
+}
+
+/// The report of a run directory (its summary and dashboard written).
+fn report_of_run(
+    dir: &Path,
+    scenario: &crate::scenario::Scenario,
+    summary: &crate::metrics::Summary,
+    title: &str,
+) -> io::Result<()> {
+    let figures = summary.figures();
+    let headline = report::HEADLINES
+        .iter()
+        .filter_map(|(k, what)| {
+            let v = figures.iter().find(|f| f.0 == *k)?.1;
+            v.is_finite().then(|| (what.to_string(), report::number(v)))
+        })
+        .collect();
+    let mut sections = vec![(
+        "The run, day by day".to_string(),
+        report::inline_svg(&dir.join("dashboard.svg"))?,
+    )];
+    if dir.join(COUNTERFACTUAL_DIR).is_dir() {
+        sections.push((
+            "The counterfactual".to_string(),
+            format!(
+                "<p>The same seed without the AI option is kept in <code>{}/</code> (a run directory of its own); the dashboard above draws its hashrate beside this run's.</p>",
+                COUNTERFACTUAL_DIR
+            ),
+        ));
+    }
+    report::write(
+        dir,
+        &report::Report {
+            title: title.to_string(),
+            question: scenario.spec().description.clone(),
+            headline,
+            headline_note: "One seed: an ensemble (hashflight run SCENARIO --seeds 1..20) gives the bands over seeds.".into(),
+            sections,
+            source: scenario.to_ron(),
+            provenance: report::provenance(&[
+                ("seed", scenario.spec().seed.to_string()),
+                ("command", summary.command.clone()),
+                ("scenario_hash", summary.scenario_hash.clone()),
+            ]),
+        },
+    )
 }

@@ -710,12 +710,108 @@ pub fn finish(plan: &Plan, dir: &Path) -> Result<Vec<checks::Verdict>, SweepErro
             staging.path(),
         )?);
     }
+    report(plan, &names, &verdicts, staging.path())?;
+    names.push("report.html".into());
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     write_atomically(staging, dir, &refs)?;
     Ok(verdicts)
 }
 
 pub use spec::DEFAULT_METRICS;
+
+/// The sweep's report.html: the ranking of a sensitivity sweep, the
+/// checks' verdicts, every plot inline, the sweep file and provenance.
+fn report(
+    plan: &Plan,
+    written: &[String],
+    verdicts: &[checks::Verdict],
+    dir: &Path,
+) -> Result<(), SweepError> {
+    use crate::output::report::{self, number};
+    let mut headline = Vec::new();
+    let mut sections = Vec::new();
+    let sens = dir.join("sensitivity.csv");
+    if sens.is_file() {
+        let rows = sensitivity::read(&sens)?;
+        for r in &rows {
+            match r.index.as_str() {
+                "mu_star" | "ST" => headline.push((
+                    format!("{}: {}", r.metric, r.parameter),
+                    format!(
+                        "{} {} [95 %: {} to {}]",
+                        if r.index == "ST" {
+                            "total index ST"
+                        } else {
+                            "μ*"
+                        },
+                        number(r.value),
+                        number(r.low),
+                        number(r.high)
+                    ),
+                )),
+                "seed_share" => headline.push((
+                    format!("{}: seed noise", r.metric),
+                    if r.value.is_finite() {
+                        format!("{:.0} % of the runs' variance", 100.0 * r.value)
+                    } else {
+                        "not measured (one seed a point)".into()
+                    },
+                )),
+                _ => {}
+            }
+        }
+    }
+    if !verdicts.is_empty() {
+        let passed = verdicts.iter().filter(|v| v.passed).count();
+        headline.push((
+            "checks".into(),
+            format!(
+                "{passed} of {} verdicts passed (checks.csv)",
+                verdicts.len()
+            ),
+        ));
+    }
+    for name in written.iter().filter(|n| n.ends_with(".svg")) {
+        sections.push((
+            name.trim_end_matches(".svg").to_string(),
+            report::inline_svg(&dir.join(name))?,
+        ));
+    }
+    let source = ron::ser::to_string_pretty(&plan.file, ron::ser::PrettyConfig::default())
+        .map_err(io::Error::other)?;
+    report::write(
+        dir,
+        &report::Report {
+            title: format!("Sweep {}", plan.file.name),
+            question: format!(
+                "How do the results of `{}` move with {}? {} points × {} seeds ({:?} design).",
+                plan.file.base,
+                plan.file
+                    .axes
+                    .iter()
+                    .map(|a| a.path.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                plan.points.len(),
+                plan.file.seeds,
+                plan.file.design
+            ),
+            headline,
+            headline_note: if sens.is_file() {
+                "Parameters ranked by their main index, the most influential first; brackets are 95 % bootstrap intervals (sensitivity.csv).".into()
+            } else {
+                "points.csv holds every figure's mean, median, 5 % and 95 % over seeds at every point.".into()
+            },
+            sections,
+            source,
+            provenance: report::provenance(&[
+                ("sweep_hash", plan.sweep_hash.clone()),
+                ("runs", plan.runs.len().to_string()),
+            ]),
+        },
+    )?;
+    Ok(())
+}
 
 /// Most lines a sweep plot draws against one axis (one per combination of
 /// the other axes' values); past it, the medians are drawn as points.

@@ -1384,6 +1384,26 @@ fn an_ensemble_of_seeds_with_its_counterfactual_kept_as_runs() {
         assert!(head.split(',').any(|c| c == col), "{col}: {head}");
     }
     assert!(read(ens.join("dashboard.svg")).contains("50 % of seeds"));
+    // A self-contained report: the question, the answer with its bands,
+    // the plots inline, nothing fetched.
+    for page in [ens.join("report.html"), root.join("seed-2/report.html")] {
+        let html = read(&page);
+        for part in [
+            "The question.",
+            "The answer",
+            "<svg",
+            "What was run",
+            "Provenance",
+        ] {
+            assert!(html.contains(part), "{}: {part}", page.display());
+        }
+        assert!(
+            !html.contains("http://") || !html.contains("src=\"http"),
+            "{}",
+            page.display()
+        );
+    }
+    assert!(read(ens.join("report.html")).contains("50 % of seeds:"));
     // Byte-identical at one job.
     ok(&run(args("1", "b")));
     let other = tmp.path().join("b/ai-landgrab/ensemble-2-4");

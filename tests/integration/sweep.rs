@@ -842,6 +842,8 @@ fn sensitivity_designs_rank_what_matters_and_shard_like_any_sweep() {
         "{csv}"
     );
     assert_eq!(indices_of(&csv, "seed_share").len(), 1);
+    let html = read(d.join("report.html"));
+    assert!(html.contains("hashrate_end_ehs: btc_price.initial_usd") && html.contains("<svg"));
     for f in [
         "sensitivity-hashrate_end_ehs.png",
         "sensitivity-hashrate_end_ehs.svg",

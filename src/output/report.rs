@@ -1,0 +1,172 @@
+//! `report.html`: one self-contained page per run, ensemble or sweep
+//! directory, opened by double-click with no network access: the question
+//! the scenario asks, the headline answer, the plots inline as SVG, the
+//! resolved scenario and how the result was made.
+
+use std::fmt::Write as _;
+use std::io;
+use std::path::Path;
+
+/// A report's contents.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    /// The page's title (the scenario or sweep and its seeds).
+    pub title: String,
+    /// The question: the scenario's description.
+    pub question: String,
+    /// The headline answer: (what, value as text) rows.
+    pub headline: Vec<(String, String)>,
+    /// A note under the headline (what the bands are, say).
+    pub headline_note: String,
+    /// Further sections: (heading, HTML body).
+    pub sections: Vec<(String, String)>,
+    /// The resolved scenario (or sweep) as RON.
+    pub source: String,
+    /// How it was made: (key, value).
+    pub provenance: Vec<(String, String)>,
+}
+
+/// Text made safe for HTML.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// An SVG file's markup to inline in the page (its XML declaration left
+/// out), scaled to the page's width.
+pub fn inline_svg(path: &Path) -> io::Result<String> {
+    let text = std::fs::read_to_string(path)?;
+    let start = text.find("<svg").unwrap_or(0);
+    Ok(format!("<div class=\"plot\">{}</div>", &text[start..]))
+}
+
+/// An HTML table of rows of cells (the first row is the header).
+pub fn table(rows: &[Vec<String>]) -> String {
+    let mut s = String::from("<table>");
+    for (i, r) in rows.iter().enumerate() {
+        let tag = if i == 0 { "th" } else { "td" };
+        s.push_str("<tr>");
+        for c in r {
+            let _ = write!(s, "<{tag}>{}</{tag}>", escape(c));
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</table>");
+    s
+}
+
+const STYLE: &str = "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:1560px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
+h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}\
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.3em .7em;text-align:left}\
+th{background:#f3f3f3}.question{font-size:1.1em;background:#f6f8fa;padding:.8em 1em;border-left:4px solid #0072b2}\
+.plot svg{max-width:100%;height:auto}pre{background:#f6f8fa;padding:1em;overflow:auto;font-size:.85em}\
+.note{color:#555;font-size:.9em}";
+
+/// Writes `report.html` into `dir`.
+pub fn write(dir: &Path, r: &Report) -> io::Result<()> {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
+        escape(&r.title)
+    );
+    let _ = write!(s, "<h1>{}</h1>", escape(&r.title));
+    if !r.question.is_empty() {
+        let _ = write!(
+            s,
+            "<p class=\"question\"><b>The question.</b> {}</p>",
+            escape(&r.question)
+        );
+    }
+    if !r.headline.is_empty() {
+        s.push_str("<h2>The answer</h2>");
+        let mut rows = vec![vec!["figure".to_string(), "value".into()]];
+        rows.extend(r.headline.iter().map(|(a, b)| vec![a.clone(), b.clone()]));
+        s.push_str(&table(&rows));
+        if !r.headline_note.is_empty() {
+            let _ = write!(s, "<p class=\"note\">{}</p>", escape(&r.headline_note));
+        }
+    }
+    for (heading, body) in &r.sections {
+        let _ = write!(s, "<h2>{}</h2>{body}", escape(heading));
+    }
+    if !r.source.is_empty() {
+        let _ = write!(
+            s,
+            "<h2>What was run</h2><p class=\"note\">Running this file with hashflight reproduces the result.</p><pre>{}</pre>",
+            escape(&r.source)
+        );
+    }
+    if !r.provenance.is_empty() {
+        s.push_str("<h2>Provenance</h2>");
+        let mut rows = vec![vec!["what".to_string(), "value".into()]];
+        rows.extend(r.provenance.iter().map(|(a, b)| vec![a.clone(), b.clone()]));
+        s.push_str(&table(&rows));
+    }
+    s.push_str("</body></html>\n");
+    std::fs::write(dir.join("report.html"), s)
+}
+
+/// A number as a report shows it.
+pub fn number(v: f64) -> String {
+    if v.is_finite() {
+        crate::plot::short(v)
+    } else {
+        "–".into()
+    }
+}
+
+/// The headline figures of a run or an ensemble, with what each says.
+pub const HEADLINES: &[(&str, &str)] = &[
+    (
+        "hashrate_decline_pct",
+        "hashrate decline over the last 365 days, %",
+    ),
+    (
+        "hashrate_decline_vs_no_ai_pct",
+        "hashrate lost against the same seed without AI, %",
+    ),
+    ("firm_hhi_end", "firm concentration at the end (HHI)"),
+    ("pool_hhi_end", "pool concentration at the end (HHI)"),
+    (
+        "template_nakamoto_end",
+        "template builders to reach 50 % at the end (Nakamoto coefficient)",
+    ),
+    (
+        "security_budget_usd_per_day_end",
+        "security budget at the end, USD a day",
+    ),
+    (
+        "attack_build_asic_usd_end",
+        "machines for a majority attack, built new, USD",
+    ),
+    (
+        "attack_dormant_asic_usd_end",
+        "… with dormant machines first, USD",
+    ),
+];
+
+/// Provenance rows: the version and commit, then `more`.
+pub fn provenance(more: &[(&str, String)]) -> Vec<(String, String)> {
+    let mut rows = vec![
+        (
+            "hashflight version".to_string(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
+        (
+            "hashflight commit".to_string(),
+            env!("HASHFLIGHT_COMMIT").to_string(),
+        ),
+    ];
+    rows.extend(more.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    rows
+}
