@@ -278,11 +278,12 @@ pub fn run(
             Ok(old)
                 if old.sweep_hash == m.sweep_hash && old.shard == m.shard && old.runs == m.runs =>
             {
-                // Same runs, other checks: the manifest records the checks
-                // that were evaluated last (merge evaluates those).
-                if old.sweep.checks != m.sweep.checks {
+                // Same runs, other checks or description: the manifest
+                // records those of the last run (merge evaluates them).
+                if old.sweep != m.sweep {
                     let mut updated = old;
                     updated.sweep.checks = m.sweep.checks.clone();
+                    updated.sweep.description = m.sweep.description.clone();
                     let tmp = dir.join(".manifest.json.partial");
                     write_json(&tmp, &updated)?;
                     fs::rename(&tmp, &manifest_path)?;
@@ -771,7 +772,10 @@ fn report(
             ),
         ));
     }
-    for name in written.iter().filter(|n| n.ends_with(".svg")) {
+    // The ranking's plots first, then the figures against each axis.
+    let mut svgs: Vec<&String> = written.iter().filter(|n| n.ends_with(".svg")).collect();
+    svgs.sort_by_key(|n| !n.starts_with("sensitivity-"));
+    for name in svgs {
         sections.push((
             name.trim_end_matches(".svg").to_string(),
             report::inline_svg(&dir.join(name))?,
@@ -784,7 +788,15 @@ fn report(
         &report::Report {
             title: format!("Sweep {}", plan.file.name),
             question: format!(
-                "How do the results of `{}` move with {}? {} points × {} seeds ({:?} design).",
+                "{}{} points × {} seeds ({:?} design) of `{}`, varying {}.",
+                if plan.file.description.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} ", plan.file.description)
+                },
+                plan.points.len(),
+                plan.file.seeds,
+                plan.file.design,
                 plan.file.base,
                 plan.file
                     .axes
@@ -792,9 +804,6 @@ fn report(
                     .map(|a| a.path.as_str())
                     .collect::<Vec<_>>()
                     .join(", "),
-                plan.points.len(),
-                plan.file.seeds,
-                plan.file.design
             ),
             headline,
             headline_note: if sens.is_file() {

@@ -19,6 +19,9 @@ use crate::scenario::{Override, Scenario, locate};
 pub struct SweepFile {
     /// Names the sweep's directory (`<out>/sweeps/<name>`).
     pub name: String,
+    /// The question the sweep asks, for its report (optional).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
     /// The base scenario: a shipped name, or a path relative to the sweep file.
     pub base: String,
     /// Overrides applied to every run, `PATH=VALUE` as with `--set`.
@@ -329,9 +332,11 @@ pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, Scen
     let values: Vec<Vec<String>> = points.iter().map(|p| p.values.clone()).collect();
     super::checks::validate(&file.checks, &axes, &values, &figures)
         .map_err(|(field, message)| at(field, message))?;
-    // The checks are judgements on the runs, not part of what is run.
+    // The checks are judgements on the runs, and the description words
+    // for the report: neither is part of what is run.
     let canonical = serde_json::to_string(&SweepFile {
         checks: Vec::new(),
+        description: String::new(),
         ..file.clone()
     })
     .expect("sweeps serialize");

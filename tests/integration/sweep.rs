@@ -863,6 +863,16 @@ fn sensitivity_designs_rank_what_matters_and_shard_like_any_sweep() {
         .find(|r| r.0 == "security.selfish_mining_gamma")
         .unwrap();
     assert_eq!(gamma.1, 0.0, "{csv}");
+    // Interrupted (half its rows recorded, the last one torn), it resumes
+    // to the same indices.
+    let runs = read(single.join("runs.csv"));
+    let keep: String = runs.lines().take(41).map(|l| format!("{l}\n")).collect();
+    let torn = &runs.lines().nth(41).unwrap()[..20];
+    std::fs::write(single.join("runs.csv"), format!("{keep}{torn}")).unwrap();
+    std::fs::remove_file(single.join("sensitivity.csv")).unwrap();
+    ok(&run_in(tmp.path(), &["sweep", &f, "--out", "single", "-q"]));
+    assert_eq!(read(single.join("runs.csv")), runs);
+    assert_eq!(read(single.join("sensitivity.csv")), csv);
     // Shards merge into the single sweep's indices byte for byte.
     for k in 1..=2 {
         ok(&run_in(
