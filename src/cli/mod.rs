@@ -261,7 +261,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run {
             scenario,
-            seeds: Some(seeds),
+            seed,
+            seeds,
             jobs,
             out,
             set,
@@ -269,34 +270,25 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             force,
             quiet,
             json,
-            ..
-        } => ensemble(
-            &scenario,
-            seeds,
-            &out,
-            &set,
-            (counterfactual, force),
-            (quiet, json),
-            jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
-        ),
-        Command::Run {
-            scenario,
-            seed,
-            out,
-            set,
-            counterfactual,
-            force,
-            quiet,
-            json,
-            ..
-        } => run(
-            &scenario,
-            seed,
-            &out,
-            &set,
-            (counterfactual, force),
-            (quiet, json),
-        ),
+        } => match seeds {
+            Some(seeds) => ensemble(
+                &scenario,
+                seeds,
+                &out,
+                &set,
+                (counterfactual, force),
+                (quiet, json),
+                jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            ),
+            None => run(
+                &scenario,
+                seed,
+                &out,
+                &set,
+                (counterfactual, force),
+                (quiet, json),
+            ),
+        },
         Command::Check { files, set } => check(&files, &set),
         Command::Sweep {
             file,

@@ -257,6 +257,19 @@ fn shards_run_apart_and_merge_into_the_single_sweep() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("shard of another sweep"));
 }
 
+/// Each sweep file is refused (exit 2) with a message holding each of its
+/// expected parts.
+fn refused<const N: usize>(dir: &Path, cases: [(String, Vec<&str>); N]) {
+    for (file, expect) in cases {
+        let out = run_in(dir, &["sweep", &file, "--out", "o"]);
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        for e in expect {
+            assert!(err.contains(e), "{file}: {err}");
+        }
+    }
+}
+
 #[test]
 fn bad_sweeps_are_located_and_write_nothing() {
     let tmp = tempfile::tempdir().unwrap();
@@ -360,14 +373,7 @@ fn bad_sweeps_are_located_and_write_nothing() {
             ],
         ),
     ];
-    for (file, expect) in cases {
-        let out = run_in(tmp.path(), &["sweep", &file, "--out", "o"]);
-        assert_eq!(out.status.code(), Some(2), "{file}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        for e in expect {
-            assert!(err.contains(e), "{file}: {err}");
-        }
-    }
+    refused(tmp.path(), cases);
     let f = sweep_file(tmp.path(), "s", 10, 1);
     let out = run_in(tmp.path(), &["sweep", &f, "--shard", "4/3", "--out", "o"]);
     assert_eq!(out.status.code(), Some(2));
@@ -966,14 +972,7 @@ fn bad_sensitivity_designs_are_located_and_write_nothing() {
             vec!["flat.ron:2:", "field `axes.0.range`", "varies nothing"],
         ),
     ];
-    for (file, expect) in cases {
-        let out = run_in(tmp.path(), &["sweep", &file, "--out", "o"]);
-        assert_eq!(out.status.code(), Some(2), "{file}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        for e in expect {
-            assert!(err.contains(e), "{file}: {err}");
-        }
-    }
+    refused(tmp.path(), cases);
     assert!(!tmp.path().join("o").exists(), "nothing may be written");
 }
 
