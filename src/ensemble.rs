@@ -408,6 +408,7 @@ fn report(
                     report::inline_svg(&dir.join("dashboard.svg"))?,
                 ),
                 ("Every summary figure".into(), report::table(&rows)),
+                report::glossary(),
             ],
             source: scenario.clone().with_seed(first).to_ron(),
             provenance: report::provenance(&[

@@ -561,6 +561,7 @@ fn report_of_run(
             ),
         ));
     }
+    sections.push(report::glossary());
     report::write(
         dir,
         &report::Report {

@@ -155,6 +155,35 @@ pub const HEADLINES: &[(&str, &str)] = &[
     ),
 ];
 
+/// "What the figures mean": the headline figures' units and meanings from
+/// the column catalogue (the same words as `hashflight columns`).
+pub fn glossary() -> (String, String) {
+    let summary = super::columns::file("summary.json").expect("summary.json is catalogued");
+    let mut rows = vec![vec![
+        "figure".to_string(),
+        "in the table as".into(),
+        "unit".into(),
+        "meaning".into(),
+    ]];
+    for (name, shown) in HEADLINES {
+        if let Some(c) = summary.columns().find(|c| c.name == *name) {
+            rows.push(vec![
+                name.to_string(),
+                shown.to_string(),
+                c.unit.to_string(),
+                c.meaning.replace('`', ""),
+            ]);
+        }
+    }
+    (
+        "What the figures mean".into(),
+        format!(
+            "{}<p class=\"note\">HHI is the Herfindahl–Hirschman index of shares (0 to 10,000; above 2,500 reads as highly concentrated); a Nakamoto coefficient is how many of the largest firms, pools or template builders together hold over half the hashrate. Every column of every file is described by <code>hashflight columns</code>.</p>",
+            table(&rows)
+        ),
+    )
+}
+
 /// Provenance rows: the version and commit, then `more`.
 pub fn provenance(more: &[(&str, String)]) -> Vec<(String, String)> {
     let mut rows = vec![

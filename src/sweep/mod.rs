@@ -772,6 +772,18 @@ fn report(
             ),
         ));
     }
+    if sens.is_file() {
+        let meaning = crate::output::columns::file("sensitivity.csv")
+            .and_then(|f| f.columns().find(|c| c.name == "index"))
+            .map_or("", |c| c.meaning);
+        sections.push((
+            "What the indices mean".into(),
+            format!(
+                "<p>{}.</p><p class=\"note\">An index near zero with a narrow interval: the parameter does not matter over its range. ST well above S1 (or σ as large as μ*): it matters through interactions with the others. A large seed noise: the answer is mostly chance, whatever the parameters.</p>",
+                report::escape(&meaning.replace('`', ""))
+            ),
+        ));
+    }
     // The ranking's plots first, then the figures against each axis.
     let mut svgs: Vec<&String> = written.iter().filter(|n| n.ends_with(".svg")).collect();
     svgs.sort_by_key(|n| !n.starts_with("sensitivity-"));
