@@ -50,4 +50,10 @@ for c in china halving daa bear growth fleet ai security; do
     cp "$out/cmp-$c/compare.png" "docs/validation/$c.png"
     cp "$out/cmp-$c/compare.svg" "docs/validation/$c.svg"
 done
-echo "wrote docs/validation/{results.md,china,halving,daa,bear,growth,fleet,ai,security}.png"
+# What drives the AI pivot's toll: the shipped Sobol sweep (about two
+# minutes on 2 cores), its ranking plot and indices.
+"$bin" sweep ai-drivers --out "$out" --jobs 2 --quiet >/dev/null
+cp "$out/sweeps/ai-drivers/sensitivity-hashrate_decline_vs_no_ai_pct.png" docs/validation/ai-drivers.png
+cp "$out/sweeps/ai-drivers/sensitivity-hashrate_decline_vs_no_ai_pct.svg" docs/validation/ai-drivers.svg
+cp "$out/sweeps/ai-drivers/sensitivity.csv" docs/validation/ai-drivers-sensitivity.csv
+echo "wrote docs/validation/{results.md,china,halving,daa,bear,growth,fleet,ai,security,ai-drivers}.png and ai-drivers-sensitivity.csv"
