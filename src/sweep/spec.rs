@@ -675,10 +675,13 @@ fn whole_number_axes(file: &SweepFile, base: &str, set: &[Override]) -> Vec<bool
         });
         Scenario::load(base, &o).is_ok()
     };
+    // Grid and Zip take the range's own values, each checked when planned.
+    let draws =
+        matches!(file.design, Design::LatinHypercube { .. }) || file.design.is_sensitivity();
     file.axes
         .iter()
         .map(|axis| match &axis.range {
-            Some(r) if r.steps.is_none() => {
+            Some(r) if draws => {
                 let v = r.at(0.5);
                 let fraction = if v.fract() == 0.0 { v + 0.5 } else { v };
                 !loads(&axis.path, fraction) && loads(&axis.path, fraction.round())

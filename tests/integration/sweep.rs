@@ -978,25 +978,32 @@ fn bad_sensitivity_designs_are_located_and_write_nothing() {
 
 #[test]
 fn a_whole_number_axis_is_drawn_in_whole_numbers() {
-    // duration_days takes whole days: a Sobol draw between 20 and 40 is
-    // rounded, not refused when the run starts.
+    // duration_days takes whole days: a Sobol or Latin-hypercube draw
+    // between 20 and 40 is rounded, not refused when the run starts.
     let tmp = tempfile::tempdir().unwrap();
-    let f = tmp.path().join("whole.ron");
-    std::fs::write(
-        &f,
-        "(name: \"w\", base: \"baseline\", set: [\"population.miners=50\"], design: Sobol(n: 4),\n axes: [(path: \"duration_days\", range: (start: 20.0, end: 40.0)), (path: \"btc_price.initial_usd\", range: (start: 4e4, end: 9e4))])",
-    )
-    .unwrap();
-    ok(&run_in(
-        tmp.path(),
-        &["sweep", f.to_str().unwrap(), "--out", "o", "-q"],
-    ));
-    let runs = read(sweep_dir(&tmp.path().join("o"), "w").join("runs.csv"));
-    for line in runs.lines().skip(1) {
-        let days: f64 = line.split(',').nth(4).unwrap().parse().unwrap();
-        assert!(
-            days.fract() == 0.0 && (20.0..=40.0).contains(&days),
-            "{line}"
-        );
+    // (A Latin-hypercube draw ignores `steps`: drawn between 20, 30 and
+    // 40 it was 27.4 days, and the run failed.)
+    for (name, design, steps) in [
+        ("w", "Sobol(n: 4)", ""),
+        ("l", "LatinHypercube(points: 6)", ", steps: 3"),
+    ] {
+        let f = tmp.path().join(format!("{name}.ron"));
+        std::fs::write(
+            &f,
+            format!("(name: \"{name}\", base: \"baseline\", set: [\"population.miners=50\"], design: {design},\n axes: [(path: \"duration_days\", range: (start: 20.0, end: 40.0{steps})), (path: \"btc_price.initial_usd\", range: (start: 4e4, end: 9e4))])"),
+        )
+        .unwrap();
+        ok(&run_in(
+            tmp.path(),
+            &["sweep", f.to_str().unwrap(), "--out", "o", "-q"],
+        ));
+        let runs = read(sweep_dir(&tmp.path().join("o"), name).join("runs.csv"));
+        for line in runs.lines().skip(1) {
+            let days: f64 = line.split(',').nth(4).unwrap().parse().unwrap();
+            assert!(
+                days.fract() == 0.0 && (20.0..=40.0).contains(&days),
+                "{line}"
+            );
+        }
     }
 }
