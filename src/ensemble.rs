@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::metrics::Summary;
-use crate::metrics::stats::quantile;
+use crate::metrics::stats::Spread;
 use crate::output::{COUNTERFACTUAL_DIR, RunDir, write_run_with};
 use crate::plot::table::Table;
 use crate::plot::{Line, Panel, XAxis, render, series_color};
@@ -99,23 +99,6 @@ pub use crate::output::report::HEADLINES;
 /// The statistics of every row, in column order.
 pub const STATS: &[&str] = &["mean", "sd", "median", "p05", "p25", "p75", "p95"];
 
-fn stats(values: &[f64]) -> [f64; 7] {
-    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
-    if v.is_empty() {
-        return [f64::NAN; 7];
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len() as f64;
-    let mean = v.iter().sum::<f64>() / n;
-    let sd = if v.len() > 1 {
-        (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
-    } else {
-        f64::NAN
-    };
-    let q = |p| quantile(&v, p);
-    [mean, sd, q(0.5), q(0.05), q(0.25), q(0.75), q(0.95)]
-}
-
 fn cell(v: f64) -> String {
     if v.is_nan() {
         String::new()
@@ -131,15 +114,14 @@ pub struct Ensemble {
     pub dir: PathBuf,
     /// Each seed's run directory, in seed order.
     pub runs: Vec<PathBuf>,
-    /// Per summary figure: its name and (mean, sd, median, p05, p25, p75,
-    /// p95) over the seeds.
+    /// Per summary figure: its name and its spread over the seeds.
     #[serde(skip)]
-    pub figures: Vec<(String, [f64; 7])>,
+    pub figures: Vec<(String, Spread)>,
 }
 
 impl Ensemble {
     /// The statistics of one figure.
-    pub fn figure(&self, name: &str) -> Option<[f64; 7]> {
+    pub fn figure(&self, name: &str) -> Option<Spread> {
         self.figures.iter().find(|f| f.0 == name).map(|f| f.1)
     }
 }
@@ -200,7 +182,7 @@ pub fn run(
     Ok(Ensemble { dir, runs, figures })
 }
 
-fn write_figures(done: &[(PathBuf, Summary)], path: &Path) -> io::Result<Vec<(String, [f64; 7])>> {
+fn write_figures(done: &[(PathBuf, Summary)], path: &Path) -> io::Result<Vec<(String, Spread)>> {
     let mut w = csv::Writer::from_path(path).map_err(io::Error::other)?;
     let mut head = vec!["figure".to_string(), "runs".into()];
     head.extend(STATS.iter().map(|s| s.to_string()));
@@ -209,12 +191,12 @@ fn write_figures(done: &[(PathBuf, Summary)], path: &Path) -> io::Result<Vec<(St
     let mut out = Vec::new();
     for (k, name) in Summary::figure_names().into_iter().enumerate() {
         let values: Vec<f64> = per_run.iter().map(|f| f[k].1).collect();
-        let s = stats(&values);
+        let s = Spread::of(&values);
         let mut rec = vec![
             name.to_string(),
             values.iter().filter(|v| v.is_finite()).count().to_string(),
         ];
-        rec.extend(s.iter().map(|v| cell(*v)));
+        rec.extend(s.all().iter().map(|v| cell(*v)));
         w.write_record(&rec).map_err(io::Error::other)?;
         out.push((name.to_string(), s));
     }
@@ -225,7 +207,7 @@ fn write_figures(done: &[(PathBuf, Summary)], path: &Path) -> io::Result<Vec<(St
 /// Per-day statistics: the day's time, and per series its seven figures.
 struct Days {
     time_days: Vec<f64>,
-    series: Vec<(String, Vec<[f64; 7]>)>,
+    series: Vec<(String, Vec<Spread>)>,
 }
 
 fn write_days(runs: &[PathBuf], counterfactual: bool, path: &Path) -> io::Result<Days> {
@@ -262,11 +244,11 @@ fn write_days(runs: &[PathBuf], counterfactual: bool, path: &Path) -> io::Result
         named.push(("hashrate_no_ai_ehs".into(), cf));
         named.push(("hashrate_vs_no_ai_ehs".into(), diff));
     }
-    let series: Vec<(String, Vec<[f64; 7]>)> = named
+    let series: Vec<(String, Vec<Spread>)> = named
         .into_iter()
         .map(|(k, runs)| {
             let per_day = (0..n_days)
-                .map(|d| stats(&runs.iter().map(|r| r[d]).collect::<Vec<_>>()))
+                .map(|d| Spread::of(&runs.iter().map(|r| r[d]).collect::<Vec<_>>()))
                 .collect();
             (k, per_day)
         })
@@ -285,7 +267,7 @@ fn write_days(runs: &[PathBuf], counterfactual: bool, path: &Path) -> io::Result
     for d in 0..n_days {
         let mut rec = vec![cell(day_col[d]), cell(time_days[d] * 86_400.0)];
         for (_, per_day) in &series {
-            rec.extend(per_day[d].iter().map(|v| cell(*v)));
+            rec.extend(per_day[d].all().iter().map(|v| cell(*v)));
         }
         w.write_record(&rec).map_err(io::Error::other)?;
     }
@@ -302,16 +284,17 @@ fn fan_dashboard(
 ) -> io::Result<()> {
     let fan = |key: &str, label: &str, scale: f64| -> Option<Vec<Line>> {
         let per_day = &days.series.iter().find(|s| s.0 == key)?.1;
-        let col = |i: usize| per_day.iter().map(|s| s[i] * scale).collect::<Vec<f64>>();
+        let col =
+            |f: fn(&Spread) -> f64| per_day.iter().map(|s| f(s) * scale).collect::<Vec<f64>>();
         let x = days.time_days.clone();
         let color = series_color(key);
         Some(vec![
-            Line::new(key, x.clone(), col(2))
-                .band(col(3), col(6))
+            Line::new(key, x.clone(), col(|s| s.median))
+                .band(col(|s| s.p05), col(|s| s.p95))
                 .label(format!("{label}: median, 90 % of seeds"))
                 .color(color),
-            Line::new(key, x, col(2))
-                .band(col(4), col(5))
+            Line::new(key, x, col(|s| s.median))
+                .band(col(|s| s.p25), col(|s| s.p75))
                 .label("50 % of seeds")
                 .color(color),
         ])
@@ -354,10 +337,23 @@ fn fan_dashboard(
     render(stem, title, &panels, &x).map_err(io::Error::other)
 }
 
+/// A figure over the seeds as words: its median and its 50 % and 90 %
+/// bands, each number shown by `show`.
+pub fn bands(s: &Spread, show: fn(f64) -> String) -> String {
+    format!(
+        "median {} (50 % of seeds: {} to {}; 90 %: {} to {})",
+        show(s.median),
+        show(s.p25),
+        show(s.p75),
+        show(s.p05),
+        show(s.p95)
+    )
+}
+
 fn report(
     scenario: &Scenario,
     (first, last): (u64, u64),
-    figures: &[(String, [f64; 7])],
+    figures: &[(String, Spread)],
     title: &str,
     dir: &Path,
 ) -> io::Result<()> {
@@ -366,19 +362,9 @@ fn report(
         .iter()
         .filter_map(|(k, what)| {
             let s = figures.iter().find(|f| f.0 == *k)?.1;
-            s[2].is_finite().then(|| {
-                (
-                    what.to_string(),
-                    format!(
-                        "median {} (50 % of seeds: {} to {}; 90 %: {} to {})",
-                        number(s[2]),
-                        number(s[4]),
-                        number(s[5]),
-                        number(s[3]),
-                        number(s[6])
-                    ),
-                )
-            })
+            s.median
+                .is_finite()
+                .then(|| (what.to_string(), bands(&s, number)))
         })
         .collect();
     let mut rows = vec![vec![
@@ -390,7 +376,7 @@ fn report(
     rows.extend(
         figures
             .iter()
-            .map(|(k, s)| vec![k.clone(), number(s[2]), number(s[3]), number(s[6])]),
+            .map(|(k, s)| vec![k.clone(), number(s.median), number(s.p05), number(s.p95)]),
     );
     report::write(
         dir,
@@ -436,13 +422,5 @@ mod tests {
         for bad in ["0", "5..1", "x", "1..", "..3", "1...3", "-2", "1..200000"] {
             assert!(parse_seeds(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn statistics_of_a_sample() {
-        let s = stats(&[1.0, 2.0, 3.0, 4.0, f64::NAN]);
-        assert_eq!((s[0], s[2]), (2.5, 2.5));
-        assert!((s[1] - 1.290_994_448_735_805_6).abs() < 1e-12);
-        assert!(stats(&[f64::NAN])[0].is_nan());
     }
 }

@@ -533,13 +533,8 @@ fn ensemble(
             .map(|(name, st)| {
                 let obj: serde_json::Map<String, serde_json::Value> = crate::ensemble::STATS
                     .iter()
-                    .zip(st)
-                    .map(|(k, v)| {
-                        (
-                            k.to_string(),
-                            serde_json::json!(v.is_finite().then_some(*v)),
-                        )
-                    })
+                    .zip(st.all())
+                    .map(|(k, v)| (k.to_string(), serde_json::json!(v.is_finite().then_some(v))))
                     .collect();
                 (name.clone(), serde_json::Value::Object(obj))
             })
@@ -557,14 +552,10 @@ fn ensemble(
         out.join(&s.spec().name).display()
     )?;
     for (name, what) in crate::ensemble::HEADLINES {
-        if let Some(st) = e.figure(name).filter(|st| st[2].is_finite()) {
+        if let Some(st) = e.figure(name).filter(|st| st.median.is_finite()) {
             say!(
-                "  {what}: median {} (50 %: {} to {}; 90 %: {} to {})",
-                crate::plot::short(st[2]),
-                crate::plot::short(st[4]),
-                crate::plot::short(st[5]),
-                crate::plot::short(st[3]),
-                crate::plot::short(st[6])
+                "  {what}: {}",
+                crate::ensemble::bands(&st, crate::plot::short)
             )?;
         }
     }

@@ -22,15 +22,22 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
-/// Mean, median and the 5 % and 95 % quantiles of a sample.
+/// Mean, standard deviation, median and the 5, 25, 75 and 95 % quantiles
+/// of a sample.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Spread {
     /// Mean.
     pub mean: f64,
+    /// Standard deviation (n − 1; NaN under two values).
+    pub sd: f64,
     /// Median.
     pub median: f64,
     /// 5 % quantile.
     pub p05: f64,
+    /// 25 % quantile.
+    pub p25: f64,
+    /// 75 % quantile.
+    pub p75: f64,
     /// 95 % quantile.
     pub p95: f64,
 }
@@ -40,15 +47,52 @@ impl Spread {
     pub fn of(values: &[f64]) -> Self {
         let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
         v.sort_by(f64::total_cmp);
+        let n = v.len() as f64;
+        let mean = if v.is_empty() {
+            f64::NAN
+        } else {
+            v.iter().sum::<f64>() / n
+        };
         Self {
-            mean: if v.is_empty() {
-                f64::NAN
+            mean,
+            sd: if v.len() > 1 {
+                (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
             } else {
-                v.iter().sum::<f64>() / v.len() as f64
+                f64::NAN
             },
             median: quantile(&v, 0.5),
             p05: quantile(&v, 0.05),
+            p25: quantile(&v, 0.25),
+            p75: quantile(&v, 0.75),
             p95: quantile(&v, 0.95),
         }
+    }
+
+    /// Mean, sd, median, p05, p25, p75, p95, in that order.
+    pub fn all(&self) -> [f64; 7] {
+        [
+            self.mean,
+            self.sd,
+            self.median,
+            self.p05,
+            self.p25,
+            self.p75,
+            self.p95,
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statistics_of_a_sample() {
+        let s = Spread::of(&[1.0, 2.0, 3.0, 4.0, f64::NAN]);
+        assert_eq!((s.mean, s.median), (2.5, 2.5));
+        assert!((s.sd - 1.290_994_448_735_805_6).abs() < 1e-12);
+        assert_eq!((s.p25, s.p75), (1.75, 3.25));
+        assert!(Spread::of(&[f64::NAN]).mean.is_nan());
+        assert!(Spread::of(&[1.0]).sd.is_nan());
     }
 }

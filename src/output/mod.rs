@@ -504,8 +504,13 @@ fn fill(scenario: &Scenario, dir: &Path, on_day: impl FnMut(u32)) -> io::Result<
             clip(&scenario.spec().name, MAX_TITLE_CHARS),
             scenario.spec().seed
         );
-        crate::plot::dashboard::write(&cf, &title, Some(scenario.spec().chain.start_time_unix_s))
-            .map_err(io::Error::other)?;
+        crate::plot::dashboard::write(
+            &cf,
+            &title,
+            Some(scenario.spec().chain.start_time_unix_s),
+            None,
+        )
+        .map_err(io::Error::other)?;
     }
     let summary = Summary {
         overrides: scenario.overrides().to_vec(),
@@ -527,8 +532,14 @@ fn fill(scenario: &Scenario, dir: &Path, on_day: impl FnMut(u32)) -> io::Result<
         scenario.spec().seed,
         clip(&with, MAX_TITLE_CHARS)
     );
-    crate::plot::dashboard::write(dir, &title, Some(scenario.spec().chain.start_time_unix_s))
-        .map_err(io::Error::other)?;
+    let cf = dir.join(COUNTERFACTUAL_DIR);
+    crate::plot::dashboard::write(
+        dir,
+        &title,
+        Some(scenario.spec().chain.start_time_unix_s),
+        scenario.spec().counterfactual.then_some(cf.as_path()),
+    )
+    .map_err(io::Error::other)?;
     report_of_run(dir, scenario, &summary, &title)?;
     Ok(summary)
 }
@@ -552,7 +563,7 @@ fn report_of_run(
         "The run, day by day".to_string(),
         report::inline_svg(&dir.join("dashboard.svg"))?,
     )];
-    if dir.join(COUNTERFACTUAL_DIR).is_dir() {
+    if scenario.spec().counterfactual {
         sections.push((
             "The counterfactual".to_string(),
             format!(

@@ -64,6 +64,13 @@ pub fn table(rows: &[Vec<String>]) -> String {
     s
 }
 
+/// A two-column HTML table under a header.
+fn pairs(head: (&str, &str), rows: &[(String, String)]) -> String {
+    let mut all = vec![vec![head.0.to_string(), head.1.to_string()]];
+    all.extend(rows.iter().map(|(a, b)| vec![a.clone(), b.clone()]));
+    table(&all)
+}
+
 const STYLE: &str = "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:1560px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}\
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.3em .7em;text-align:left}\
@@ -89,9 +96,7 @@ pub fn write(dir: &Path, r: &Report) -> io::Result<()> {
     }
     if !r.headline.is_empty() {
         s.push_str("<h2>The answer</h2>");
-        let mut rows = vec![vec!["figure".to_string(), "value".into()]];
-        rows.extend(r.headline.iter().map(|(a, b)| vec![a.clone(), b.clone()]));
-        s.push_str(&table(&rows));
+        s.push_str(&pairs(("figure", "value"), &r.headline));
         if !r.headline_note.is_empty() {
             let _ = write!(s, "<p class=\"note\">{}</p>", escape(&r.headline_note));
         }
@@ -108,9 +113,7 @@ pub fn write(dir: &Path, r: &Report) -> io::Result<()> {
     }
     if !r.provenance.is_empty() {
         s.push_str("<h2>Provenance</h2>");
-        let mut rows = vec![vec!["what".to_string(), "value".into()]];
-        rows.extend(r.provenance.iter().map(|(a, b)| vec![a.clone(), b.clone()]));
-        s.push_str(&table(&rows));
+        s.push_str(&pairs(("what", "value"), &r.provenance));
     }
     s.push_str("</body></html>\n");
     std::fs::write(dir.join("report.html"), s)

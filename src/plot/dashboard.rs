@@ -130,25 +130,33 @@ pub fn panels(days: &Table, epochs: &Table) -> Vec<Panel> {
 /// [`Table::read_thinned`]).
 pub const DASHBOARD_ROWS: usize = 4_000;
 
-/// Draws `dashboard.png` and `dashboard.svg` in a run directory.
-pub fn write(dir: &Path, title: &str, start_unix_s: Option<i64>) -> Result<(), PlotError> {
+/// Draws `dashboard.png` and `dashboard.svg` in a run directory; with
+/// `no_ai`, the run directory of its counterfactual, the two hashrates on
+/// one more panel.
+pub fn write(
+    dir: &Path,
+    title: &str,
+    start_unix_s: Option<i64>,
+    no_ai: Option<&Path>,
+) -> Result<(), PlotError> {
     // Ten years of days at full resolution; longer runs evenly thinned, so
     // drawing a century takes no more memory than a decade.
-    let read = |f: &str| {
-        Table::read_thinned(&dir.join(f), DASHBOARD_ROWS)
-            .map_err(|e| PlotError(format!("{f}: {e}")))
+    let read = |p: &Path| {
+        Table::read_thinned(p, DASHBOARD_ROWS)
+            .map_err(|e| PlotError(format!("{}: {e}", p.display())))
     };
-    let days = read("days.csv")?;
-    let epochs = read("epochs.csv")?;
+    let days = read(&dir.join("days.csv"))?;
+    let epochs = read(&dir.join("epochs.csv"))?;
     let x = XAxis {
         start_unix_s,
         label: None,
         ticks: None,
     };
     let mut panels = panels(&days, &epochs);
-    // A run with its counterfactual kept beside it (`no-ai/`): the two
-    // hashrates on one panel, after the hashrate by state.
-    if let Ok(no_ai) = read("no-ai/days.csv") {
+    // A run with its counterfactual: the two hashrates on one panel,
+    // after the hashrate by state.
+    if let Some(cf) = no_ai {
+        let no_ai = read(&cf.join("days.csv"))?;
         let line = |t: &Table, key: &str| {
             let x: Vec<f64> = t.get("time_s")?.iter().map(|s| s / 86_400.0).collect();
             Some(Line::new(key, x, t.get("hashrate_ehs")?.to_vec()))

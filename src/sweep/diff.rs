@@ -143,11 +143,15 @@ fn read_points(given: &Path) -> Result<Points, SweepError> {
         let mut spreads = Vec::with_capacity(figures.len());
         for k in 0..figures.len() {
             let at = runs + 1 + k * STATS.len();
+            // points.csv holds mean, median, p05 and p95.
             spreads.push(Spread {
                 mean: cell(at)?,
                 median: cell(at + 1)?,
                 p05: cell(at + 2)?,
                 p95: cell(at + 3)?,
+                sd: f64::NAN,
+                p25: f64::NAN,
+                p75: f64::NAN,
             });
         }
         if index.insert(values.clone(), rows.len()).is_some() {
