@@ -60,14 +60,6 @@ impl Layout {
             Layout::Morris { fractions, .. } | Layout::Sobol { fractions, .. } => fractions,
         }
     }
-
-    /// The name of the design's indices, in the order they are written.
-    pub fn indices(&self) -> &'static [&'static str] {
-        match self {
-            Layout::Morris { .. } => &["mu_star", "mu", "sigma"],
-            Layout::Sobol { .. } => &["S1", "ST"],
-        }
-    }
 }
 
 /// The Morris layout: `trajectories` paths through k axes on a grid of
