@@ -29,15 +29,15 @@ use bevy_ecs::system::SystemParam;
 use super::tally::count_site;
 use super::valuation::{GpuTerms, gpu_net_usd_per_hour, lease_noi_usd_per_month};
 use super::{
-    DailyMargins, FleetState, Miner, Order, Orders, ProjectKind, Site, Strategy, UsedMachines,
-    breakeven_hashprice_usd_per_ph_day,
+    DailyMargins, Fleet, FleetState, Miner, Order, Orders, ProjectKind, Site, SiteTally, Strategy,
+    UsedMachines, breakeven_hashprice_usd_per_ph_day,
 };
 use crate::market::ai::AiMarket;
 use crate::state::{
     Clock, Economics, HashTable, HashpriceMemory, Ledger, Markets, PoolFees, PopulationCounts,
     Regions,
 };
-use crate::units::{DAYS_PER_MONTH, DAYS_PER_YEAR, HOURS_PER_DAY, THS_PER_PHS};
+use crate::units::{DAYS_PER_MONTH, DAYS_PER_YEAR, HOURS_PER_DAY};
 
 /// A site's price today, USD/MWh, electricity only.
 pub fn site_power_price(site: &Site, regions: &Regions) -> f64 {
@@ -137,7 +137,7 @@ pub fn deliver_asics(
 /// A site's AI projects book their income to its owner too. Each site is
 /// then counted into the [`HashTable`] (all in one pass, so the day visits
 /// every site once).
-pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
+pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut SiteTally)>) {
     let d = &mut day;
     let hashprice = d.economics.hashprice_usd_per_ph_day;
     let opex = d.strategy.other_opex_usd_per_mwh;
@@ -178,11 +178,15 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
         take_or_pay: d.strategy.take_or_pay_share,
     };
     let (mut revenue, mut lease, mut gpu, mut repaid) = (0.0, 0.0, 0.0, 0.0);
-    for mut site in &mut sites {
+    for (mut site, mut tally) in &mut sites {
+        // A site another system has changed since yesterday (the review,
+        // a delivery, an event) has its fleets visited again.
+        let known = !site.is_changed();
         operate_site(
             &mut site,
-            &d.regions,
-            &net_by_pool,
+            known,
+            &mut tally,
+            (&d.regions, &net_by_pool),
             plan,
             &mut d.margins.usd,
             &mut revenue,
@@ -204,7 +208,7 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
             lease += l;
             gpu += g;
         }
-        count_site(&mut d.table, &site, &mut d.regions, day);
+        count_site(&mut d.table, &site, &tally.sums, &mut d.regions, day);
     }
     d.table.finish_sums();
     d.ledger.add(|f| {
@@ -256,27 +260,85 @@ impl Plan {
 
 /// One site's fleets for the day: see [`operate_fleets`]. `net_by_pool`
 /// holds each pool's net hashprice: today's, expected over a commitment,
-/// and the moving average.
+/// and the moving average. The fleets are visited only when the site
+/// decides today, or its terms have moved (offline, the sign of the net
+/// hashprice, the take-or-pay share), or it is not `known` (changed by
+/// another system since it was last operated) and its fleets no longer
+/// sum as they did; otherwise they do what they did yesterday, and the
+/// site's [`SiteTally`] books the day.
 #[inline]
-fn operate_site(
-    site: &mut Site,
-    regions: &Regions,
-    net_by_pool: &[(f64, f64, f64)],
+fn operate_site<S: std::ops::DerefMut<Target = Site>>(
+    site: &mut S,
+    known: bool,
+    tally: &mut SiteTally,
+    (regions, net_by_pool): (&Regions, &[(f64, f64, f64)]),
     plan: Plan,
     margins: &mut [f64],
     revenue: &mut f64,
 ) {
-    if site.fleets.is_empty() {
-        return;
+    let s: &Site = site;
+    let price = site_power_price(s, regions);
+    let offline = !regions.online[s.region as usize] || s.offline_until_day > plan.day;
+    let (net, outlook, average_net) = net_by_pool[s.pool as usize];
+    let owner = s.owner_id as usize;
+    let decides = plan.decides(s);
+    let terms_hold = tally.valid
+        && !decides
+        && tally.offline == offline
+        && tally.net_positive == (net > 0.0)
+        && tally.take_or_pay.to_bits() == plan.take_or_pay.to_bits();
+    // A site changed since (the review hands every site over to be
+    // changed, and changes few) holds if its fleets still sum as they
+    // did: nothing outside this pass sets a fleet's state, so equal sums
+    // mean the same fleets doing the same.
+    let holds = terms_hold && (known || tally.sums == s.fleet_sums(plan.take_or_pay));
+    if !holds {
+        let site: &mut Site = site;
+        decide_fleets(
+            &mut site.fleets,
+            offline,
+            decides,
+            (net, outlook, average_net),
+            plan,
+            price,
+        );
+        *tally = SiteTally {
+            sums: site.fleet_sums(plan.take_or_pay),
+            valid: true,
+            offline,
+            net_positive: net > 0.0,
+            take_or_pay: plan.take_or_pay,
+        };
     }
-    let price = site_power_price(site, regions);
-    let offline = !regions.online[site.region as usize] || site.offline_until_day > plan.day;
-    let decides = plan.decides(site);
-    let (net, outlook, average_net) = net_by_pool[site.pool as usize];
-    let margin = &mut margins[site.owner_id as usize];
-    for fleet in &mut site.fleets {
-        // Staff, maintenance and site costs run whether the machines do.
-        *margin -= fleet.power_mw() * HOURS_PER_DAY * plan.opex;
+    debug_assert!(
+        !holds || tally.sums == site.fleet_sums(plan.take_or_pay),
+        "site {}: its fleets changed while its decision held",
+        site.id
+    );
+    let f = &tally.sums;
+    // Revenue after the pool fee on what hashed (FPPS pays the expected
+    // value of the hashrate), less the power paid for and other opex,
+    // which staff, maintenance and site costs run whether the machines
+    // do.
+    let r = f.running_phs * net;
+    margins[owner] +=
+        r - f.paid_mw * HOURS_PER_DAY * price - f.installed_mw * HOURS_PER_DAY * plan.opex;
+    *revenue += r;
+}
+
+/// Each fleet's state for the day: held offline, or decided on the site's
+/// turn (or on its first day back online), or as it was. Moves each
+/// fleet's count of days switched off and its running share.
+fn decide_fleets(
+    fleets: &mut [Fleet],
+    offline: bool,
+    decides: bool,
+    (net, outlook, average_net): (f64, f64, f64),
+    plan: Plan,
+    price: f64,
+) {
+    for fleet in fleets {
+        let days_off = fleet.curtailed_days(plan.day.saturating_sub(1));
         let state = if offline {
             FleetState::Offline
         } else if decides || fleet.state == FleetState::Offline {
@@ -287,7 +349,7 @@ fn operate_site(
                     FleetState::Mothballed
                 }
                 _ if pays => FleetState::Mining,
-                _ if fleet.curtailed_days >= plan.mothball_after_days => FleetState::Mothballed,
+                _ if days_off >= plan.mothball_after_days => FleetState::Mothballed,
                 _ => FleetState::Curtailed,
             }
         } else {
@@ -296,23 +358,17 @@ fn operate_site(
         // The take-or-pay share of its power is paid for in every state,
         // so a fleet switched off by its owner still runs that share while
         // hashing earns anything at all.
-        let running = match state {
-            FleetState::Mining => {
-                fleet.curtailed_days = fleet.curtailed_days.saturating_sub(1);
-                1.0
-            }
+        let (running, days_off) = match state {
+            FleetState::Mining => (1.0, days_off.saturating_sub(1)),
             FleetState::Curtailed | FleetState::Mothballed => {
-                fleet.curtailed_days += 1;
-                if net > 0.0 { plan.take_or_pay } else { 0.0 }
+                let share = if net > 0.0 { plan.take_or_pay } else { 0.0 };
+                (share, days_off + 1)
             }
-            FleetState::Offline => 0.0,
+            FleetState::Offline => (0.0, days_off),
         };
-        let r = fleet.hashrate_ths * running / THS_PER_PHS * net;
-        let paid_mw = fleet.power_mw() * running.max(plan.take_or_pay);
-        *margin += r - paid_mw * HOURS_PER_DAY * price;
-        *revenue += r;
         fleet.running_share = running;
         fleet.state = state;
+        fleet.set_curtailed_days(days_off, plan.day);
     }
 }
 
@@ -388,7 +444,8 @@ pub fn settle_accounts(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agents::{Belief, Fleet};
+    use crate::agents::Belief;
+    use crate::agents::testing::{markets, strategy};
 
     /// A 100 MW site at $45/MWh in region 0 with 1 EH/s of each of five
     /// generations, in a pool that keeps 2 %.
@@ -426,10 +483,15 @@ mod tests {
         let (mut margins, mut revenue) = ([0.0], 0.0);
         // The pool keeps 2 %.
         let keep = 1.0 - 2.0 / 100.0;
+        let mut site = site;
         operate_site(
-            site,
-            regions,
-            &[(hashprice * keep, hashprice * keep, average * keep)],
+            &mut site,
+            false,
+            &mut SiteTally::default(),
+            (
+                regions,
+                &[(hashprice * keep, hashprice * keep, average * keep)],
+            ),
             plan,
             &mut margins,
             &mut revenue,
@@ -485,16 +547,25 @@ mod tests {
         for day in 0..3 {
             operate(&mut s, &r, 30.0, day);
         }
-        let days = |s: &Site| {
+        let days = |s: &Site, day| {
             s.fleets
                 .iter()
                 .rev()
-                .map(|f| f.curtailed_days)
+                .map(|f| f.curtailed_days(day))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(days(&s), [0, 0, 0, 3, 3]);
+        assert_eq!(days(&s, 2), [0, 0, 0, 3, 3]);
         operate(&mut s, &r, 40.0, 3);
-        assert_eq!(days(&s), [0, 0, 0, 2, 2]);
+        assert_eq!(days(&s, 3), [0, 0, 0, 2, 2]);
+        // Read forward while the decision holds: two more days mining
+        // take the count to 0, and it stays there.
+        assert_eq!(days(&s, 5), [0; 5]);
+        assert_eq!(days(&s, 9), [0; 5]);
+        operate(&mut s, &r, 30.0, 4);
+        // The decision on day 4 reads the count of day 3 (2), and the
+        // fleets curtailed again count up from there.
+        assert_eq!(days(&s, 4), [0, 0, 0, 3, 3]);
+        assert_eq!(days(&s, 10), [0, 0, 0, 9, 9]);
     }
 
     #[test]
@@ -515,6 +586,98 @@ mod tests {
         }
         let (states, ..) = operate_with(&mut s, &r, (100.0, 100.0), weekly(7));
         assert_eq!(states, [Mining; 5]);
+    }
+
+    #[test]
+    fn between_turns_the_tally_books_what_the_fleets_would() {
+        // Weekly decisions: day 0 decides; days 1–6 hold. Each day's margin
+        // and revenue from the held sums equal those of visiting every
+        // fleet, up to the order of summation.
+        let keep = 1.0 - 2.0 / 100.0;
+        let weekly = |day| Plan {
+            commit: 7,
+            take_or_pay: 0.2,
+            opex: 10.0,
+            ..daily(day)
+        };
+        let (mut held, r) = site();
+        let (mut visited, _) = site();
+        let mut tally = SiteTally::default();
+        for day in 0..7 {
+            let hp = 30.0 + day as f64;
+            let nets = [(hp * keep, 30.0 * keep, 30.0 * keep)];
+            let run = |s: &mut Site, known, tally: &mut SiteTally| {
+                let (mut m, mut rev) = ([0.0], 0.0);
+                let mut s = s;
+                operate_site(
+                    &mut s,
+                    known,
+                    tally,
+                    (&r, &nets),
+                    weekly(day),
+                    &mut m,
+                    &mut rev,
+                );
+                (m[0], rev)
+            };
+            let a = run(&mut held, true, &mut tally);
+            let b = run(&mut visited, false, &mut SiteTally::default());
+            assert!(
+                (a.0 - b.0).abs() <= 1e-9 * b.0.abs(),
+                "day {day}: {a:?} {b:?}"
+            );
+            assert!(
+                (a.1 - b.1).abs() <= 1e-9 * b.1.abs(),
+                "day {day}: {a:?} {b:?}"
+            );
+            assert_eq!(tally.sums, visited.fleet_sums(0.2));
+        }
+        // The held site's fleets were last visited on day 0, yet read the
+        // same as those visited every day.
+        for (h, v) in held.fleets.iter().zip(&visited.fleets) {
+            assert_eq!(h.state, v.state);
+            assert_eq!(h.curtailed_days(6), v.curtailed_days(6));
+        }
+    }
+
+    #[test]
+    fn a_site_changed_between_turns_is_visited_again() {
+        // In a world: the daily system, then a change from outside (a
+        // delivery of 1 EH/s at 15 J/TH), then the daily system again on a
+        // day the site does not decide: the new machines earn at once.
+        let mut world = World::new();
+        let (mut site, regions) = site();
+        site.id = 1; // decides on days 6, 13, …
+        let e = world.spawn(site).id();
+        world.insert_resource(regions);
+        world.insert_resource(Clock::default());
+        world.insert_resource(Economics {
+            hashprice_usd_per_ph_day: 40.0,
+            ..Default::default()
+        });
+        world.insert_resource(HashpriceMemory::default());
+        world.insert_resource(PoolFees(vec![0.0]));
+        world.insert_resource(Strategy {
+            commit_days: 7,
+            ..strategy()
+        });
+        world.insert_resource(PopulationCounts { miners: 1 });
+        world.insert_resource(markets(0.0, 1.0));
+        world.insert_resource(HashTable::new(1));
+        world.insert_resource(DailyMargins::default());
+        world.insert_resource(Ledger::default());
+        let mut system = IntoSystem::into_system(operate_fleets);
+        system.initialize(&mut world);
+        let mut day = |world: &mut World, d: u32| {
+            world.resource_mut::<Clock>().day = d;
+            system.run((), world).unwrap();
+            world.resource::<HashTable>().total_ths
+        };
+        assert_eq!(day(&mut world, 0), 5e6);
+        assert_eq!(day(&mut world, 1), 5e6);
+        world.get_mut::<Site>(e).unwrap().add_machines(1e6, 15.0);
+        assert_eq!(day(&mut world, 2), 6e6);
+        assert_eq!(day(&mut world, 3), 6e6);
     }
 
     #[test]

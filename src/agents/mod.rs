@@ -24,6 +24,8 @@ use bevy_ecs::prelude::*;
 pub mod decisions;
 pub mod review;
 pub mod tally;
+#[cfg(test)]
+pub mod testing;
 pub mod valuation;
 
 /// How a miner forecasts hashprice.
@@ -133,6 +135,7 @@ impl Project {
 
 /// A site: a grid connection with a power price, in a region.
 #[derive(Component, Clone, Debug, PartialEq)]
+#[require(SiteTally)]
 pub struct Site {
     /// Dense index of the site (in spawn order).
     pub id: u32,
@@ -285,6 +288,36 @@ impl Site {
         self.projects.iter().map(|p| p.mw).sum()
     }
 
+    /// Its fleets summed by what they are doing, with `take_or_pay` the
+    /// share of every fleet's power bought take-or-pay.
+    pub fn fleet_sums(&self, take_or_pay: f64) -> FleetSums {
+        let mut s = FleetSums::default();
+        for fleet in &self.fleets {
+            let mw = fleet.power_mw();
+            let ths = fleet.hashrate_ths;
+            let on = fleet.running_share;
+            s.installed_mw += mw;
+            s.installed_ths += ths;
+            s.paid_mw += mw * on.max(take_or_pay);
+            if on > 0.0 {
+                s.running_ths += ths * on;
+                s.running_mw += mw * on;
+            }
+            let off = 1.0 - on;
+            if off > 0.0 {
+                if fleet.state == FleetState::Offline {
+                    s.offline_mw += mw * off;
+                    s.offline_ths += ths * off;
+                } else {
+                    s.curtailed_mw += mw * off;
+                    s.curtailed_ths += ths * off;
+                }
+            }
+        }
+        s.running_phs = s.running_ths / crate::units::THS_PER_PHS;
+        s
+    }
+
     /// MW its machines draw when running.
     pub fn fleet_mw(&self) -> f64 {
         self.fleets.iter().map(Fleet::power_mw).sum()
@@ -349,8 +382,11 @@ pub struct Fleet {
     /// (`power.take_or_pay_share`); 0 offline.
     pub running_share: f64,
     /// Days its owner has kept it switched off, net of the days it has
-    /// mined since (a day mining takes one off, down to 0).
-    pub curtailed_days: u32,
+    /// mined since, as of the end of `counted_day`: see
+    /// [`Fleet::curtailed_days`].
+    counted_days_off: u32,
+    /// The day `curtailed_days` was counted on.
+    counted_day: u32,
 }
 
 impl Fleet {
@@ -361,14 +397,86 @@ impl Fleet {
             efficiency_j_per_th,
             state: FleetState::Mining,
             running_share: 1.0,
-            curtailed_days: 0,
+            counted_days_off: 0,
+            counted_day: 0,
         }
+    }
+
+    /// Days its owner has kept it switched off, net of the days it has
+    /// mined since (a day mining takes one off, down to 0), at the end of
+    /// `day`. The count moves by one a day in the direction its state
+    /// gives — up while curtailed or mothballed, down while mining, not at
+    /// all while offline — and the state changes only when its site
+    /// decides, so the count is kept as of that day and read forward
+    /// (the daily pass need not visit a fleet whose decision holds).
+    pub fn curtailed_days(&self, day: u32) -> u32 {
+        let n = day.saturating_sub(self.counted_day);
+        match self.state {
+            FleetState::Mining => self.counted_days_off.saturating_sub(n),
+            FleetState::Curtailed | FleetState::Mothballed => {
+                self.counted_days_off.saturating_add(n)
+            }
+            FleetState::Offline => self.counted_days_off,
+        }
+    }
+
+    /// Sets the count of [`Fleet::curtailed_days`] as of the end of `day`
+    /// (read forward from there in the fleet's state).
+    pub fn set_curtailed_days(&mut self, days: u32, day: u32) {
+        self.counted_days_off = days;
+        self.counted_day = day;
     }
 
     /// Power drawn when running, MW (TH/s · J/TH = W).
     pub fn power_mw(&self) -> f64 {
         crate::units::power_mw(self.hashrate_ths, self.efficiency_j_per_th)
     }
+}
+
+/// A site's fleets summed by what they are doing ([`Site::fleet_sums`]):
+/// what its owner is paid and pays for them, and what the tally counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FleetSums {
+    /// Power of every machine installed, running or not, MW.
+    pub installed_mw: f64,
+    /// Hashrate of every machine installed, running or not, TH/s.
+    pub installed_ths: f64,
+    /// Hashrate hashing (each fleet's running share of it), TH/s.
+    pub running_ths: f64,
+    /// The same in PH/s, the unit hashprice is quoted in.
+    pub running_phs: f64,
+    /// Power hashing, MW.
+    pub running_mw: f64,
+    /// Power paid for: what runs, or the take-or-pay share if more, MW.
+    pub paid_mw: f64,
+    /// Power switched off by the owner, MW.
+    pub curtailed_mw: f64,
+    /// Hashrate switched off by the owner, TH/s.
+    pub curtailed_ths: f64,
+    /// Power switched off from outside (region or site offline), MW.
+    pub offline_mw: f64,
+    /// Hashrate switched off from outside, TH/s.
+    pub offline_ths: f64,
+}
+
+/// What the daily pass last decided for a site's fleets, summed
+/// ([`FleetSums`]), and the terms it decided under. Between the site's
+/// turns, while nothing else has changed the site and the terms hold,
+/// its fleets do the same as the day before, so the day books and counts
+/// the sums without visiting them.
+#[derive(Component, Clone, Debug, Default, PartialEq)]
+pub struct SiteTally {
+    /// The site's fleets summed as last operated.
+    pub sums: FleetSums,
+    /// Whether `sums` is set (false until the site is first operated).
+    pub valid: bool,
+    /// Whether the site was held offline.
+    pub offline: bool,
+    /// Whether the net hashprice was above zero (a switched-off fleet runs
+    /// its take-or-pay share only then).
+    pub net_positive: bool,
+    /// The take-or-pay share the sums were taken with.
+    pub take_or_pay: f64,
 }
 
 /// Each miner's income today, USD, by miner id: the mining margin

@@ -5,13 +5,20 @@
 
 use bevy_ecs::prelude::*;
 
-use super::{FleetState, Orders, ProjectKind, Site, UsedMachines};
+use super::{FleetSums, Orders, ProjectKind, Site, Strategy, UsedMachines};
 use crate::state::{Clock, HashTable, PopulationCounts, Regions};
 
-/// Counts one site's fleets and projects as they stand on `day` into
+/// Counts one site — its fleets as summed in `fleets` (see
+/// [`Site::fleet_sums`]) and its projects as they stand on `day` — into
 /// `table` (AI load into its region's `ai_mw`).
 #[inline]
-pub fn count_site(table: &mut HashTable, site: &Site, regions: &mut Regions, day: u32) {
+pub fn count_site(
+    table: &mut HashTable,
+    site: &Site,
+    fleets: &FleetSums,
+    regions: &mut Regions,
+    day: u32,
+) {
     if site.sold {
         table.sold_mw += site.power_mw;
         return;
@@ -21,34 +28,19 @@ pub fn count_site(table: &mut HashTable, site: &Site, regions: &mut Regions, day
     if !site.builds.is_empty() {
         table.building_mw += site.building_mw();
     }
-    let mut used = 0.0;
-    for fleet in &site.fleets {
-        let mw = fleet.power_mw();
-        used += mw;
-        table.installed_mw += mw;
-        table.installed_ths += fleet.hashrate_ths;
-        let on = fleet.running_share;
-        if on > 0.0 {
-            let ths = fleet.hashrate_ths * on;
-            table.pool_ths[site.pool as usize] += ths;
-            table.miner_ths[owner] += ths;
-            table.region_ths[site.region as usize] += ths;
-            table.mining_mw += mw * on;
-        }
-        let off = 1.0 - on;
-        if off > 0.0 {
-            match fleet.state {
-                FleetState::Offline => {
-                    table.offline_mw += mw * off;
-                    table.offline_ths += fleet.hashrate_ths * off;
-                }
-                _ => {
-                    table.curtailed_mw += mw * off;
-                    table.curtailed_ths += fleet.hashrate_ths * off;
-                }
-            }
-        }
+    table.installed_mw += fleets.installed_mw;
+    table.installed_ths += fleets.installed_ths;
+    if fleets.running_ths > 0.0 {
+        table.pool_ths[site.pool as usize] += fleets.running_ths;
+        table.miner_ths[owner] += fleets.running_ths;
+        table.region_ths[site.region as usize] += fleets.running_ths;
+        table.mining_mw += fleets.running_mw;
     }
+    table.offline_mw += fleets.offline_mw;
+    table.offline_ths += fleets.offline_ths;
+    table.curtailed_mw += fleets.curtailed_mw;
+    table.curtailed_ths += fleets.curtailed_ths;
+    let mut used = fleets.installed_mw;
     for p in &site.projects {
         used += p.mw;
         if p.converting(day) {
@@ -79,6 +71,7 @@ pub fn count_pipeline(orders: Res<Orders>, used: Res<UsedMachines>, mut table: R
 /// Counts every site afresh (after the review has changed them).
 pub fn count_sites(
     clock: Res<Clock>,
+    strategy: Res<Strategy>,
     mut table: ResMut<HashTable>,
     counts: Res<PopulationCounts>,
     sites: Query<&Site>,
@@ -86,7 +79,8 @@ pub fn count_sites(
 ) {
     table.clear_sums(counts.miners as usize, &mut regions);
     for site in &sites {
-        count_site(&mut table, site, &mut regions, clock.day);
+        let fleets = site.fleet_sums(strategy.take_or_pay_share);
+        count_site(&mut table, site, &fleets, &mut regions, clock.day);
     }
     table.finish_sums();
 }

@@ -174,9 +174,12 @@ pub fn apply(book: &mut Book, decision: Decision) {
             s.shell_mw += ended;
         }
         Decision::Retire { site, days } => {
+            let today = book.day;
             let s = &mut book.sites[site].1;
-            let (keep, mut retired): (Vec<Fleet>, Vec<Fleet>) =
-                s.fleets.drain(..).partition(|f| f.curtailed_days < days);
+            let (keep, mut retired): (Vec<Fleet>, Vec<Fleet>) = s
+                .fleets
+                .drain(..)
+                .partition(|f| f.curtailed_days(today) < days);
             s.fleets = keep;
             let owner = s.owner_id;
             book.list(owner, take_fleets(&mut retired));

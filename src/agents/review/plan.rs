@@ -40,7 +40,10 @@ pub fn ending_contracts(book: &Book, day: u32) -> Vec<Decision> {
 /// Stage 2: sites with fleets curtailed for `days` or more.
 pub fn retirements(book: &Book, days: u32) -> Vec<Decision> {
     (0..book.sites.len())
-        .filter(|&i| book.site(i).fleets.iter().any(|f| f.curtailed_days >= days))
+        .filter(|&i| {
+            let fleets = &book.site(i).fleets;
+            fleets.iter().any(|f| f.curtailed_days(book.day) >= days)
+        })
         .map(|site| Decision::Retire { site, days })
         .collect()
 }
@@ -779,91 +782,9 @@ mod tests {
 
     use super::*;
     use crate::agents::review::decision::apply;
-    use crate::agents::{Belief, Orders, UsedMachines};
-    use crate::market::ai::{AiMarket, AiParams, GpuParams};
-    use crate::market::asics::{AsicMarket, AsicParams};
-    use crate::market::fees::FeeMarket;
-    use crate::market::price::{BtcPrice, PriceProcess};
+    use crate::agents::testing::{markets, strategy};
+    use crate::agents::{Belief, FleetState, Orders, UsedMachines};
     use crate::state::{Economics, HashpriceMemory, Ledger, Markets};
-
-    fn strategy() -> Strategy {
-        Strategy {
-            memory_days: 30.0,
-            difficulty_growth_per_year: 0.0,
-            hysteresis_share: 0.2,
-            growth: true,
-            cash_reserve_usd_per_mw: 0.0,
-            interest_rate_per_year: 0.08,
-            ai_equity_share: 0.2,
-            credit_line_usd_per_mw: 0.0,
-            distress_days: 30,
-            retire_after_days: 90,
-            commit_days: 1,
-            mothball_after_days: 30,
-            take_or_pay_share: 0.0,
-            other_opex_usd_per_mwh: 0.0,
-            ai_price_pressure_per_gw: 0.0,
-            build: false,
-            build_usd_per_mw: 500_000.0,
-            build_lead_days: 365,
-            growth_equity_share: 1.0,
-            used_listing_days: 90,
-        }
-    }
-
-    /// An AI market with `unmet_mw` critical MW of tenants waiting and a
-    /// buyer paying `sale_usd_per_w`.
-    fn markets(unmet_mw: f64, sale_usd_per_w: f64) -> Markets {
-        let mut ai = AiMarket::new(AiParams {
-            enabled: true,
-            critical_it_share: 0.75,
-            tenant_backlog_mw: unmet_mw,
-            deals_mw_per_quarter: 0.0,
-            deal_growth_per_year: 0.0,
-            tenant_patience_days: 730.0,
-            lease_usd_per_kw_month: 150.0,
-            lease_growth_per_year: 0.0,
-            lease_elasticity: 0.0,
-            tenant_ceiling_usd_per_kw_month: 184.0,
-            noi_margin: 0.85,
-            conversion_capex_usd_per_critical_mw: 9e6,
-            lead_time_days: 450,
-            lease_term_years: 12.0,
-            shell_life_years: 20.0,
-            stage_mw: 200.0,
-            buyer_rate_per_year: 0.1,
-            sale_usd_per_w: Some(sale_usd_per_w),
-            gpu: GpuParams {
-                enabled: false,
-                usd_per_hour: 2.0,
-                price_path: Vec::new(),
-                drift_per_year: 0.0,
-                gpus_per_critical_mw: 800.0,
-                utilisation: 0.75,
-                capex_usd_per_critical_mw: 29e6,
-                opex_share: 0.15,
-                term_years: 5.0,
-                lead_time_days: 270,
-                equity_share: 0.3,
-            },
-        });
-        ai.update(0);
-        Markets {
-            price: BtcPrice::new(90_000.0, PriceProcess::Constant, vec![]),
-            fees: FeeMarket::fixed(0.0),
-            ai,
-            asics: AsicMarket::new(AsicParams {
-                usd_per_th: 15.0,
-                reference_hashprice_usd_per_ph_day: 40.0,
-                frontier_j_per_th: 13.5,
-                frontier_decline_per_year: 0.1,
-                frontier_floor_j_per_th: 0.0,
-                delivery_days: 90,
-                supply_ehs_per_year: 1e6,
-                life_years: 4.0,
-            }),
-        }
-    }
 
     /// A miner with `cash_usd` and one 10 MW site of S19s (29.5 J/TH) at
     /// $40/MWh in region 0, AI-eligible.
@@ -1047,7 +968,9 @@ mod tests {
     #[test]
     fn retirement_and_ended_contracts_are_planned_per_site_then_applied() {
         let (a, mut sa) = miner_with_site(0, 0.0);
-        sa.fleets[0].curtailed_days = 90;
+        // Curtailed for 90 days by the review's day (0).
+        sa.fleets[0].state = FleetState::Curtailed;
+        sa.fleets[0].set_curtailed_days(90, 0);
         sa.push_fleet(Fleet::new(1e5, 15.0));
         sa.projects.push(Project {
             kind: ProjectKind::Lease,
