@@ -171,11 +171,10 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut S
     let day = d.clock.day;
     let daily_interest = d.strategy.interest_rate_per_year / DAYS_PER_YEAR;
     let plan = Plan {
-        day,
-        commit,
         opex,
         mothball_after_days: d.strategy.mothball_after_days,
         take_or_pay: d.strategy.take_or_pay_share,
+        ..Plan::new(day, commit)
     };
     let (mut revenue, mut lease, mut gpu, mut repaid) = (0.0, 0.0, 0.0, 0.0);
     for (mut site, mut tally) in &mut sites {
@@ -248,13 +247,42 @@ struct Plan {
     mothball_after_days: u32,
     /// Share of every fleet's power bought take-or-pay.
     take_or_pay: f64,
+    /// `day` modulo `commit`: where today falls in the cycle of turns.
+    cycle: u32,
 }
 
 impl Plan {
-    /// Whether `site` reconsiders its fleets today: on day 0, then once
-    /// every `commit` days on a day of its own (its id sets the turn).
-    fn decides(&self, site: &Site) -> bool {
-        self.day == 0 || (self.day + site.id).is_multiple_of(self.commit)
+    /// The terms of `day` with decisions held `commit` days (at least
+    /// one), no other opex, no take-or-pay, and no mothballing.
+    fn new(day: u32, commit: u32) -> Self {
+        let commit = commit.max(1);
+        Self {
+            day,
+            commit,
+            opex: 0.0,
+            mothball_after_days: u32::MAX,
+            take_or_pay: 0.0,
+            cycle: day % commit,
+        }
+    }
+
+    /// A site's turn: its id modulo `commit`, as kept in its tally when
+    /// the tally was taken under the same `commit`.
+    fn turn(&self, site: &Site, tally: &SiteTally) -> u32 {
+        if tally.commit == self.commit {
+            tally.turn
+        } else {
+            site.id % self.commit
+        }
+    }
+
+    /// Whether a site whose turn is `turn` ([`Plan::turn`]) reconsiders
+    /// its fleets today: on day 0, then once every `commit` days on a day
+    /// of its own (its id sets the turn): the days when day + id is a
+    /// multiple of `commit`, that is when the two remainders add up to 0
+    /// or `commit`.
+    fn decides(&self, turn: u32) -> bool {
+        self.day == 0 || self.cycle + turn == 0 || self.cycle + turn == self.commit
     }
 }
 
@@ -281,7 +309,8 @@ fn operate_site<S: std::ops::DerefMut<Target = Site>>(
     let offline = !regions.online[s.region as usize] || s.offline_until_day > plan.day;
     let (net, outlook, average_net) = net_by_pool[s.pool as usize];
     let owner = s.owner_id as usize;
-    let decides = plan.decides(s);
+    let turn = plan.turn(s, tally);
+    let decides = plan.decides(turn);
     let terms_hold = tally.valid
         && !decides
         && tally.offline == offline
@@ -308,6 +337,8 @@ fn operate_site<S: std::ops::DerefMut<Target = Site>>(
             offline,
             net_positive: net > 0.0,
             take_or_pay: plan.take_or_pay,
+            commit: plan.commit,
+            turn,
         };
     }
     debug_assert!(
@@ -463,11 +494,16 @@ mod tests {
     /// Daily decisions, no other opex, no take-or-pay.
     fn daily(day: u32) -> Plan {
         Plan {
-            day,
-            commit: 1,
-            opex: 0.0,
             mothball_after_days: 30,
-            take_or_pay: 0.0,
+            ..Plan::new(day, 1)
+        }
+    }
+
+    /// Decisions held a week, otherwise as [`daily`].
+    fn weekly(day: u32) -> Plan {
+        Plan {
+            mothball_after_days: 30,
+            ..Plan::new(day, 7)
         }
     }
 
@@ -572,10 +608,6 @@ mod tests {
     fn a_decision_holds_until_the_sites_turn_comes_round() {
         use FleetState::*;
         let (mut s, r) = site();
-        let weekly = |day| Plan {
-            commit: 7,
-            ..daily(day)
-        };
         // Site 0 decides on day 0 and on days 7, 14, …
         operate_with(&mut s, &r, (30.0, 30.0), weekly(0));
         // Hashprice soars, then collapses: nothing moves until day 7.
@@ -589,16 +621,45 @@ mod tests {
     }
 
     #[test]
+    fn a_site_decides_when_day_plus_id_is_a_multiple_of_the_commitment() {
+        for commit in 1..10 {
+            for day in 0..50 {
+                let plan = Plan::new(day, commit);
+                for id in 0..30 {
+                    let mut site = site().0;
+                    site.id = id;
+                    let expect = day == 0 || (day + id) % commit == 0;
+                    // From the id, then from a tally taken under the same
+                    // commitment, and not from one taken under another.
+                    let fresh = plan.turn(&site, &SiteTally::default());
+                    assert_eq!(plan.decides(fresh), expect, "{commit} {day} {id}");
+                    let kept = SiteTally {
+                        commit,
+                        turn: id % commit,
+                        ..Default::default()
+                    };
+                    assert_eq!(plan.decides(plan.turn(&site, &kept)), expect);
+                    let stale = SiteTally {
+                        commit: commit + 1,
+                        turn: 99,
+                        ..Default::default()
+                    };
+                    assert_eq!(plan.decides(plan.turn(&site, &stale)), expect);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn between_turns_the_tally_books_what_the_fleets_would() {
         // Weekly decisions: day 0 decides; days 1–6 hold. Each day's margin
         // and revenue from the held sums equal those of visiting every
         // fleet, up to the order of summation.
         let keep = 1.0 - 2.0 / 100.0;
         let weekly = |day| Plan {
-            commit: 7,
             take_or_pay: 0.2,
             opex: 10.0,
-            ..daily(day)
+            ..weekly(day)
         };
         let (mut held, r) = site();
         let (mut visited, _) = site();

@@ -477,6 +477,10 @@ pub struct SiteTally {
     pub net_positive: bool,
     /// The take-or-pay share the sums were taken with.
     pub take_or_pay: f64,
+    /// Days a decision held (`strategy.commit_days`) when they were taken.
+    pub commit: u32,
+    /// The site's turn in that cycle: its id modulo `commit`.
+    pub turn: u32,
 }
 
 /// Each miner's income today, USD, by miner id: the mining margin
