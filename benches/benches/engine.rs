@@ -143,8 +143,15 @@ fn agents(c: &mut Criterion) {
         let mut sim = Simulation::new(&scenario);
         let agents = sim.counts().miners as u64;
         g.throughput(Throughput::Elements(agents));
+        // Days 1 to 28 over and over: each site decides on its turn, one
+        // day in `strategy.commit_days`, and holds its decision between
+        // (day 0, when every site decides, is left out).
+        let mut day = 0;
         g.bench_function(format!("daily_{miners}"), |b| {
-            b.iter(|| sim.run_day_start())
+            b.iter(|| {
+                day = day % 28 + 1;
+                sim.run_day_start(day)
+            })
         });
         g.bench_function(format!("review_{miners}"), |b| {
             b.iter(|| sim.run_review().unwrap())

@@ -81,9 +81,13 @@ impl Simulation {
         *self.world.resource::<PopulationCounts>()
     }
 
-    /// Runs the [`DayStart`] schedule of the current day once: the daily
-    /// systems alone (for the agent benchmarks).
-    pub fn run_day_start(&mut self) {
+    /// Runs the [`DayStart`] schedule of `day` once: the daily systems
+    /// alone, with no block mined (for the agent benchmarks).
+    pub fn run_day_start(&mut self, day: u32) {
+        *self.world.resource_mut::<Clock>() = Clock {
+            day,
+            t_end_s: (day as f64 + 1.0) * SECONDS_PER_DAY,
+        };
         self.world.run_schedule(DayStart);
     }
 
@@ -106,11 +110,7 @@ impl Simulation {
         let started = Instant::now();
         let mut last_review_day = 0;
         for day in 0..self.duration_days {
-            *self.world.resource_mut::<Clock>() = Clock {
-                day,
-                t_end_s: (day as f64 + 1.0) * SECONDS_PER_DAY,
-            };
-            self.world.run_schedule(DayStart);
+            self.run_day_start(day);
             loop {
                 self.world.run_schedule(Mine);
                 match *self.world.resource::<MineOutcome>() {
