@@ -181,6 +181,12 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut S
         // A site another system has changed since yesterday (the review,
         // a delivery, an event) has its fleets visited again.
         let known = !site.is_changed();
+        // The MW under construction change only with the site; kept, they
+        // spare a read of every building site's list each day.
+        if !known || !tally.valid {
+            tally.building_mw = site.building_mw();
+        }
+        debug_assert_eq!(tally.building_mw, site.building_mw(), "site {}", site.id);
         operate_site(
             &mut site,
             known,
@@ -207,7 +213,13 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut S
             lease += l;
             gpu += g;
         }
-        count_site(&mut d.table, &site, &tally.sums, &mut d.regions, day);
+        count_site(
+            &mut d.table,
+            &site,
+            (&tally.sums, tally.building_mw),
+            &mut d.regions,
+            day,
+        );
     }
     d.table.finish_sums();
     d.ledger.add(|f| {
@@ -332,6 +344,7 @@ fn operate_site<S: std::ops::DerefMut<Target = Site>>(
             price,
         );
         *tally = SiteTally {
+            building_mw: tally.building_mw,
             sums: site.fleet_sums(plan.take_or_pay),
             valid: true,
             offline,

@@ -477,6 +477,9 @@ pub struct SiteTally {
     pub net_positive: bool,
     /// The take-or-pay share the sums were taken with.
     pub take_or_pay: f64,
+    /// The site's MW under construction ([`Site::building_mw`]), as of
+    /// the last time it changed.
+    pub building_mw: f64,
     /// Days a decision held (`strategy.commit_days`) when they were taken.
     pub commit: u32,
     /// The site's turn in that cycle: its id modulo `commit`.

@@ -9,13 +9,14 @@ use super::{FleetSums, Orders, ProjectKind, Site, Strategy, UsedMachines};
 use crate::state::{Clock, HashTable, PopulationCounts, Regions};
 
 /// Counts one site — its fleets as summed in `fleets` (see
-/// [`Site::fleet_sums`]) and its projects as they stand on `day` — into
-/// `table` (AI load into its region's `ai_mw`).
+/// [`Site::fleet_sums`]), its MW under construction (`building_mw`, as
+/// [`Site::building_mw`] gives it) and its projects as they stand on
+/// `day` — into `table` (AI load into its region's `ai_mw`).
 #[inline]
 pub fn count_site(
     table: &mut HashTable,
     site: &Site,
-    fleets: &FleetSums,
+    (fleets, building_mw): (&FleetSums, f64),
     regions: &mut Regions,
     day: u32,
 ) {
@@ -25,9 +26,7 @@ pub fn count_site(
     }
     let owner = site.owner_id as usize;
     table.miner_mw[owner] += site.power_mw;
-    if !site.builds.is_empty() {
-        table.building_mw += site.building_mw();
-    }
+    table.building_mw += building_mw;
     table.installed_mw += fleets.installed_mw;
     table.installed_ths += fleets.installed_ths;
     if fleets.running_ths > 0.0 {
@@ -80,7 +79,14 @@ pub fn count_sites(
     table.clear_sums(counts.miners as usize, &mut regions);
     for site in &sites {
         let fleets = site.fleet_sums(strategy.take_or_pay_share);
-        count_site(&mut table, site, &fleets, &mut regions, clock.day);
+        let building_mw = site.building_mw();
+        count_site(
+            &mut table,
+            site,
+            (&fleets, building_mw),
+            &mut regions,
+            clock.day,
+        );
     }
     table.finish_sums();
 }

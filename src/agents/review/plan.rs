@@ -2,6 +2,8 @@
 //! returns what it decides, without changing anything. See [`super`] for
 //! the order they run in.
 
+use std::collections::HashMap;
+
 use super::context::Context;
 use super::decision::apply;
 use super::decision::{Book, Decision};
@@ -435,9 +437,13 @@ impl Review<'_> {
         }
         generations.sort_by(|a, b| a.0.total_cmp(&b.0));
         let (mut traded_ths, mut traded_usd) = (0.0, 0.0);
+        // What a generation already takes of each owner's cash (on
+        // another of its sites), USD, by owner id.
+        let mut committed: HashMap<u32, f64> = HashMap::new();
         for (e, mut left) in generations {
             // (buyer index, TH/s, bid)
             let mut takes: Vec<(usize, f64, f64)> = Vec::new();
+            committed.clear();
             for (b, &(_, site, free)) in buyers.iter().enumerate() {
                 if left <= 1e-9 {
                     break;
@@ -453,19 +459,13 @@ impl Review<'_> {
                     // buyers would not take it either.
                     break;
                 }
-                // What this generation already takes of the owner's cash
-                // (on another of its sites).
                 let owner = s.owner_id;
-                let committed: f64 = takes
-                    .iter()
-                    .filter(|t| book.site(buyers[t.0].1).owner_id == owner)
-                    .map(|t| t.1 * t.2)
-                    .sum();
-                let spare = self.spare_cash(m) - committed;
+                let spare = self.spare_cash(m) - committed.get(&owner).copied().unwrap_or(0.0);
                 let ths = left.min(free * W_PER_MW / e).min(spare.max(0.0) / bid);
                 if ths * bid < MIN_ORDER_USD {
                     continue;
                 }
+                *committed.entry(owner).or_insert(0.0) += ths * bid;
                 takes.push((b, ths, bid));
                 left -= ths;
             }
