@@ -178,6 +178,8 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut S
     };
     let (mut revenue, mut lease, mut gpu, mut repaid) = (0.0, 0.0, 0.0, 0.0);
     for (mut site, mut tally) in &mut sites {
+        // Only this pass reads the tallies, so their changes go unmarked.
+        let tally = tally.bypass_change_detection();
         // A site another system has changed since yesterday (the review,
         // a delivery, an event) has its fleets visited again.
         let known = !site.is_changed();
@@ -190,7 +192,7 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut S
         operate_site(
             &mut site,
             known,
-            &mut tally,
+            tally,
             (&d.regions, &net_by_pool),
             plan,
             &mut d.margins.usd,
