@@ -181,14 +181,8 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut S
         // Only this pass reads the tallies, so their changes go unmarked.
         let tally = tally.bypass_change_detection();
         // A site another system has changed since yesterday (the review,
-        // a delivery, an event) has its fleets visited again.
+        // a delivery, an event) is looked at afresh.
         let known = !site.is_changed();
-        // The MW under construction change only with the site; kept, they
-        // spare a read of every building site's list each day.
-        if !known || !tally.valid {
-            tally.building_mw = site.building_mw();
-        }
-        debug_assert_eq!(tally.building_mw, site.building_mw(), "site {}", site.id);
         operate_site(
             &mut site,
             known,
@@ -280,10 +274,10 @@ impl Plan {
         }
     }
 
-    /// A site's turn: its id modulo `commit`, as kept in its tally when
-    /// the tally was taken under the same `commit`.
+    /// A site's turn: its id modulo `commit`, as kept in its tally once
+    /// the tally is set.
     fn turn(&self, site: &Site, tally: &SiteTally) -> u32 {
-        if tally.commit == self.commit {
+        if tally.valid {
             tally.turn
         } else {
             site.id % self.commit
@@ -304,7 +298,7 @@ impl Plan {
 /// holds each pool's net hashprice: today's, expected over a commitment,
 /// and the moving average. The fleets are visited only when the site
 /// decides today, or its terms have moved (offline, the sign of the net
-/// hashprice, the take-or-pay share), or it is not `known` (changed by
+/// hashprice), or it is not `known` (changed by
 /// another system since it was last operated) and its fleets no longer
 /// sum as they did; otherwise they do what they did yesterday, and the
 /// site's [`SiteTally`] books the day.
@@ -319,17 +313,20 @@ fn operate_site<S: std::ops::DerefMut<Target = Site>>(
     revenue: &mut f64,
 ) {
     let s: &Site = site;
+    // The MW under construction change only with the site; kept, they
+    // spare a read of every building site's list each day.
+    if !known || !tally.valid {
+        tally.building_mw = s.building_mw();
+    }
+    debug_assert_eq!(tally.building_mw, s.building_mw(), "site {}", s.id);
     let price = site_power_price(s, regions);
     let offline = !regions.online[s.region as usize] || s.offline_until_day > plan.day;
     let (net, outlook, average_net) = net_by_pool[s.pool as usize];
     let owner = s.owner_id as usize;
     let turn = plan.turn(s, tally);
     let decides = plan.decides(turn);
-    let terms_hold = tally.valid
-        && !decides
-        && tally.offline == offline
-        && tally.net_positive == (net > 0.0)
-        && tally.take_or_pay.to_bits() == plan.take_or_pay.to_bits();
+    let terms_hold =
+        tally.valid && !decides && tally.offline == offline && tally.net_positive == (net > 0.0);
     // A site changed since (the review hands every site over to be
     // changed, and changes few) holds if its fleets still sum as they
     // did: nothing outside this pass sets a fleet's state, so equal sums
@@ -351,8 +348,6 @@ fn operate_site<S: std::ops::DerefMut<Target = Site>>(
             valid: true,
             offline,
             net_positive: net > 0.0,
-            take_or_pay: plan.take_or_pay,
-            commit: plan.commit,
             turn,
         };
     }
@@ -644,22 +639,16 @@ mod tests {
                     let mut site = site().0;
                     site.id = id;
                     let expect = day == 0 || (day + id) % commit == 0;
-                    // From the id, then from a tally taken under the same
-                    // commitment, and not from one taken under another.
+                    // From the id before the tally is set, then from the
+                    // tally once it is.
                     let fresh = plan.turn(&site, &SiteTally::default());
                     assert_eq!(plan.decides(fresh), expect, "{commit} {day} {id}");
                     let kept = SiteTally {
-                        commit,
+                        valid: true,
                         turn: id % commit,
                         ..Default::default()
                     };
                     assert_eq!(plan.decides(plan.turn(&site, &kept)), expect);
-                    let stale = SiteTally {
-                        commit: commit + 1,
-                        turn: 99,
-                        ..Default::default()
-                    };
-                    assert_eq!(plan.decides(plan.turn(&site, &stale)), expect);
                 }
             }
         }

@@ -463,26 +463,24 @@ pub struct FleetSums {
 /// ([`FleetSums`]), and the terms it decided under. Between the site's
 /// turns, while nothing else has changed the site and the terms hold,
 /// its fleets do the same as the day before, so the day books and counts
-/// the sums without visiting them.
+/// the sums without visiting them. The strategy (the commitment, the
+/// take-or-pay share) is fixed for a run, so the tally need not record it.
 #[derive(Component, Clone, Debug, Default, PartialEq)]
 pub struct SiteTally {
     /// The site's fleets summed as last operated.
     pub sums: FleetSums,
-    /// Whether `sums` is set (false until the site is first operated).
+    /// The site's MW under construction ([`Site::building_mw`]), as of
+    /// the last time it changed.
+    pub building_mw: f64,
+    /// Whether the tally is set (false until the site is first operated).
     pub valid: bool,
     /// Whether the site was held offline.
     pub offline: bool,
     /// Whether the net hashprice was above zero (a switched-off fleet runs
     /// its take-or-pay share only then).
     pub net_positive: bool,
-    /// The take-or-pay share the sums were taken with.
-    pub take_or_pay: f64,
-    /// The site's MW under construction ([`Site::building_mw`]), as of
-    /// the last time it changed.
-    pub building_mw: f64,
-    /// Days a decision held (`strategy.commit_days`) when they were taken.
-    pub commit: u32,
-    /// The site's turn in that cycle: its id modulo `commit`.
+    /// The site's turn in the cycle of `strategy.commit_days`: its id
+    /// modulo the commitment.
     pub turn: u32,
 }
 
