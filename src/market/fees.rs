@@ -273,14 +273,22 @@ impl Mempool {
         self.total += arriving * self.share_sum;
         let mut room = self.spec.block_vbytes;
         let mut sats = 0.0;
+        // Highest rates first. A bucket that fits is taken whole (its
+        // backlog becomes exactly 0); the one that does not fills the
+        // block. Written so that only `room - backlog` and `sats + …` carry
+        // from one bucket to the next: the same arithmetic as taking
+        // min(backlog, room) each time, in fewer dependent steps.
         for i in (lo..hi).rev() {
-            let take = self.backlog[i].min(room);
-            self.backlog[i] -= take;
-            sats += take * self.rate[i];
-            room -= take;
-            if room <= 0.0 {
+            let b = self.backlog[i];
+            if b >= room {
+                self.backlog[i] = b - room;
+                sats += room * self.rate[i];
+                room = 0.0;
                 break;
             }
+            self.backlog[i] = 0.0;
+            sats += b * self.rate[i];
+            room -= b;
         }
         if room > 0.0 {
             // Everything was taken: empty exactly.

@@ -81,7 +81,8 @@ pub fn mine_until(
         day.fees_btc += block_fees;
         chain.blocks += 1;
 
-        let header_time = chain.start_unix_s + t.floor() as i64;
+        // `t` ≥ 0, so truncation is the floor (and needs no libm call).
+        let header_time = chain.start_unix_s + t as i64;
         let next_bits = chain.algo.on_block(height, header_time, chain.bits);
         chain.next_height += 1;
         if next_bits != chain.bits {
