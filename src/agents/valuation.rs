@@ -122,6 +122,13 @@ pub struct MiningView<'a> {
     pub machines: &'a MachineMarket,
 }
 
+impl MiningView<'_> {
+    /// What a MW costs to run for a day, USD.
+    pub fn cost_usd_per_mw_day(&self) -> f64 {
+        HOURS_PER_DAY * self.cost_usd_per_mwh
+    }
+}
+
 /// Present value of mining `mw` MW of a site for `months` months: machines
 /// of `efficiency_j_per_th` (None for idle MW). As [`machines_value_usd`],
 /// it gives up early with +∞ once the value is sure to exceed `cap_usd`
@@ -152,41 +159,58 @@ pub fn machines_value_usd(
     months: usize,
     cap_usd: f64,
 ) -> f64 {
+    let c = v.cost_usd_per_mw_day();
+    let mut d = 1.0;
+    let mut pv = 0.0;
+    for (m, revenue) in monthly_revenue(v, on_site, months).enumerate() {
+        pv += d * (revenue - c).max(0.0);
+        d *= v.discount_monthly;
+        if m % 12 == 11 && pv * DAYS_PER_MONTH * mw > cap_usd * (1.0 + 1e-9) + 1.0 {
+            return f64::INFINITY;
+        }
+    }
+    pv * DAYS_PER_MONTH * mw
+}
+
+/// What a MW of the machines [`machines_value_usd`] values (`on_site`, or
+/// the frontier for idle MW) earns a day in each of `months` months before
+/// its costs, USD, as `v` sees it: the value counts each month's
+/// revenue less [`MiningView::cost_usd_per_mw_day`], floored at zero.
+pub fn monthly_revenue<'v>(
+    v: &'v MiningView,
+    on_site: Option<(f64, f64)>,
+    months: usize,
+) -> impl Iterator<Item = f64> + 'v {
     let MiningView {
-        cost_usd_per_mwh,
         pool_fee,
         hashprice,
         hashprice_scale,
-        discount_monthly,
         machines,
+        ..
     } = *v;
     let (efficiency_j_per_th, life_left) = on_site.map_or((None, 0.0), |(e, l)| (Some(e), l));
-    let c = HOURS_PER_DAY * cost_usd_per_mwh;
-    // Per month the margin is h × a / e − c: `a` per PH/s for the machines
-    // on site; for the frontier, `a` less the capex that keeps it
-    // replaced, with 1/e improving by a constant factor each month.
+    // Per month the revenue is h × a / e: `a` per PH/s for the machines on
+    // site; for the frontier, `a` less the capex that keeps it replaced,
+    // with 1/e improving by a constant factor each month.
     let a_site = (1.0 - pool_fee) * 1000.0;
     let a_frontier = a_site
         - machines.usd_per_th_per_hashprice * W_PER_MW / (machines.life_months * DAYS_PER_MONTH);
     let k_site = efficiency_j_per_th.map_or(0.0, |e| a_site / e);
     let floor = machines.floor_j_per_th;
     let mut gap = machines.frontier_j_per_th - floor;
-    let mut d = 1.0;
-    let mut pv = 0.0;
-    for (m, &h) in hashprice.iter().take(months).enumerate() {
-        let k = if (m as f64) < life_left {
-            k_site
-        } else {
-            a_frontier / (floor + gap)
-        };
-        pv += d * (h * hashprice_scale * k - c).max(0.0);
-        d *= discount_monthly;
-        gap *= machines.frontier_monthly;
-        if m % 12 == 11 && pv * DAYS_PER_MONTH * mw > cap_usd * (1.0 + 1e-9) + 1.0 {
-            return f64::INFINITY;
-        }
-    }
-    pv * DAYS_PER_MONTH * mw
+    hashprice
+        .iter()
+        .take(months)
+        .enumerate()
+        .map(move |(m, &h)| {
+            let k = if (m as f64) < life_left {
+                k_site
+            } else {
+                a_frontier / (floor + gap)
+            };
+            gap *= machines.frontier_monthly;
+            h * hashprice_scale * k
+        })
 }
 
 /// Terms of an AI option for `mw` gross MW.

@@ -10,7 +10,7 @@ use super::decision::{Book, Decision};
 use crate::agents::decisions::site_power_price;
 use crate::agents::valuation::{
     AiTerms, MiningView, gpu_value_usd, lease_value_usd, machines_value_usd, mining_value_usd,
-    monthly_discount, project_rate, worth_switching,
+    monthly_discount, monthly_revenue, project_rate, worth_switching,
 };
 use crate::agents::{Build, Fleet, Miner, Order, Project, ProjectKind, Site, Strategy};
 use crate::market::asics::Quote;
@@ -107,15 +107,27 @@ impl Review<'_> {
     /// the manufacturers' order books and each other's guided deliveries,
     /// and expect difficulty to rise as the machines arrive).
     fn seeing_orders<'v>(&'v self, m: &Miner, site: &Site, on_order_ths: f64) -> MiningView<'v> {
+        MiningView {
+            cost_usd_per_mwh: site_power_price(site, self.regions)
+                + self.strategy.other_opex_usd_per_mwh,
+            ..self.seeing_orders_of(m, on_order_ths)
+        }
+    }
+
+    /// [`Self::seeing_orders`] on a site whose power costs nothing.
+    fn seeing_orders_of<'v>(&'v self, m: &Miner, on_order_ths: f64) -> MiningView<'v> {
         let h = self.network_ths;
         MiningView {
+            cost_usd_per_mwh: self.strategy.other_opex_usd_per_mwh,
+            pool_fee: self.fees[m.pool as usize] / 100.0,
             hashprice: self.cx.capital_forecast(m.belief),
             hashprice_scale: if h > 0.0 {
                 h / (h + on_order_ths.max(0.0))
             } else {
                 1.0
             },
-            ..self.view(m, site)
+            discount_monthly: monthly_discount(m.hurdle_rate_per_year),
+            machines: &self.cx.machines,
         }
     }
 
@@ -413,16 +425,31 @@ impl Review<'_> {
         }
         // Buyers: sites of solvent miners with free MW and cash to spare,
         // cheapest power first.
-        let mut buyers: Vec<(f64, usize, f64)> = (0..book.sites.len())
+        let mut buyers: Vec<Buyer> = (0..book.sites.len())
             .filter_map(|i| {
                 let s = book.site(i);
-                let free = s.power_mw - s.fleet_mw() - s.project_mw() - on_order_mw[i];
+                let free_mw = s.power_mw - s.fleet_mw() - s.project_mw() - on_order_mw[i];
                 let owner = book.miner(s.owner_id as usize);
-                (!s.sold && !owner.exited && free > 1e-6 && self.spare_cash(owner) >= MIN_ORDER_USD)
-                    .then(|| (site_power_price(s, self.regions), i, free))
+                (!s.sold
+                    && !owner.exited
+                    && free_mw > 1e-6
+                    && self.spare_cash(owner) >= MIN_ORDER_USD)
+                    .then(|| Buyer {
+                        power_usd_per_mwh: site_power_price(s, self.regions),
+                        cost_usd_per_mw_day: self.view(owner, s).cost_usd_per_mw_day(),
+                        site: i,
+                        free_mw,
+                        pair: (owner.belief as u8, owner.pool),
+                        owner: s.owner_id,
+                        hurdle_rate_per_year: owner.hurdle_rate_per_year,
+                    })
             })
             .collect();
-        buyers.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        buyers.sort_unstable_by(|a, b| {
+            a.power_usd_per_mwh
+                .total_cmp(&b.power_usd_per_mwh)
+                .then(a.site.cmp(&b.site))
+        });
         // The lots pooled by generation, best first.
         let mut generations: Vec<(f64, f64)> = Vec::new();
         for l in &book.used.lots {
@@ -441,17 +468,29 @@ impl Review<'_> {
         // another of its sites), USD, by owner id.
         let mut committed: HashMap<u32, f64> = HashMap::new();
         for (e, mut left) in generations {
+            let mut ceiling = BidCeiling::new(self, book, &buyers, e);
             // (buyer index, TH/s, bid)
             let mut takes: Vec<(usize, f64, f64)> = Vec::new();
             committed.clear();
-            for (b, &(_, site, free)) in buyers.iter().enumerate() {
+            for (b, buyer) in buyers.iter().enumerate() {
                 if left <= 1e-9 {
                     break;
                 }
+                let free = buyer.free_mw;
                 if free <= 1e-6 {
                     continue;
                 }
-                let s = book.site(site);
+                // Most buyers at scale are passed over here, without
+                // reading their site or owner.
+                if ceiling.bids_nothing(buyer) {
+                    // As its bid would be 0: see below.
+                    break;
+                }
+                if ceiling.rules_out(free * W_PER_MW / e, buyer.cost_usd_per_mw_day) {
+                    // Its bid could not buy a minimum order on its free MW.
+                    continue;
+                }
+                let s = book.site(buyer.site);
                 let m = book.miner(s.owner_id as usize);
                 let bid = self.used_bid_usd_per_th(book, m, s, e);
                 if bid <= 0.0 {
@@ -475,8 +514,8 @@ impl Review<'_> {
                 0.0
             };
             for (b, ths, _) in takes {
-                let site = buyers[b].1;
-                buyers[b].2 -= power_mw(ths, e);
+                let site = buyers[b].site;
+                buyers[b].free_mw -= power_mw(ths, e);
                 traded_ths += ths;
                 traded_usd += ths * price;
                 apply(
@@ -774,6 +813,116 @@ fn slice_value(
         left -= take;
     }
     v
+}
+
+/// A site that could buy second-hand machines, as the market's scan reads
+/// it (in order of power price, so kept apart from the site).
+#[derive(Debug)]
+struct Buyer {
+    /// Its power price, USD/MWh: the order of the scan.
+    power_usd_per_mwh: f64,
+    /// What a MW costs to run there for a day, USD (as its owner's
+    /// valuation counts it).
+    cost_usd_per_mw_day: f64,
+    /// Index of the site.
+    site: usize,
+    /// MW it has free.
+    free_mw: f64,
+    /// Its owner's belief and pool.
+    pair: (u8, u16),
+    /// Its owner's id.
+    owner: u32,
+    /// Its owner's hurdle rate.
+    hurdle_rate_per_year: f64,
+}
+
+/// What the second-hand market can tell of its buyers' bids for one
+/// generation before valuing any: which buyers bid nothing, and a ceiling
+/// on what the others bid. Most buyers at scale have a sliver of free MW;
+/// one that could not take a minimum order on it even at the ceiling is
+/// passed over without its valuation, with the outcome the valuation
+/// would give (a positive bid that buys nothing).
+struct BidCeiling {
+    /// (belief, pool) → the highest revenue per MW-day, before costs, of
+    /// any month a bid's valuation counts: a buyer bids more than nothing
+    /// exactly when its cost per MW-day is below its pair's.
+    peaks: HashMap<(u8, u16), f64>,
+    /// Per month, the highest revenue per MW-day over the buyers' pairs.
+    revenue: Vec<f64>,
+    /// The largest monthly discount factor among the buyers' owners.
+    discount_monthly: f64,
+    /// USD/TH of bid per USD of value per MW.
+    usd_per_th: f64,
+    /// The cost per MW-day the ceiling was taken at, and the ceiling
+    /// there, USD/TH (valid for any cost at least as high).
+    at: (f64, f64),
+}
+
+impl BidCeiling {
+    /// The bounds on `buyers`' bids for machines of `e` J/TH.
+    fn new(review: &Review, book: &Book, buyers: &[Buyer], e: f64) -> Self {
+        let months = review.cx.life_months / 2;
+        let mut peaks: HashMap<(u8, u16), f64> = HashMap::new();
+        let mut revenue = vec![f64::NEG_INFINITY; months];
+        let mut min_hurdle = f64::INFINITY;
+        for buyer in buyers {
+            min_hurdle = min_hurdle.min(buyer.hurdle_rate_per_year);
+            if peaks.contains_key(&buyer.pair) {
+                continue;
+            }
+            // The revenue a bid counts depends on its owner's belief and
+            // pool only, not on the site or the discount rate.
+            let view = review.seeing_orders_of(book.miner(buyer.owner as usize), book.on_order_ths);
+            let on_site = Some((e, view.machines.life_months / 2.0));
+            let mut peak = f64::NEG_INFINITY;
+            for (r, x) in revenue
+                .iter_mut()
+                .zip(monthly_revenue(&view, on_site, months))
+            {
+                peak = peak.max(x);
+                *r = r.max(x);
+            }
+            peaks.insert(buyer.pair, peak);
+        }
+        Self {
+            peaks,
+            revenue,
+            discount_monthly: monthly_discount(min_hurdle),
+            usd_per_th: e / W_PER_MW / (1.0 + review.strategy.hysteresis_share),
+            at: (f64::NEG_INFINITY, f64::INFINITY),
+        }
+    }
+
+    /// Whether `buyer` bids nothing: no month's revenue is above its cost,
+    /// so every month's margin floors at 0.
+    fn bids_nothing(&self, buyer: &Buyer) -> bool {
+        self.peaks
+            .get(&buyer.pair)
+            .is_some_and(|&peak| buyer.cost_usd_per_mw_day >= peak)
+    }
+
+    /// Whether a buyer at `cost` per MW-day that can take at most
+    /// `max_ths` TH/s surely buys less than a minimum order, whatever its
+    /// belief, pool and discount rate.
+    fn rules_out(&mut self, max_ths: f64, cost: f64) -> bool {
+        if cost >= self.at.0 && max_ths * self.at.1 < MIN_ORDER_USD {
+            return true;
+        }
+        if cost == self.at.0 {
+            return false;
+        }
+        // A tighter ceiling at this cost (costs rise along the scan).
+        let mut d = 1.0;
+        let mut pv = 0.0;
+        for &r in &self.revenue {
+            pv += d * (r - cost).max(0.0);
+            d *= self.discount_monthly.max(0.0);
+        }
+        // The margin covers the rounding of a sum taken in another order
+        // than the bid's own.
+        self.at = (cost, pv * DAYS_PER_MONTH * self.usd_per_th * (1.0 + 1e-6));
+        max_ths * self.at.1 < MIN_ORDER_USD
+    }
 }
 
 #[cfg(test)]
@@ -1102,5 +1251,69 @@ mod tests {
         assert!((left.0 - lot_ths).abs() < 1e-6);
         assert_eq!(left.1, 0.0);
         assert!((left.2 - lot_ths / 1e6).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_bid_ceiling_passes_over_only_buyers_the_bid_itself_would() {
+        // Buyers of every belief, hurdle and power price, with free MW from
+        // a sliver to a hall, scanned as the market scans them (cheapest
+        // power first) for four generations at three hashprices: a buyer
+        // the ceiling says bids nothing bids exactly 0, and one it rules
+        // out would bid for less than a minimum order.
+        let beliefs = [Belief::Myopic, Belief::Adaptive, Belief::HalvingAware];
+        let (mut miners, mut sites) = (Vec::new(), Vec::new());
+        for i in 0..60u32 {
+            let (mut m, mut s) = miner_with_site(i, 1e9);
+            m.belief = beliefs[i as usize % 3];
+            m.hurdle_rate_per_year = [0.08, 0.12, 0.25, 0.4][i as usize % 4];
+            s.fleets.clear();
+            s.power_price_usd_per_mwh = 10.0 + 2.0 * i as f64;
+            s.power_mw = [0.002, 0.02, 0.2, 10.0, 0.05][i as usize % 5];
+            miners.push(m);
+            sites.push(s);
+        }
+        let mut m = markets(0.0, 0.8);
+        let (mut passed, mut nothing, mut valued) = (0, 0, 0);
+        for hashprice in [20.0, 45.0, 60.0] {
+            with_review(&mut miners, &mut sites, &mut m, hashprice, |r, book| {
+                let mut buyers: Vec<Buyer> = (0..book.sites.len())
+                    .map(|i| {
+                        let (s, o) = (book.site(i), book.miner(i));
+                        Buyer {
+                            power_usd_per_mwh: site_power_price(s, r.regions),
+                            cost_usd_per_mw_day: r.view(o, s).cost_usd_per_mw_day(),
+                            site: i,
+                            free_mw: s.power_mw,
+                            pair: (o.belief as u8, o.pool),
+                            owner: o.id,
+                            hurdle_rate_per_year: o.hurdle_rate_per_year,
+                        }
+                    })
+                    .collect();
+                buyers.sort_by(|a, b| a.power_usd_per_mwh.total_cmp(&b.power_usd_per_mwh));
+                for e in [16.0, 21.5, 29.5, 38.0] {
+                    let mut ceiling = BidCeiling::new(r, book, &buyers, e);
+                    for b in &buyers {
+                        let (s, o) = (book.site(b.site), book.miner(b.site));
+                        let bid = r.used_bid_usd_per_th(book, o, s, e);
+                        assert_eq!(ceiling.bids_nothing(b), bid <= 0.0, "{e} {b:?} {bid}");
+                        let max_ths = b.free_mw * W_PER_MW / e;
+                        if bid <= 0.0 {
+                            nothing += 1;
+                        } else if ceiling.rules_out(max_ths, b.cost_usd_per_mw_day) {
+                            assert!(max_ths * bid < MIN_ORDER_USD, "{e} {b:?} {bid}");
+                            passed += 1;
+                        } else {
+                            valued += 1;
+                        }
+                    }
+                }
+            });
+        }
+        // Each kind of buyer occurs, so each branch was checked.
+        assert!(
+            passed > 100 && nothing > 50 && valued > 50,
+            "{passed} {nothing} {valued}"
+        );
     }
 }
