@@ -125,8 +125,13 @@ pub struct MiningView<'a> {
 impl MiningView<'_> {
     /// What a MW costs to run for a day, USD.
     pub fn cost_usd_per_mw_day(&self) -> f64 {
-        HOURS_PER_DAY * self.cost_usd_per_mwh
+        cost_usd_per_mw_day(self.cost_usd_per_mwh)
     }
+}
+
+/// What a MW costs to run for a day at `cost_usd_per_mwh`, USD.
+pub fn cost_usd_per_mw_day(cost_usd_per_mwh: f64) -> f64 {
+    HOURS_PER_DAY * cost_usd_per_mwh
 }
 
 /// Present value of mining `mw` MW of a site for `months` months: machines
@@ -160,10 +165,11 @@ pub fn machines_value_usd(
     cap_usd: f64,
 ) -> f64 {
     let c = v.cost_usd_per_mw_day();
+    let mut revenue = MonthlyRevenue::new(v, on_site);
     let mut d = 1.0;
     let mut pv = 0.0;
-    for (m, revenue) in monthly_revenue(v, on_site, months).enumerate() {
-        pv += d * (revenue - c).max(0.0);
+    for (m, &h) in v.hashprice.iter().take(months).enumerate() {
+        pv += d * (revenue.next(m, h) - c).max(0.0);
         d *= v.discount_monthly;
         if m % 12 == 11 && pv * DAYS_PER_MONTH * mw > cap_usd * (1.0 + 1e-9) + 1.0 {
             return f64::INFINITY;
@@ -173,44 +179,55 @@ pub fn machines_value_usd(
 }
 
 /// What a MW of the machines [`machines_value_usd`] values (`on_site`, or
-/// the frontier for idle MW) earns a day in each of `months` months before
-/// its costs, USD, as `v` sees it: the value counts each month's
-/// revenue less [`MiningView::cost_usd_per_mw_day`], floored at zero.
-pub fn monthly_revenue<'v>(
-    v: &'v MiningView,
-    on_site: Option<(f64, f64)>,
-    months: usize,
-) -> impl Iterator<Item = f64> + 'v {
-    let MiningView {
-        pool_fee,
-        hashprice,
-        hashprice_scale,
-        machines,
-        ..
-    } = *v;
-    let (efficiency_j_per_th, life_left) = on_site.map_or((None, 0.0), |(e, l)| (Some(e), l));
-    // Per month the revenue is h × a / e: `a` per PH/s for the machines on
-    // site; for the frontier, `a` less the capex that keeps it replaced,
-    // with 1/e improving by a constant factor each month.
-    let a_site = (1.0 - pool_fee) * 1000.0;
-    let a_frontier = a_site
-        - machines.usd_per_th_per_hashprice * W_PER_MW / (machines.life_months * DAYS_PER_MONTH);
-    let k_site = efficiency_j_per_th.map_or(0.0, |e| a_site / e);
-    let floor = machines.floor_j_per_th;
-    let mut gap = machines.frontier_j_per_th - floor;
-    hashprice
-        .iter()
-        .take(months)
-        .enumerate()
-        .map(move |(m, &h)| {
-            let k = if (m as f64) < life_left {
-                k_site
-            } else {
-                a_frontier / (floor + gap)
-            };
-            gap *= machines.frontier_monthly;
-            h * hashprice_scale * k
-        })
+/// the frontier for idle MW) earns a day in each month before its costs,
+/// USD, as a view sees it: the value counts each month's revenue less
+/// [`MiningView::cost_usd_per_mw_day`], floored at zero. Read month by
+/// month, in order, with [`MonthlyRevenue::next`].
+pub struct MonthlyRevenue {
+    hashprice_scale: f64,
+    k_site: f64,
+    a_frontier: f64,
+    life_left: f64,
+    floor: f64,
+    gap: f64,
+    frontier_monthly: f64,
+}
+
+impl MonthlyRevenue {
+    /// The revenue of `on_site` (efficiency, months of life left; None
+    /// for idle MW) as `v` sees it, from month 0.
+    pub fn new(v: &MiningView, on_site: Option<(f64, f64)>) -> Self {
+        let (efficiency_j_per_th, life_left) = on_site.map_or((None, 0.0), |(e, l)| (Some(e), l));
+        let machines = v.machines;
+        // Per month the revenue is h × a / e: `a` per PH/s for the machines
+        // on site; for the frontier, `a` less the capex that keeps it
+        // replaced, with 1/e improving by a constant factor each month.
+        let a_site = (1.0 - v.pool_fee) * 1000.0;
+        Self {
+            hashprice_scale: v.hashprice_scale,
+            k_site: efficiency_j_per_th.map_or(0.0, |e| a_site / e),
+            a_frontier: a_site
+                - machines.usd_per_th_per_hashprice * W_PER_MW
+                    / (machines.life_months * DAYS_PER_MONTH),
+            life_left,
+            floor: machines.floor_j_per_th,
+            gap: machines.frontier_j_per_th - machines.floor_j_per_th,
+            frontier_monthly: machines.frontier_monthly,
+        }
+    }
+
+    /// Month `m`'s revenue at expected hashprice `h`, USD per MW-day; the
+    /// months must be read in order from 0.
+    #[inline]
+    pub fn next(&mut self, m: usize, h: f64) -> f64 {
+        let k = if (m as f64) < self.life_left {
+            self.k_site
+        } else {
+            self.a_frontier / (self.floor + self.gap)
+        };
+        self.gap *= self.frontier_monthly;
+        h * self.hashprice_scale * k
+    }
 }
 
 /// Terms of an AI option for `mw` gross MW.

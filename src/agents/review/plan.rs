@@ -9,10 +9,10 @@ use super::decision::apply;
 use super::decision::{Book, Decision};
 use crate::agents::decisions::site_power_price;
 use crate::agents::valuation::{
-    AiTerms, MiningView, gpu_value_usd, lease_value_usd, machines_value_usd, mining_value_usd,
-    monthly_discount, monthly_revenue, project_rate, worth_switching,
+    AiTerms, MiningView, MonthlyRevenue, cost_usd_per_mw_day, gpu_value_usd, lease_value_usd,
+    machines_value_usd, mining_value_usd, monthly_discount, project_rate, worth_switching,
 };
-use crate::agents::{Build, Fleet, Miner, Order, Project, ProjectKind, Site, Strategy};
+use crate::agents::{Belief, Build, Fleet, Miner, Order, Project, ProjectKind, Site, Strategy};
 use crate::market::asics::Quote;
 use crate::state::Regions;
 use crate::units::{DAYS_PER_MONTH, W_PER_MW, power_mw, ths_to_ehs};
@@ -87,11 +87,16 @@ impl Review<'_> {
         self.size(b).total_cmp(&self.size(a)).then(a.cmp(&b))
     }
 
+    /// What a MW costs to run on `site`, USD/MWh: its power and other
+    /// opex.
+    fn cost_usd_per_mwh(&self, site: &Site) -> f64 {
+        site_power_price(site, self.regions) + self.strategy.other_opex_usd_per_mwh
+    }
+
     /// How `m` values mining on `site`.
     fn view<'v>(&'v self, m: &Miner, site: &Site) -> MiningView<'v> {
         MiningView {
-            cost_usd_per_mwh: site_power_price(site, self.regions)
-                + self.strategy.other_opex_usd_per_mwh,
+            cost_usd_per_mwh: self.cost_usd_per_mwh(site),
             pool_fee: self.fees[m.pool as usize] / 100.0,
             hashprice: self.cx.forecast(m.belief),
             hashprice_scale: 1.0,
@@ -108,8 +113,7 @@ impl Review<'_> {
     /// and expect difficulty to rise as the machines arrive).
     fn seeing_orders<'v>(&'v self, m: &Miner, site: &Site, on_order_ths: f64) -> MiningView<'v> {
         MiningView {
-            cost_usd_per_mwh: site_power_price(site, self.regions)
-                + self.strategy.other_opex_usd_per_mwh,
+            cost_usd_per_mwh: self.cost_usd_per_mwh(site),
             ..self.seeing_orders_of(m, on_order_ths)
         }
     }
@@ -436,10 +440,10 @@ impl Review<'_> {
                     && self.spare_cash(owner) >= MIN_ORDER_USD)
                     .then(|| Buyer {
                         power_usd_per_mwh: site_power_price(s, self.regions),
-                        cost_usd_per_mw_day: self.view(owner, s).cost_usd_per_mw_day(),
+                        cost_usd_per_mw_day: cost_usd_per_mw_day(self.cost_usd_per_mwh(s)),
                         site: i,
                         free_mw,
-                        pair: (owner.belief as u8, owner.pool),
+                        pair: BidCeiling::pair(owner, self.fees.len()),
                         owner: s.owner_id,
                         hurdle_rate_per_year: owner.hurdle_rate_per_year,
                     })
@@ -467,8 +471,9 @@ impl Review<'_> {
         // What a generation already takes of each owner's cash (on
         // another of its sites), USD, by owner id.
         let mut committed: HashMap<u32, f64> = HashMap::new();
+        let pairs = BidCeiling::pairs(&buyers, self.fees.len());
         for (e, mut left) in generations {
-            let mut ceiling = BidCeiling::new(self, book, &buyers, e);
+            let mut ceiling = BidCeiling::new(self, book, &pairs, e);
             // (buyer index, TH/s, bid)
             let mut takes: Vec<(usize, f64, f64)> = Vec::new();
             committed.clear();
@@ -828,8 +833,8 @@ struct Buyer {
     site: usize,
     /// MW it has free.
     free_mw: f64,
-    /// Its owner's belief and pool.
-    pair: (u8, u16),
+    /// Its owner's belief and pool ([`BidCeiling::pair`]).
+    pair: usize,
     /// Its owner's id.
     owner: u32,
     /// Its owner's hurdle rate.
@@ -843,10 +848,11 @@ struct Buyer {
 /// passed over without its valuation, with the outcome the valuation
 /// would give (a positive bid that buys nothing).
 struct BidCeiling {
-    /// (belief, pool) → the highest revenue per MW-day, before costs, of
-    /// any month a bid's valuation counts: a buyer bids more than nothing
-    /// exactly when its cost per MW-day is below its pair's.
-    peaks: HashMap<(u8, u16), f64>,
+    /// By belief and pool ([`BidCeiling::pair`]), the highest revenue per
+    /// MW-day, before costs, of any month a bid's valuation counts: a
+    /// buyer bids more than nothing exactly when its cost per MW-day is
+    /// below its pair's (NaN for a pair no buyer has).
+    peaks: Vec<f64>,
     /// Per month, the highest revenue per MW-day over the buyers' pairs.
     revenue: Vec<f64>,
     /// The largest monthly discount factor among the buyers' owners.
@@ -859,30 +865,57 @@ struct BidCeiling {
 }
 
 impl BidCeiling {
-    /// The bounds on `buyers`' bids for machines of `e` J/TH.
-    fn new(review: &Review, book: &Book, buyers: &[Buyer], e: f64) -> Self {
-        let months = review.cx.life_months / 2;
-        let mut peaks: HashMap<(u8, u16), f64> = HashMap::new();
-        let mut revenue = vec![f64::NEG_INFINITY; months];
+    /// Costs rise along the scan; the ceiling is taken again once the
+    /// cost has risen by this share since it was last taken (est.: about
+    /// a hundred ceilings over the span of power prices, each a month-by-
+    /// month sum).
+    const RETAKE_SHARE: f64 = 0.01;
+
+    /// The index of `m`'s (belief, pool) among `pools` pools.
+    fn pair(m: &Miner, pools: usize) -> usize {
+        m.belief as usize * pools + m.pool as usize
+    }
+
+    /// The (belief, pool) pairs of `buyers` among `pools` pools, each with
+    /// an owner that has it, and the lowest of the owners' hurdle rates.
+    fn pairs(buyers: &[Buyer], pools: usize) -> (Vec<(usize, u32)>, f64) {
+        let beliefs = Belief::HalvingAware as usize + 1;
+        let mut owners: Vec<Option<u32>> = vec![None; beliefs * pools];
         let mut min_hurdle = f64::INFINITY;
         for buyer in buyers {
             min_hurdle = min_hurdle.min(buyer.hurdle_rate_per_year);
-            if peaks.contains_key(&buyer.pair) {
-                continue;
-            }
+            owners[buyer.pair].get_or_insert(buyer.owner);
+        }
+        let pairs = owners
+            .into_iter()
+            .enumerate()
+            .filter_map(|(pair, owner)| owner.map(|o| (pair, o)))
+            .collect();
+        (pairs, min_hurdle)
+    }
+
+    /// The bounds on the bids for machines of `e` J/TH of buyers whose
+    /// pairs and lowest hurdle are `pairs` ([`Self::pairs`]).
+    fn new(review: &Review, book: &Book, pairs: &(Vec<(usize, u32)>, f64), e: f64) -> Self {
+        let months = review.cx.life_months / 2;
+        let beliefs = Belief::HalvingAware as usize + 1;
+        let mut peaks = vec![f64::NAN; beliefs * review.fees.len()];
+        let mut revenue = vec![f64::NEG_INFINITY; months];
+        let (pairs, min_hurdle) = (&pairs.0, pairs.1);
+        for &(pair, owner) in pairs {
             // The revenue a bid counts depends on its owner's belief and
             // pool only, not on the site or the discount rate.
-            let view = review.seeing_orders_of(book.miner(buyer.owner as usize), book.on_order_ths);
-            let on_site = Some((e, view.machines.life_months / 2.0));
+            let view = review.seeing_orders_of(book.miner(owner as usize), book.on_order_ths);
+            let mut monthly =
+                MonthlyRevenue::new(&view, Some((e, view.machines.life_months / 2.0)));
             let mut peak = f64::NEG_INFINITY;
-            for (r, x) in revenue
-                .iter_mut()
-                .zip(monthly_revenue(&view, on_site, months))
-            {
+            // As the bid counts them: month by month from 0.
+            for (m, (r, &h)) in revenue.iter_mut().zip(view.hashprice).enumerate() {
+                let x = monthly.next(m, h);
                 peak = peak.max(x);
                 *r = r.max(x);
             }
-            peaks.insert(buyer.pair, peak);
+            peaks[pair] = peak;
         }
         Self {
             peaks,
@@ -896,9 +929,8 @@ impl BidCeiling {
     /// Whether `buyer` bids nothing: no month's revenue is above its cost,
     /// so every month's margin floors at 0.
     fn bids_nothing(&self, buyer: &Buyer) -> bool {
-        self.peaks
-            .get(&buyer.pair)
-            .is_some_and(|&peak| buyer.cost_usd_per_mw_day >= peak)
+        // NaN (a pair no buyer has) compares false.
+        buyer.cost_usd_per_mw_day >= self.peaks[buyer.pair]
     }
 
     /// Whether a buyer at `cost` per MW-day that can take at most
@@ -908,7 +940,7 @@ impl BidCeiling {
         if cost >= self.at.0 && max_ths * self.at.1 < MIN_ORDER_USD {
             return true;
         }
-        if cost == self.at.0 {
+        if cost >= self.at.0 && cost < self.at.0 + self.at.0.abs() * Self::RETAKE_SHARE {
             return false;
         }
         // A tighter ceiling at this cost (costs rise along the scan).
@@ -1281,10 +1313,10 @@ mod tests {
                         let (s, o) = (book.site(i), book.miner(i));
                         Buyer {
                             power_usd_per_mwh: site_power_price(s, r.regions),
-                            cost_usd_per_mw_day: r.view(o, s).cost_usd_per_mw_day(),
+                            cost_usd_per_mw_day: cost_usd_per_mw_day(r.cost_usd_per_mwh(s)),
                             site: i,
                             free_mw: s.power_mw,
-                            pair: (o.belief as u8, o.pool),
+                            pair: BidCeiling::pair(o, r.fees.len()),
                             owner: o.id,
                             hurdle_rate_per_year: o.hurdle_rate_per_year,
                         }
@@ -1292,7 +1324,8 @@ mod tests {
                     .collect();
                 buyers.sort_by(|a, b| a.power_usd_per_mwh.total_cmp(&b.power_usd_per_mwh));
                 for e in [16.0, 21.5, 29.5, 38.0] {
-                    let mut ceiling = BidCeiling::new(r, book, &buyers, e);
+                    let pairs = BidCeiling::pairs(&buyers, r.fees.len());
+                    let mut ceiling = BidCeiling::new(r, book, &pairs, e);
                     for b in &buyers {
                         let (s, o) = (book.site(b.site), book.miner(b.site));
                         let bid = r.used_bid_usd_per_th(book, o, s, e);
