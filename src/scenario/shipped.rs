@@ -95,6 +95,11 @@ pub const SWEEPS: &[Shipped] = &[
         path: "scenarios/sweeps/bench-throughput.ron",
         source: include_str!("../../scenarios/sweeps/bench-throughput.ron"),
     },
+    Shipped {
+        name: "bench-10k",
+        path: "scenarios/sweeps/bench-10k.ron",
+        source: include_str!("../../scenarios/sweeps/bench-10k.ron"),
+    },
 ];
 
 /// The shipped sweep of this name.
