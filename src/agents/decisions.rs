@@ -104,7 +104,9 @@ pub fn deliver_asics(
     let mut due: Vec<Order> = orders.machines.extract_if(.., |o| o.day <= day).collect();
     due.sort_by_key(|o| o.site);
     for mut site in &mut sites {
-        if !site.builds.is_empty() {
+        // Read first, so that only a site whose build is ready is marked
+        // changed (the daily pass looks afresh at changed sites).
+        if site.builds.iter().any(|b| b.ready_day <= day) {
             site.complete_builds(day);
         }
         if due.is_empty() {
@@ -327,10 +329,10 @@ fn operate_site<S: std::ops::DerefMut<Target = Site>>(
     let decides = plan.decides(turn);
     let terms_hold =
         tally.valid && !decides && tally.offline == offline && tally.net_positive == (net > 0.0);
-    // A site changed since (the review hands every site over to be
-    // changed, and changes few) holds if its fleets still sum as they
-    // did: nothing outside this pass sets a fleet's state, so equal sums
-    // mean the same fleets doing the same.
+    // A site changed since (a delivery, an event, or the review, which
+    // marks only the sites it reached mutably) holds if its fleets still
+    // sum as they did: nothing outside this pass sets a fleet's state, so
+    // equal sums mean the same fleets doing the same.
     let holds = terms_hold && (known || tally.sums == s.fleet_sums(plan.take_or_pay));
     if !holds {
         let site: &mut Site = site;

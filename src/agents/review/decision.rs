@@ -123,7 +123,7 @@ pub struct Book<'a> {
     /// Hashrate on order, TH/s (kept as orders are placed).
     pub on_order_ths: f64,
     /// Sites by id.
-    pub sites: Vec<(Entity, &'a mut Site)>,
+    pub sites: Sites<'a>,
     /// Miners by id.
     pub miners: Vec<(Entity, &'a mut Miner)>,
     /// Tenant demand and rates.
@@ -132,6 +132,53 @@ pub struct Book<'a> {
     pub ledger: &'a mut Ledger,
     /// Machines on order.
     pub orders: &'a mut Orders,
+}
+
+/// The sites by id, as the review holds them: each one reached mutably
+/// is recorded as touched, so that the daily pass need look afresh only at
+/// the sites the review changed (see [`super::review`]).
+pub struct Sites<'a> {
+    list: Vec<(Entity, &'a mut Site)>,
+    touched: Vec<bool>,
+}
+
+impl<'a> Sites<'a> {
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Whether site `id` was reached mutably.
+    pub fn touched(&self, id: usize) -> bool {
+        self.touched[id]
+    }
+}
+
+impl<'a> FromIterator<(Entity, &'a mut Site)> for Sites<'a> {
+    fn from_iter<I: IntoIterator<Item = (Entity, &'a mut Site)>>(iter: I) -> Self {
+        let list: Vec<_> = iter.into_iter().collect();
+        let touched = vec![false; list.len()];
+        Self { list, touched }
+    }
+}
+
+impl<'a> std::ops::Index<usize> for Sites<'a> {
+    type Output = (Entity, &'a mut Site);
+    fn index(&self, id: usize) -> &Self::Output {
+        &self.list[id]
+    }
+}
+
+impl std::ops::IndexMut<usize> for Sites<'_> {
+    fn index_mut(&mut self, id: usize) -> &mut Self::Output {
+        self.touched[id] = true;
+        &mut self.list[id]
+    }
 }
 
 impl Book<'_> {

@@ -28,6 +28,7 @@
 //! Everything is visited in a fixed order (by size, then by id) and every
 //! draw is keyed by site, so results never depend on iteration order.
 
+use bevy_ecs::change_detection::Tick;
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
@@ -81,13 +82,20 @@ pub fn review(mut w: ReviewWorld) {
         }
     }
     // Ids are dense (0..n, in spawn order), so sorting by id makes the
-    // position the id.
+    // position the id. Each site's last change is kept, to be put back on
+    // the sites the review leaves as they were (handing a site over marks
+    // it changed).
     let mut sites: Vec<_> = w
         .sites
         .iter_mut()
-        .map(|(e, s)| (e, s.into_inner()))
+        .map(|(e, s)| {
+            let changed = s.last_changed();
+            (e, s.into_inner(), changed)
+        })
         .collect();
     sites.sort_unstable_by_key(|s| s.1.id);
+    let last_changed: Vec<(Entity, Tick)> = sites.iter().map(|s| (s.0, s.2)).collect();
+    let sites = sites.into_iter().map(|(e, s, _)| (e, s)).collect();
     let mut miners: Vec<_> = w
         .miners
         .iter_mut()
@@ -155,6 +163,18 @@ pub fn review(mut w: ReviewWorld) {
         r.growth(&mut book, &on_order);
         if w.strategy.build {
             r.build(&mut book);
+        }
+    }
+    // A site the review did not reach mutably is as it was: its last
+    // change is put back, so that the daily pass holds its decision
+    // without reading its fleets again.
+    let touched: Vec<bool> = (0..book.sites.len())
+        .map(|i| book.sites.touched(i))
+        .collect();
+    drop(book);
+    for ((entity, changed), touched) in last_changed.into_iter().zip(touched) {
+        if !touched && let Ok((_, mut site)) = w.sites.get_mut(entity) {
+            site.set_last_changed(changed);
         }
     }
 }

@@ -1349,4 +1349,29 @@ mod tests {
             "{passed} {nothing} {valued}"
         );
     }
+
+    #[test]
+    fn the_review_records_the_sites_it_changes_and_only_those() {
+        // Two sites; the first has fleets curtailed 90 days and is
+        // retired. Planning reads both; only the retired one is reached
+        // mutably, so only its change is kept for the daily pass.
+        let (a, mut sa) = miner_with_site(0, 0.0);
+        let (b, sb) = miner_with_site(1, 0.0);
+        sa.fleets[0].state = FleetState::Curtailed;
+        sa.fleets[0].set_curtailed_days(90, 0);
+        let (mut miners, mut sites) = ([a, b], [sa, sb]);
+        let mut m = markets(0.0, 0.8);
+        let touched = with_review(&mut miners, &mut sites, &mut m, 40.0, |r, book| {
+            let retired = retirements(book, 90);
+            assert_eq!(retired, [Decision::Retire { site: 0, days: 90 }]);
+            let _ = (r.ai_candidates(book), book.site(1).fleet_mw());
+            r.used_market(book, &[0.0, 0.0], true);
+            for d in retired {
+                apply(book, d);
+            }
+            (book.sites.touched(0), book.sites.touched(1))
+        });
+        assert_eq!(touched, (true, false));
+        assert!(sites[0].fleets.is_empty());
+    }
 }
