@@ -157,6 +157,12 @@ impl<'a> Sites<'a> {
     pub fn touched(&self, id: usize) -> bool {
         self.touched[id]
     }
+
+    /// Whether each site, by id, was reached mutably; ends the hold on
+    /// the sites.
+    pub fn into_touched(self) -> Vec<bool> {
+        self.touched
+    }
 }
 
 impl<'a> FromIterator<(Entity, &'a mut Site)> for Sites<'a> {

@@ -85,17 +85,17 @@ pub fn review(mut w: ReviewWorld) {
     // position the id. Each site's last change is kept, to be put back on
     // the sites the review leaves as they were (handing a site over marks
     // it changed).
+    let mut last_changed = vec![Tick::default(); on_order.len()];
     let mut sites: Vec<_> = w
         .sites
         .iter_mut()
         .map(|(e, s)| {
-            let changed = s.last_changed();
-            (e, s.into_inner(), changed)
+            last_changed[s.id as usize] = s.last_changed();
+            (e, s.into_inner())
         })
         .collect();
     sites.sort_unstable_by_key(|s| s.1.id);
-    let last_changed: Vec<(Entity, Tick)> = sites.iter().map(|s| (s.0, s.2)).collect();
-    let sites = sites.into_iter().map(|(e, s, _)| (e, s)).collect();
+    let sites = sites.into_iter().collect();
     let mut miners: Vec<_> = w
         .miners
         .iter_mut()
@@ -168,13 +168,11 @@ pub fn review(mut w: ReviewWorld) {
     // A site the review did not reach mutably is as it was: its last
     // change is put back, so that the daily pass holds its decision
     // without reading its fleets again.
-    let touched: Vec<bool> = (0..book.sites.len())
-        .map(|i| book.sites.touched(i))
-        .collect();
-    drop(book);
-    for ((entity, changed), touched) in last_changed.into_iter().zip(touched) {
-        if !touched && let Ok((_, mut site)) = w.sites.get_mut(entity) {
-            site.set_last_changed(changed);
+    let touched = book.sites.into_touched();
+    for (_, mut site) in &mut w.sites {
+        let id = site.id as usize;
+        if !touched[id] {
+            site.set_last_changed(last_changed[id]);
         }
     }
 }
