@@ -409,11 +409,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             for s in shipped::SWEEPS {
                 let plan = crate::sweep::spec::plan(s.source, s.path, std::path::Path::new("."))?;
                 say!(
-                    "{:<16} {:>5} runs  {} points × {} seeds",
+                    "{:<16} {:>5} runs  {}",
                     s.name,
                     plan.runs.len(),
-                    plan.points.len(),
-                    plan.file.seeds
+                    crate::sweep::spec::points_by_seeds(plan.points.len() as u64, plan.file.seeds)
                 )?;
             }
             say!("\n`hashflight show NAME` prints one as RON.")?;
@@ -670,11 +669,10 @@ fn sweep(
     }
     let (dir, verdicts) = (done.dir, done.verdicts);
     say!(
-        "{}: {} runs ({} points × {} seeds{}) in {:.1} s",
+        "{}: {} runs ({}{}) in {:.1} s",
         dir.display(),
         total,
-        plan.points.len(),
-        plan.file.seeds,
+        crate::sweep::spec::points_by_seeds(plan.points.len() as u64, plan.file.seeds),
         shard
             .map(|(k, n)| format!(", shard {k} of {n}"))
             .unwrap_or_default(),

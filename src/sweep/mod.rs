@@ -433,11 +433,10 @@ impl DryRun {
     /// The plan in a few lines.
     pub fn describe(&self) -> String {
         let mut s = format!(
-            "{}: {} runs ({} points × {} seeds{}) with {} jobs",
+            "{}: {} runs ({}{}) with {} jobs",
             self.dir.display(),
             self.runs,
-            self.points,
-            self.seeds,
+            spec::points_by_seeds(self.points as u64, self.seeds),
             self.shard
                 .map(|(k, n)| format!(", shard {k} of {n}"))
                 .unwrap_or_default(),
@@ -800,14 +799,13 @@ fn report(
         &report::Report {
             title: format!("Sweep {}", plan.file.name),
             question: format!(
-                "{}{} points × {} seeds ({:?} design) of `{}`, varying {}.",
+                "{}{} ({:?} design) of `{}`, varying {}.",
                 if plan.file.description.is_empty() {
                     String::new()
                 } else {
                     format!("{} ", plan.file.description)
                 },
-                plan.points.len(),
-                plan.file.seeds,
+                spec::points_by_seeds(plan.points.len() as u64, plan.file.seeds),
                 plan.file.design,
                 plan.file.base,
                 plan.file

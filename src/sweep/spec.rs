@@ -235,6 +235,22 @@ impl Plan {
     }
 }
 
+/// A plan's size in words.
+///
+/// ```
+/// use hashflight::sweep::spec::points_by_seeds;
+/// assert_eq!(points_by_seeds(9, 2), "9 points × 2 seeds");
+/// assert_eq!(points_by_seeds(1, 1), "1 point × 1 seed");
+/// ```
+pub fn points_by_seeds(points: u64, seeds: u32) -> String {
+    let plural = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{} × {}",
+        plural(points, "point"),
+        plural(seeds.into(), "seed")
+    )
+}
+
 /// Parses and checks a sweep file; `origin` names it in errors and `dir`
 /// resolves a relative `base`.
 pub fn plan(src: &str, origin: &str, dir: &std::path::Path) -> Result<Plan, ScenarioError> {
@@ -498,8 +514,8 @@ fn check_sensitivity(file: &SweepFile, counterfactual: bool, at: &At) -> Result<
         return Err(at(
             "design".into(),
             format!(
-                "{runs} points × {} seeds is more than {MAX_RUNS} runs",
-                file.seeds
+                "{} is more than {MAX_RUNS} runs",
+                points_by_seeds(runs, file.seeds)
             ),
         ));
     }
@@ -562,8 +578,8 @@ fn check_sizes(file: &SweepFile, at: &At) -> Result<(), ScenarioError> {
         return Err(at(
             "axes".into(),
             format!(
-                "{grid_points} points × {} seeds is more than {MAX_RUNS} runs",
-                file.seeds
+                "{} is more than {MAX_RUNS} runs",
+                points_by_seeds(grid_points, file.seeds)
             ),
         ));
     }

@@ -369,7 +369,7 @@ fn bad_sweeps_are_located_and_write_nothing() {
             ),
             vec![
                 "grid.ron:2:",
-                "1000000000 points × 1 seeds is more than 10000000 runs",
+                "1000000000 points × 1 seed is more than 10000000 runs",
             ],
         ),
     ];
