@@ -93,6 +93,22 @@ impl Review<'_> {
         site_power_price(site, self.regions) + self.strategy.other_opex_usd_per_mwh
     }
 
+    /// Site `site` of `book` as a buyer of second-hand machines with
+    /// `free_mw` MW free.
+    fn buyer(&self, book: &Book, site: usize, free_mw: f64) -> Buyer {
+        let s = book.site(site);
+        let owner = book.miner(s.owner_id as usize);
+        Buyer {
+            power_usd_per_mwh: site_power_price(s, self.regions),
+            cost_usd_per_mw_day: cost_usd_per_mw_day(self.cost_usd_per_mwh(s)),
+            site,
+            free_mw,
+            pair: BidCeiling::pair(owner, self.fees.len()),
+            owner: s.owner_id,
+            hurdle_rate_per_year: owner.hurdle_rate_per_year,
+        }
+    }
+
     /// How `m` values mining on `site`.
     fn view<'v>(&'v self, m: &Miner, site: &Site) -> MiningView<'v> {
         MiningView {
@@ -438,15 +454,7 @@ impl Review<'_> {
                     && !owner.exited
                     && free_mw > 1e-6
                     && self.spare_cash(owner) >= MIN_ORDER_USD)
-                    .then(|| Buyer {
-                        power_usd_per_mwh: site_power_price(s, self.regions),
-                        cost_usd_per_mw_day: cost_usd_per_mw_day(self.cost_usd_per_mwh(s)),
-                        site: i,
-                        free_mw,
-                        pair: BidCeiling::pair(owner, self.fees.len()),
-                        owner: s.owner_id,
-                        hurdle_rate_per_year: owner.hurdle_rate_per_year,
-                    })
+                    .then(|| self.buyer(book, i, free_mw))
             })
             .collect();
         buyers.sort_unstable_by(|a, b| {
@@ -871,6 +879,9 @@ impl BidCeiling {
     /// month sum).
     const RETAKE_SHARE: f64 = 0.01;
 
+    /// How many beliefs there are: pairs are indexed belief by belief.
+    const BELIEFS: usize = Belief::HalvingAware as usize + 1;
+
     /// The index of `m`'s (belief, pool) among `pools` pools.
     fn pair(m: &Miner, pools: usize) -> usize {
         m.belief as usize * pools + m.pool as usize
@@ -879,8 +890,7 @@ impl BidCeiling {
     /// The (belief, pool) pairs of `buyers` among `pools` pools, each with
     /// an owner that has it, and the lowest of the owners' hurdle rates.
     fn pairs(buyers: &[Buyer], pools: usize) -> (Vec<(usize, u32)>, f64) {
-        let beliefs = Belief::HalvingAware as usize + 1;
-        let mut owners: Vec<Option<u32>> = vec![None; beliefs * pools];
+        let mut owners: Vec<Option<u32>> = vec![None; Self::BELIEFS * pools];
         let mut min_hurdle = f64::INFINITY;
         for buyer in buyers {
             min_hurdle = min_hurdle.min(buyer.hurdle_rate_per_year);
@@ -898,8 +908,7 @@ impl BidCeiling {
     /// pairs and lowest hurdle are `pairs` ([`Self::pairs`]).
     fn new(review: &Review, book: &Book, pairs: &(Vec<(usize, u32)>, f64), e: f64) -> Self {
         let months = review.cx.life_months / 2;
-        let beliefs = Belief::HalvingAware as usize + 1;
-        let mut peaks = vec![f64::NAN; beliefs * review.fees.len()];
+        let mut peaks = vec![f64::NAN; Self::BELIEFS * review.fees.len()];
         let mut revenue = vec![f64::NEG_INFINITY; months];
         let (pairs, min_hurdle) = (&pairs.0, pairs.1);
         for &(pair, owner) in pairs {
@@ -1309,18 +1318,7 @@ mod tests {
         for hashprice in [20.0, 45.0, 60.0] {
             with_review(&mut miners, &mut sites, &mut m, hashprice, |r, book| {
                 let mut buyers: Vec<Buyer> = (0..book.sites.len())
-                    .map(|i| {
-                        let (s, o) = (book.site(i), book.miner(i));
-                        Buyer {
-                            power_usd_per_mwh: site_power_price(s, r.regions),
-                            cost_usd_per_mw_day: cost_usd_per_mw_day(r.cost_usd_per_mwh(s)),
-                            site: i,
-                            free_mw: s.power_mw,
-                            pair: BidCeiling::pair(o, r.fees.len()),
-                            owner: o.id,
-                            hurdle_rate_per_year: o.hurdle_rate_per_year,
-                        }
-                    })
+                    .map(|i| r.buyer(book, i, book.site(i).power_mw))
                     .collect();
                 buyers.sort_by(|a, b| a.power_usd_per_mwh.total_cmp(&b.power_usd_per_mwh));
                 for e in [16.0, 21.5, 29.5, 38.0] {
