@@ -415,8 +415,9 @@ fn decide_fleets(
     }
 }
 
-/// A site's AI income today: lease NOI and GPU-cloud net of opex and
-/// power, USD, for the projects that have finished building.
+/// A site's AI income today: lease NOI and GPU-cloud net of opex, power
+/// and the prepayment worked off, USD, for the projects that have
+/// finished building.
 fn project_income(
     site: &Site,
     ai: &AiMarket,
@@ -444,7 +445,8 @@ fn project_income(
                         gpu_terms,
                         p.gpu_usd_per_hour,
                         site_power_price(site, regions),
-                    );
+                    )
+                    - p.prepaid_worked_off_usd(day);
             }
         }
     }

@@ -115,6 +115,9 @@ pub struct Project {
     pub gpu_usd_per_hour: f64,
     /// Project loan drawn at the decision, USD.
     pub loan_usd: f64,
+    /// What the customer prepaid at signing, USD (GPU clouds only):
+    /// worked off in equal daily parts of the income under contract.
+    pub prepaid_usd: f64,
 }
 
 impl Project {
@@ -126,10 +129,20 @@ impl Project {
     /// Principal repaid on `day`, USD: the loan in equal parts over the
     /// days under contract.
     pub fn principal_usd(&self, day: u32) -> f64 {
+        self.per_contract_day(self.loan_usd, day)
+    }
+
+    /// The prepayment worked off on `day`, USD: in equal parts over the
+    /// days under contract.
+    pub fn prepaid_worked_off_usd(&self, day: u32) -> f64 {
+        self.per_contract_day(self.prepaid_usd, day)
+    }
+
+    fn per_contract_day(&self, usd: f64, day: u32) -> f64 {
         if self.converting(day) || day >= self.end_day {
             return 0.0;
         }
-        self.loan_usd / (self.end_day - self.ready_day) as f64
+        usd / (self.end_day - self.ready_day) as f64
     }
 }
 

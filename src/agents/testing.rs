@@ -69,6 +69,7 @@ pub fn markets(unmet_mw: f64, sale_usd_per_w: f64) -> Markets {
             term_years: 5.0,
             lead_time_days: 270,
             equity_share: 0.3,
+            prepayment_share: 0.2,
         },
     });
     ai.update(0);

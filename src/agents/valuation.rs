@@ -300,6 +300,8 @@ pub struct GpuTerms {
     pub utilisation: f64,
     /// Opex other than power, share of revenue.
     pub opex_share: f64,
+    /// Share of the contract's revenue prepaid at signing.
+    pub prepayment_share: f64,
 }
 
 impl From<&crate::market::ai::GpuParams> for GpuTerms {
@@ -308,8 +310,19 @@ impl From<&crate::market::ai::GpuParams> for GpuTerms {
             gpus_per_critical_mw: g.gpus_per_critical_mw,
             utilisation: g.utilisation,
             opex_share: g.opex_share,
+            prepayment_share: g.prepayment_share,
         }
     }
+}
+
+/// What the customer of a GPU cloud on `mw` gross MW prepays at signing,
+/// USD: `prepayment_share` of the GPU-hours it rents over the term at
+/// `gpu_usd_per_hour`. It funds the capex first and is worked off in equal
+/// parts of the revenue over the term.
+pub fn gpu_prepaid_usd(mw: f64, terms: &AiTerms, gpu: &GpuTerms, gpu_usd_per_hour: f64) -> f64 {
+    let gpus = mw * terms.critical_it_share * gpu.gpus_per_critical_mw;
+    let hours = HOURS_PER_MONTH * terms.term_months as f64;
+    gpu.prepayment_share * gpus * gpu_usd_per_hour * gpu.utilisation * hours
 }
 
 /// Net income of an own GPU cloud on `mw` gross MW, USD per hour: rented
@@ -327,7 +340,9 @@ pub fn gpu_net_usd_per_hour(
 
 /// Net present value of running an own GPU cloud on `mw` gross MW, USD
 /// (capex and the hall left at the end included), its GPU-hours sold at
-/// `gpu_usd_per_hour` for the whole contract (the price signed).
+/// `gpu_usd_per_hour` for the whole contract (the price signed), the
+/// customer's prepayment ([`gpu_prepaid_usd`]) received now and worked off
+/// over the term.
 pub fn gpu_value_usd(
     mw: f64,
     terms: &AiTerms,
@@ -338,14 +353,17 @@ pub fn gpu_value_usd(
 ) -> f64 {
     let crit = terms.critical_it_share;
     // A critical MW takes 1/crit gross MW of power.
+    let prepaid = gpu_prepaid_usd(1.0 / crit, terms, gpu, gpu_usd_per_hour);
+    let worked_off = prepaid / terms.term_months.max(1) as f64;
     let net_per_critical_mw_month = HOURS_PER_MONTH
-        * gpu_net_usd_per_hour(1.0 / crit, crit, gpu, gpu_usd_per_hour, power_usd_per_mwh);
+        * gpu_net_usd_per_hour(1.0 / crit, crit, gpu, gpu_usd_per_hour, power_usd_per_mwh)
+        - worked_off;
     mw * crit
         * lease_npv_usd_per_critical_mw(
             net_per_critical_mw_month,
             terms.lead_months,
             terms.term_months,
-            terms.capex_usd_per_critical_mw,
+            terms.capex_usd_per_critical_mw - prepaid,
             terms.residual_usd_per_critical_mw,
             discount_monthly,
         )
@@ -481,10 +499,26 @@ mod tests {
             gpus_per_critical_mw: 100.0,
             utilisation: 0.5,
             opex_share: 0.0,
+            prepayment_share: 0.0,
         };
         // 2 MW → 1 critical MW → 100 GPUs × 8766 h × $2 × 0.5 = $876,600 a
         // year; power 2 MW × 8766 h × $10 = $175,320; capex $1M.
         let v = gpu_value_usd(2.0, &terms, &gpu, 2.0, 10.0, 1.0);
         assert!((v - (876_600.0 - 175_320.0 - 1e6)).abs() < 1e-3, "{v}");
+        // A prepayment of 20 % is $175,320 now, worked off over the year:
+        // worth nothing undiscounted, the interest saved when discounted.
+        let prepaid = GpuTerms {
+            prepayment_share: 0.2,
+            ..gpu
+        };
+        assert!((gpu_prepaid_usd(2.0, &terms, &prepaid, 2.0) - 175_320.0).abs() < 1e-6);
+        let same = gpu_value_usd(2.0, &terms, &prepaid, 2.0, 10.0, 1.0);
+        assert!((same - v).abs() < 1e-3, "{same}");
+        let rate = monthly_discount(0.1);
+        let (without, with) = (
+            gpu_value_usd(2.0, &terms, &gpu, 2.0, 10.0, rate),
+            gpu_value_usd(2.0, &terms, &prepaid, 2.0, 10.0, rate),
+        );
+        assert!(with > without + 1_000.0, "{with} against {without}");
     }
 }

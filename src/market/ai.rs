@@ -5,8 +5,9 @@
 //!
 //! - **Deal flow.** Tenant demand arrives at `deals_mw_per_quarter`
 //!   critical MW a quarter (growing at `deal_growth_per_year`) into a
-//!   backlog that starts at `tenant_backlog_mw`. Every lease signed and
-//!   every site sold takes its critical MW out of the backlog ([`take`]),
+//!   backlog that starts at `tenant_backlog_mw`. Every lease or GPU cloud
+//!   signed and every site sold takes its critical MW out of the backlog
+//!   ([`take`]),
 //!   and tenants left waiting go elsewhere at 1/`tenant_patience_days` a
 //!   day. Deals therefore follow the flow: no review can sign more than
 //!   the backlog holds.
@@ -122,6 +123,8 @@ pub struct GpuParams {
     /// Share of the capex paid from cash (the rest is borrowed against
     /// the contract).
     pub equity_share: f64,
+    /// Share of the contract's revenue the customer prepays at signing.
+    pub prepayment_share: f64,
 }
 
 impl GpuParams {
@@ -249,8 +252,8 @@ impl AiMarket {
         self.arrivals_mw_per_quarter
     }
 
-    /// Takes `mw` critical MW out of the backlog (a lease signed, a site
-    /// sold).
+    /// Takes `mw` critical MW out of the backlog (a lease or GPU cloud
+    /// signed, a site sold).
     pub fn take(&mut self, mw: f64) {
         self.backlog_mw = (self.backlog_mw - mw).max(0.0);
     }
@@ -342,6 +345,7 @@ mod tests {
                 term_years: 5.0,
                 lead_time_days: 180,
                 equity_share: 0.3,
+                prepayment_share: 0.2,
             },
         }
     }

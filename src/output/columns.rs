@@ -418,7 +418,7 @@ const FLOWS: &[Column] = &[
     col(
         "revenue_gpu_cloud_usd",
         "USD",
-        "GPU-cloud income after opex and power, USD.",
+        "GPU-cloud income after opex, power and the customer's prepayment worked off, USD.",
     ),
     col("site_sales_usd", "USD", "Sites sold to AI buyers, USD."),
     col("asic_capex_usd", "USD", "ASICs bought, USD."),

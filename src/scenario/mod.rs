@@ -180,7 +180,7 @@ mod tests {
         // The deal flow, the tenants' ceiling, the AI buyer and the GPU
         // cloud's own terms.
         let p = problems(
-            "(name: \"b\",\n ai: (tenant_patience_days: 0.0, deals_mw_per_quarter: -5.0, tenant_ceiling_usd_per_kw_month: 0.0,\n buyer_rate_per_year: 2.0, sale_usd_per_w: -1.0,\n gpu: (term_years: 0.5, lead_time_days: 365, equity_share: 1.5,\n price_path: [(day: 80, usd_per_hour: 2.35), (day: 40, usd_per_hour: 0.0)])))",
+            "(name: \"b\",\n ai: (tenant_patience_days: 0.0, deals_mw_per_quarter: -5.0, tenant_ceiling_usd_per_kw_month: 0.0,\n buyer_rate_per_year: 2.0, sale_usd_per_w: -1.0,\n gpu: (term_years: 0.5, lead_time_days: 365, equity_share: 1.5, prepayment_share: -0.2,\n price_path: [(day: 80, usd_per_hour: 2.35), (day: 40, usd_per_hour: 0.0)])))",
             &[],
         );
         has(&p, "ai.tenant_patience_days", "between 1 and 36525");
@@ -194,6 +194,12 @@ mod tests {
             "longer than the lead time (ai.gpu.lead_time_days = 365 days",
         );
         has(&p, "ai.gpu.equity_share", "between 0 and 1");
+        has(&p, "ai.gpu.prepayment_share", "between 0 and 1");
+        let prepaid = p
+            .iter()
+            .find(|p| p.field == "ai.gpu.prepayment_share")
+            .unwrap();
+        assert_eq!(prepaid.position.map(|p| p.0), Some(4));
         has(&p, "ai.gpu.price_path.1.day", "day 40 follows day 80");
         has(&p, "ai.gpu.price_path.1.usd_per_hour", "> 0");
         let path = p

@@ -351,6 +351,7 @@ fn gpu_params(g: &GpuSpec) -> GpuParams {
         term_years: g.term_years,
         lead_time_days: g.lead_time_days,
         equity_share: g.equity_share,
+        prepayment_share: g.prepayment_share,
     }
 }
 

@@ -431,6 +431,7 @@ fn check_ai(c: &mut Checker, file: &ScenarioFile) {
         }
     }
     c.within("ai.gpu.equity_share", g.equity_share, 0.0, 1.0);
+    c.within("ai.gpu.prepayment_share", g.prepayment_share, 0.0, 1.0);
     let mut last_day = 0;
     for (i, p) in g.price_path.iter().enumerate() {
         c.positive(

@@ -281,22 +281,32 @@ fn an_ai_buyers_offer_above_the_value_of_carrying_on_buys_the_site() {
 
 #[test]
 fn a_gpu_cloud_that_pays_is_built_and_earns_at_the_rental_price() {
-    // No tenants, so no lease; GPUs at $4/h with no drift. Per gross MW:
-    // 0.75 × 800 = 600 GPUs × 730.5 h × $4 × 0.75 × 0.85 = $1.118M a month
-    // less 730.5 MWh × $80 = $58,440 of power, for 60 months after 12 of
-    // lead time, against 0.75 × ($9M + $29M) = $28.5M of capex: even at
-    // 10 %, Σ_{12}^{71} d^m = 43.2 → NPV ≈ $17.3M per MW, far above the
-    // margin.
+    // Tenants that pay $1 per kW-month, so no lease; GPUs at $4/h with no
+    // drift. Per gross MW: 0.75 × 800 = 600 GPUs × 730.5 h × $4 × 0.75 ×
+    // 0.85 = $1.118M a month less 730.5 MWh × $80 = $58,440 of power, for
+    // 60 months after 12 of lead time, against 0.75 × ($9M + $29M) =
+    // $28.5M of capex: even at 10 %, Σ_{12}^{71} d^m = 43.2 → NPV ≈ $17.3M
+    // per MW, far above the margin.
     let r = world(
         LOSING_SITE,
         &[
-            "ai.tenant_backlog_mw=0.0",
-            "ai.gpu=(enabled: true, usd_per_hour: 4.0, price_path: [], drift_per_year: 0.0, gpus_per_critical_mw: 800.0, utilisation: 0.75, capex_usd_per_critical_mw: 29e6, opex_share: 0.15, term_years: 5.0, lead_time_days: 365, equity_share: 0.3)",
+            "ai.lease_usd_per_kw_month=1.0",
+            "ai.gpu=(enabled: true, usd_per_hour: 4.0, price_path: [], drift_per_year: 0.0, gpus_per_critical_mw: 800.0, utilisation: 0.75, capex_usd_per_critical_mw: 29e6, opex_share: 0.15, term_years: 5.0, lead_time_days: 365, equity_share: 0.3, prepayment_share: 0.2)",
         ],
         400,
     );
     assert_eq!(r.summary.flows.conversions_started, 1);
     assert!((r.summary.flows.ai_capex_usd - 100.0 * 0.75 * 38e6).abs() < 1.0);
+    // The customer prepays 20 % of 60 months of 60,000 GPUs × 730.5 h ×
+    // $4 × 0.75: it funds the capex first, and the loan is 70 % of the
+    // rest.
+    let prepaid = 0.2 * 60_000.0 * 730.5 * 60.0 * 4.0 * 0.75;
+    let loan = 0.7 * (100.0 * 0.75 * 38e6 - prepaid);
+    assert!(
+        (r.summary.flows.project_loans_usd - loan).abs() < 1.0,
+        "{} vs {loan}",
+        r.summary.flows.project_loans_usd
+    );
     let running = r
         .days
         .iter()
@@ -305,9 +315,12 @@ fn a_gpu_cloud_that_pays_is_built_and_earns_at_the_rental_price() {
     assert_eq!(running.pivot.gpu_cloud_mw, 100.0);
     // A day's income: 60,000 GPUs × 24 h × $4 × 0.75 × 0.85 less
     // 100 MW × 24 h × $80, with the region's power bid up by the baseline's
-    // 1 % per GW of AI load (0.1 GW here).
+    // 1 % per GW of AI load (0.1 GW here), less the prepayment worked off
+    // over the 1,826 days of the contract.
     let next = &r.days[running.day as usize + 1];
-    let expect = 60_000.0 * 24.0 * 4.0 * 0.75 * 0.85 - 100.0 * 24.0 * 80.0 * (1.0 + 0.01 * 0.1);
+    let expect = 60_000.0 * 24.0 * 4.0 * 0.75 * 0.85
+        - 100.0 * 24.0 * 80.0 * (1.0 + 0.01 * 0.1)
+        - prepaid / 1826.0;
     assert!(
         (next.pivot.flows.revenue_gpu_cloud_usd - expect).abs() < 1e-3,
         "{} vs {expect}",

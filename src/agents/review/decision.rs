@@ -281,17 +281,22 @@ pub fn apply(book: &mut Book, decision: Decision) {
             let s = &mut book.sites[site].1;
             let left = free_mw(&mut s.fleets, idle_mw, project.mw);
             let owner = s.owner_id as usize;
-            let (mw, kind, loan) = (project.mw, project.kind, project.loan_usd);
-            if kind == ProjectKind::Lease {
-                book.ai.take(mw * book.ai.params().critical_it_share);
-            }
+            let (mw, kind, loan, prepaid) = (
+                project.mw,
+                project.kind,
+                project.loan_usd,
+                project.prepaid_usd,
+            );
+            book.ai.take(mw * book.ai.params().critical_it_share);
             // A hall left by an ended contract is used first.
             s.shell_mw = (s.shell_mw - mw).max(0.0);
             s.projects.push(project);
             book.list(owner as u32, left);
             let m = &mut book.miners[owner].1;
-            m.cash_usd -= equity_usd;
-            m.debt_usd += capex_usd - equity_usd;
+            // The customer's prepayment funds the capex first; what it
+            // leaves over is cash.
+            m.cash_usd += (prepaid - capex_usd).max(0.0) - equity_usd;
+            m.debt_usd += loan;
             book.ledger.add(|f| {
                 f.conversions_started += 1;
                 f.ai_capex_usd += capex_usd;

@@ -9,8 +9,9 @@ use super::decision::apply;
 use super::decision::{Book, Decision};
 use crate::agents::decisions::site_power_price;
 use crate::agents::valuation::{
-    AiTerms, MiningView, MonthlyRevenue, cost_usd_per_mw_day, gpu_value_usd, lease_value_usd,
-    machines_value_usd, mining_value_usd, monthly_discount, project_rate, worth_switching,
+    AiTerms, MiningView, MonthlyRevenue, cost_usd_per_mw_day, gpu_prepaid_usd, gpu_value_usd,
+    lease_value_usd, machines_value_usd, mining_value_usd, monthly_discount, project_rate,
+    worth_switching,
 };
 use crate::agents::{Belief, Build, Fleet, Miner, Order, Project, ProjectKind, Site, Strategy};
 use crate::market::asics::Quote;
@@ -235,12 +236,13 @@ impl Review<'_> {
     }
 
     /// Stage 4b: the site's best AI option, if one beats carrying on by the
-    /// hysteresis margin: lease a stage (as far as waiting tenants want
-    /// it), run an own GPU cloud on a stage, or sell the site whole to an
-    /// AI buyer at the market's price (if it has no projects and the
-    /// backlog wants it all). A project's stage is cut to what its owner's
-    /// cash pays the equity of — the rest is a project loan against the
-    /// contract — and is not started below [`MIN_STAGE_MW`]. Options are
+    /// hysteresis margin: lease a stage or run an own GPU cloud on one (as
+    /// far as waiting customers want it), or sell the site whole to an AI
+    /// buyer at the market's price (if it has no projects and the backlog
+    /// wants it all). A project's stage is cut to what its owner's cash
+    /// pays the equity of — after a GPU cloud's customer prepayment, the
+    /// rest is a project loan against the contract — and is not started
+    /// below [`MIN_STAGE_MW`]. Options are
     /// ranked by their advantage per MW; on a tie, the first considered.
     pub fn ai_option(&self, book: &Book, site: usize) -> Option<Decision> {
         let s = book.site(site);
@@ -262,18 +264,21 @@ impl Review<'_> {
         let mine = |mw, months, cap| slice_value(&s.fleets, idle, mw, &view, months, cap);
         let mut options: Vec<(f64, Decision)> = Vec::new();
         // A project of `kind` on up to `stage` MW, its value for a stage
-        // given by `value` (before the conversion a hall saves), paying
-        // `equity_share` of its capex from cash: it must beat mining that
-        // slice over the project's horizon by the margin.
+        // given by `value` (before the conversion a hall saves), its
+        // customer prepaying `prepaid` of it and `equity_share` of the rest
+        // of its capex paid from cash: it must beat mining that slice over
+        // the project's horizon by the margin.
         let mut project = |kind: ProjectKind,
                            stage: f64,
                            terms: &AiTerms,
                            equity_share: f64,
                            signed: (f64, f64),
-                           value: &dyn Fn(f64) -> f64| {
+                           value: &dyn Fn(f64) -> f64,
+                           prepaid: &dyn Fn(f64) -> f64| {
             let capex = |x: f64| terms.capex_usd(x) - saved(x);
+            let funded = |x: f64| (capex(x) - prepaid(x)).max(0.0);
             let mut stage = stage;
-            let equity = equity_share * capex(stage);
+            let equity = equity_share * funded(stage);
             if equity > m.cash_usd {
                 // Capex per MW only rises past the halls, so the cut stage's
                 // equity is within the cash.
@@ -297,7 +302,8 @@ impl Review<'_> {
                 let lead_days = (terms.lead_months as f64 * DAYS_PER_MONTH).round() as u32;
                 let ready_day = self.cx.day + lead_days;
                 let term_days = (terms.term_months as f64 * DAYS_PER_MONTH).round() as u32;
-                let equity_usd = equity_share * capex;
+                let (funded, prepaid_usd) = (funded(stage), prepaid(stage));
+                let equity_usd = equity_share * funded;
                 let project = Project {
                     kind,
                     mw: stage,
@@ -305,7 +311,8 @@ impl Review<'_> {
                     end_day: ready_day + term_days,
                     lease_usd_per_kw_month: signed.0,
                     gpu_usd_per_hour: signed.1,
-                    loan_usd: capex - equity_usd,
+                    loan_usd: funded - equity_usd,
+                    prepaid_usd,
                 };
                 options.push((
                     (value - carry) / stage,
@@ -320,6 +327,9 @@ impl Review<'_> {
             }
         };
         let cx = self.cx;
+        // Leases and GPU clouds alike serve the waiting customers: a GPU
+        // cloud is a contract with one (IREN's with Microsoft), and the
+        // deal flow counts both.
         let stage = available.min(ai.stage_mw).min(book.ai.backlog_mw() / crit);
         if stage > 1e-6 {
             let rate = project_rate(
@@ -343,9 +353,10 @@ impl Review<'_> {
                 st.ai_equity_share,
                 (cx.lease_usd_per_kw_month, 0.0),
                 &lease,
+                &|_| 0.0,
             );
         }
-        if ai.gpu.enabled {
+        if ai.gpu.enabled && stage > 1e-6 {
             let rate = project_rate(
                 ai.gpu.equity_share,
                 m.hurdle_rate_per_year,
@@ -364,11 +375,12 @@ impl Review<'_> {
             };
             project(
                 ProjectKind::GpuCloud,
-                available.min(ai.stage_mw),
+                stage,
                 &cx.gpu_terms,
                 ai.gpu.equity_share,
                 (0.0, cx.gpu_usd_per_hour),
                 &gpu,
+                &|x| gpu_prepaid_usd(x, &cx.gpu_terms, &cx.gpu, cx.gpu_usd_per_hour),
             );
         }
         let offer = cx.sale_usd_per_mw * s.power_mw;
@@ -1170,6 +1182,7 @@ mod tests {
             lease_usd_per_kw_month: 150.0,
             gpu_usd_per_hour: 0.0,
             loan_usd: 0.0,
+            prepaid_usd: 0.0,
         });
         let (mut miners, mut sites) = ([a], [sa]);
         let mut m = markets(0.0, 0.8);

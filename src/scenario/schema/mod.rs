@@ -617,6 +617,12 @@ pub struct GpuSpec {
     /// contract.
     #[serde(default = "defaults::gpu_equity_share")]
     pub equity_share: f64,
+    /// Share of the contract's revenue (GPU-hours rented over the term at
+    /// the price signed) the customer pays at signing; it funds the capex
+    /// first and is worked off in equal daily parts of the revenue over
+    /// the term.
+    #[serde(default = "defaults::gpu_prepayment_share")]
+    pub prepayment_share: f64,
 }
 
 /// A point of the GPU rental price's path.
@@ -753,6 +759,7 @@ mod defaults {
         gpu_price_path: Vec<GpuPricePoint> = ai.gpu.price_path;
         gpu_lead_time_days: u32 = ai.gpu.lead_time_days;
         gpu_equity_share: f64 = ai.gpu.equity_share;
+        gpu_prepayment_share: f64 = ai.gpu.prepayment_share;
         gpu_gpus_per_critical_mw: f64 = ai.gpu.gpus_per_critical_mw;
         gpu_utilisation: f64 = ai.gpu.utilisation;
         gpu_capex_usd_per_critical_mw: f64 = ai.gpu.capex_usd_per_critical_mw;
