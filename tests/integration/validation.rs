@@ -139,31 +139,57 @@ fn sd(v: &[f64]) -> f64 {
     (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / v.len() as f64).sqrt()
 }
 
-/// Medians over seeds 1–5 of the sd and the largest move of the 26
-/// retargets after the 2028 halving in the baseline.
-fn the_2028_window() -> (f64, f64) {
-    let (mut sds, mut largest) = (vec![], vec![]);
+/// Consecutive retargets of opposite sign both above 5 % (mainnet after
+/// 2016, 2020, 2024: 1 / 2 / 0).
+fn opposite_pairs(v: &[f64]) -> usize {
+    v.windows(2)
+        .filter(|w| w[0] * w[1] < 0.0 && w[0].abs() > 5.0 && w[1].abs() > 5.0)
+        .count()
+}
+
+/// Medians over seeds 1–5 of the sd, the largest move and the opposite
+/// pairs of the 26 retargets after the halving at `halving` in
+/// `scenario`.
+fn halving_window(scenario: &str, halving: u64) -> (f64, f64, f64) {
+    let (mut sds, mut largest, mut pairs) = (vec![], vec![], vec![]);
     for seed in 1..=5 {
-        let ch = after_halving(&run("baseline", seed, &[]), 1_050_000);
+        let ch = after_halving(&run(scenario, seed, &[]), halving);
         assert_eq!(ch.len(), 26);
         sds.push(sd(&ch));
         largest.push(ch.iter().map(|c| c.abs()).fold(0.0, f64::max));
+        pairs.push(opposite_pairs(&ch) as f64);
     }
-    (median(sds), median(largest))
+    (median(sds), median(largest), median(pairs))
 }
 
 #[test]
 fn the_2028_halving_settles_without_a_limit_cycle() {
-    // Mainnet's worst of three halvings: sd 7.8 % (2020).
-    let (s, _) = the_2028_window();
+    // Mainnet's worst of three halvings: sd 7.8 % (2020), 2 pairs.
+    let (s, _, p) = halving_window("baseline", 1_050_000);
     assert!(s <= 8.0, "sd {s}");
+    assert!(p <= 3.0, "{p} opposite pairs above 5 %");
 }
 
 #[test]
-#[ignore = "missed since machines of sold sites are resold instead of vanishing: 27.5 % > 22 %; see docs/VALIDATION.md"]
+#[ignore = "missed since machines of sold sites are resold instead of vanishing: 25.2 % > 22 %; see docs/VALIDATION.md"]
 fn the_2028_halving_moves_no_more_than_mainnets_worst() {
     // Mainnet's worst of three halvings: 21.5 % (2020).
-    let (_, l) = the_2028_window();
+    let (_, l, _) = halving_window("baseline", 1_050_000);
+    assert!(l <= 22.0, "largest {l}");
+}
+
+#[test]
+#[ignore = "missed: 4 opposite pairs > 3 (it was 3 before GPU clouds drew on the tenants and their 2026 contracts ended near the halving); see docs/VALIDATION.md"]
+fn the_2032_halving_in_the_ai_landgrab_has_no_limit_cycle() {
+    let (_, _, p) = halving_window("ai-landgrab", 1_260_000);
+    assert!(p <= 3.0, "{p} opposite pairs above 5 %");
+}
+
+#[test]
+#[ignore = "missed: with BTC flat at $90k the network sits near its breakeven at the 2032 halving; sd 21.4 % and largest 94.6 %; see docs/VALIDATION.md"]
+fn the_2032_halving_in_the_ai_landgrab_moves_like_mainnets() {
+    let (s, l, _) = halving_window("ai-landgrab", 1_260_000);
+    assert!(s <= 8.0, "sd {s}");
     assert!(l <= 22.0, "largest {l}");
 }
 
@@ -197,6 +223,26 @@ fn a_one_day_halving_of_the_price_is_absorbed_like_march_2020() {
     assert!(o <= 20.0, "off that day {o} %");
     assert!((-25.0..=-8.0).contains(&n), "next retarget {n} %");
     assert!(a <= 12.0, "the one after {a} %");
+}
+
+#[test]
+#[ignore = "missed: the second retarget is +3.4 % > +3 %; see docs/VALIDATION.md"]
+fn a_fall_of_a_sixth_eases_difficulty_like_november_2025() {
+    let (mut both, mut second) = (vec![], vec![]);
+    for seed in 1..=5 {
+        let r = run(
+            "baseline",
+            seed,
+            &["btc_price.shocks=[(day: 100, multiply_by: 0.845)]"],
+        );
+        let (a, b) = retargets_after(&r, 100);
+        both.push(a + b);
+        second.push(b);
+    }
+    // Nov 2025 (BTC −15.5 %): mainnet eased twice, −2.37 % and −1.95 %.
+    let (t, s) = (median(both), median(second));
+    assert!((-8.0..=0.0).contains(&t), "next two together {t} %");
+    assert!(s <= 3.0, "the second {s} %");
 }
 
 #[test]
@@ -321,18 +367,41 @@ fn the_baseline_pivots_to_ai_at_the_pace_of_deals() {
     assert!((300.0..=500.0).contains(&q), "{q} MW a quarter");
 }
 
-#[test]
-#[ignore = "missed: (leases + GPU cloud) / sold is 1.95 (1.76–2.71) against at least 2, and GPU cloud is 0 MW in every seed; see docs/VALIDATION.md"]
-fn the_ai_landgrab_leases_twice_what_it_sells_and_runs_gpu_clouds() {
-    let (mut ratio, mut gpu) = (vec![], vec![]);
+/// Per seed 1–5 of ai-landgrab: (leases + GPU cloud) / sold at the end,
+/// the most GPU cloud running on a day and the GPU cloud at the end, MW.
+fn ai_landgrab_mix() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let (mut ratio, mut peak, mut end) = (vec![], vec![], vec![]);
     for seed in 1..=5 {
-        let s = run("ai-landgrab", seed, &[]).summary;
+        let r = run("ai-landgrab", seed, &[]);
+        let s = &r.summary;
         ratio.push((s.ai_mw_end + s.converting_mw_end + s.gpu_cloud_mw_end) / s.sold_mw_end);
-        gpu.push(s.gpu_cloud_mw_end);
+        peak.push(
+            r.days
+                .iter()
+                .map(|d| d.pivot.gpu_cloud_mw)
+                .fold(0.0, f64::max),
+        );
+        end.push(s.gpu_cloud_mw_end);
     }
-    let (r, g) = (median(ratio), median(gpu));
+    (ratio, peak, end)
+}
+
+#[test]
+fn the_ai_landgrab_leases_twice_what_it_sells_and_builds_gpu_clouds() {
+    let (ratio, peak, _) = ai_landgrab_mix();
+    let (r, g) = (median(ratio), median(peak));
     assert!(r >= 2.0, "(leases + GPU cloud) / sold = {r}");
-    assert!(g > 0.0, "GPU cloud {g} MW");
+    // GPU clouds are signed at the CALIBRATION prices ($2.0, $2.35 in
+    // March 2026): the most running on a day.
+    assert!(g > 0.0, "GPU cloud at most {g} MW");
+}
+
+#[test]
+#[ignore = "missed: the GPU clouds signed in 2026 end with their 5-year contracts and none is signed after 2027, so 0 MW at the end in every seed; see docs/VALIDATION.md"]
+fn the_ai_landgrab_still_runs_gpu_clouds_at_the_end() {
+    let (_, _, end) = ai_landgrab_mix();
+    let g = median(end);
+    assert!(g > 0.0, "GPU cloud {g} MW at the end");
 }
 
 #[test]
