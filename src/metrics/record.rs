@@ -531,10 +531,17 @@ pub fn security(
         frontier,
         spec.attacker_power_usd_per_mwh,
     );
+    // The largest pool usually builds its own templates: one evaluation.
+    let pool_p = double_spend_probability(c.top_pool_share, 6);
+    let template_p = if c.top_template_share.to_bits() == c.top_pool_share.to_bits() {
+        pool_p
+    } else {
+        double_spend_probability(c.top_template_share, 6)
+    };
     Security {
         security_budget_usd_per_day: budget_usd_per_day,
-        double_spend_p_top_pool_z6: double_spend_probability(c.top_pool_share, 6),
-        double_spend_p_top_template_z6: double_spend_probability(c.top_template_share, 6),
+        double_spend_p_top_pool_z6: pool_p,
+        double_spend_p_top_template_z6: template_p,
         confirmations_needed_top_pool: confirmations_needed(
             c.top_pool_share,
             spec.max_double_spend_p,
