@@ -37,6 +37,18 @@ for algo in "Bitcoin" "Asert(half_life_s: 172800)" "Cw144" "Lwma(window: 144)"; 
             --set "chain.difficulty_algorithm=$algo" --set "name=\"$name\"" >/dev/null
     done
 done
+# Operating behaviour: one-day price falls, the headline's end dates and
+# the century, as ensembles on both cores.
+"$bin" run baseline --seeds "$cap_seeds" --jobs 2 --out "$out" --quiet \
+    --set 'btc_price.shocks=[(day: 100, multiply_by: 0.5)]' --set 'name="baseline-crash"' >/dev/null
+"$bin" run baseline --seeds "$cap_seeds" --jobs 2 --out "$out" --quiet \
+    --set 'btc_price.shocks=[(day: 100, multiply_by: 0.845)]' --set 'name="baseline-dip"' >/dev/null
+for days in 3560 3620 3690 3750; do
+    "$bin" run ai-landgrab --seeds "$cap_seeds" --jobs 2 --out "$out" --quiet \
+        --set "duration_days=$days" --set "name=\"ai-landgrab-$days\"" >/dev/null
+done
+"$bin" run baseline --seeds "$cap_seeds" --jobs 2 --out "$out" --quiet \
+    --set duration_days=36525 --set population.miners=200 --set 'name="baseline-century"' >/dev/null
 python3 docs/validation/stats.py "$out" | tee docs/validation/results.md
 "$bin" compare "$out"/china-2021/seed-* --out "$out/cmp-china" --metrics hashrate_ehs,difficulty,mean_block_interval_s,offline_ehs >/dev/null
 "$bin" compare "$out"/halving-2024/seed-* --out "$out/cmp-halving" --metrics hashrate_ehs,difficulty,hashprice_usd_per_ph_day,curtailed_ehs >/dev/null
@@ -46,7 +58,10 @@ python3 docs/validation/stats.py "$out" | tee docs/validation/results.md
 "$bin" compare "$out"/baseline/seed-* --out "$out/cmp-fleet" --metrics fleet_j_per_th,on_order_ehs,used_stock_ehs,idle_mw >/dev/null
 "$bin" compare "$out"/baseline/seed-* "$out"/ai-landgrab/seed-* --out "$out/cmp-ai" --metrics ai_mw,sold_mw,tenant_backlog_mw,ai_lease_usd_per_kw_month >/dev/null
 "$bin" compare "$out"/baseline/seed-* --out "$out/cmp-security" --metrics dormant_ehs,attack_build_asic_usd,attack_dormant_asic_usd,asic_usd_per_th >/dev/null
-for c in china halving daa bear growth fleet ai security; do
+"$bin" compare "$out"/baseline-crash/seed-* "$out"/baseline-dip/seed-* --out "$out/cmp-shocks" --metrics hashrate_ehs,difficulty,curtailed_ehs,btc_price_usd >/dev/null
+"$bin" compare "$out"/baseline/seed-* "$out"/ai-landgrab/seed-* --out "$out/cmp-halvings" --metrics difficulty,hashrate_ehs,curtailed_ehs,hashprice_usd_per_ph_day >/dev/null
+"$bin" compare "$out"/baseline-century/seed-* --out "$out/cmp-century" --metrics hashrate_ehs,difficulty,mean_block_interval_s,fleet_j_per_th >/dev/null
+for c in china halving daa bear growth fleet ai security shocks halvings century; do
     cp "$out/cmp-$c/compare.png" "docs/validation/$c.png"
     cp "$out/cmp-$c/compare.svg" "docs/validation/$c.svg"
 done
@@ -56,4 +71,4 @@ done
 cp "$out/sweeps/ai-drivers/sensitivity-hashrate_decline_vs_no_ai_pct.png" docs/validation/ai-drivers.png
 cp "$out/sweeps/ai-drivers/sensitivity-hashrate_decline_vs_no_ai_pct.svg" docs/validation/ai-drivers.svg
 cp "$out/sweeps/ai-drivers/sensitivity.csv" docs/validation/ai-drivers-sensitivity.csv
-echo "wrote docs/validation/{results.md,china,halving,daa,bear,growth,fleet,ai,security,ai-drivers}.png and ai-drivers-sensitivity.csv"
+echo "wrote docs/validation/{results.md,china,halving,daa,bear,growth,fleet,ai,security,shocks,halvings,century,ai-drivers}.png and ai-drivers-sensitivity.csv"

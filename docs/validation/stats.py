@@ -175,3 +175,88 @@ print(f"| build cost of 51 %, day 0 | $14B for 51 % of 1,070 EH/s ≈ $25.7M per
 print(f"| build cost of 51 %, lowest to highest day | moves with the ASIC market | {fmt(base['build_lo'], '')} to {fmt(base['build_hi'], '')} | {fmt(grab['build_lo'], '')} to {fmt(grab['build_hi'], '')} |")
 print(f"| most dormant hashrate on a day | — | {fmt(base['dormant'], ' EH/s', 0)} | {fmt(grab['dormant'], ' EH/s', 0)} |")
 print(f"| most the dormant machines cut the attack's machine bill | — | {fmt(base['dormant_cut'], ' %', 0)} | {fmt(grab['dormant_cut'], ' %', 0)} |")
+
+
+# Operating behaviour: the retargets after a halving, one-day price falls,
+# the first retarget, the headline's end dates and the century (the same
+# measures as tests/integration/validation.rs and extremes.rs).
+def after_halving(epochs, halving):
+    k = max(i for i, e in enumerate(epochs) if int(e["start_height"]) <= halving) + 1
+    d = [float(e["difficulty"]) for e in epochs]
+    return [(d[i + 1] / d[i] - 1) * 100 for i in range(k, min(k + 26, len(d) - 1))]
+
+
+def window(name, halving):
+    sds, largest, pairs = [], [], []
+    for r in runs(name):
+        ch = after_halving(table(r / "epochs.csv"), halving)
+        m = st.mean(ch)
+        sds.append((sum((c - m) ** 2 for c in ch) / len(ch)) ** 0.5)
+        largest.append(max(abs(c) for c in ch))
+        pairs.append(sum(1 for a, b in zip(ch, ch[1:]) if a * b < 0 and abs(a) > 5 and abs(b) > 5))
+    return sds, largest, pairs
+
+
+def retargets_after(days, epochs, day):
+    t = float(days[day]["time_s"]) - 86_400
+    k = next(i for i, e in enumerate(epochs) if float(e["end_time_s"]) > t)
+    d = lambda i: float(epochs[i]["difficulty"])
+    return (d(k + 1) / d(k) - 1) * 100, (d(k + 2) / d(k + 1) - 1) * 100
+
+
+def shock(name):
+    off, first, second = [], [], []
+    for r in runs(name):
+        days, epochs = table(r / "days.csv"), table(r / "epochs.csv")
+        off.append((1 - float(days[100]["hashrate_ehs"]) / float(days[99]["hashrate_ehs"])) * 100)
+        a, b = retargets_after(days, epochs, 100)
+        first.append(a)
+        second.append(b)
+    return off, first, second
+
+
+def summary(run):
+    import json
+    return json.loads((run / "summary.json").read_text())
+
+
+b_sd, b_large, b_pairs = window("baseline", 1_050_000)
+g_sd, g_large, g_pairs = window("ai-landgrab", 1_260_000)
+c_off, c_next, c_after = shock("baseline-crash")
+_, d_next, d_second = shock("baseline-dip")
+d_both = [a + b for a, b in zip(d_next, d_second)]
+first = []
+for r in runs("baseline"):
+    e = table(r / "epochs.csv")
+    first.append((float(e[1]["difficulty"]) / float(e[0]["difficulty"]) - 1) * 100)
+headline = {}
+for days in (3560, 3620, 3690, 3750):
+    headline[days] = [summary(r)["hashrate_decline_vs_no_ai_pct"] for r in runs(f"ai-landgrab-{days}")]
+medians = [st.median(v) for v in headline.values()]
+empty_years, peak = [], []
+for r in runs("baseline-century"):
+    days = table(r / "days.csv")
+    blocks = [int(x["blocks"]) for x in days]
+    empty_years.append(sum(1 for y in range(len(blocks) // 365) if sum(blocks[y * 365:(y + 1) * 365]) == 0))
+    h = [float(x["hashrate_ehs"]) for x in days]
+    peak.append(max(h) / h[0])
+print(f"\n### Operating behaviour ({len(b_sd)} seeds each)\n")
+print("| fact | target (mainnet) | simulated: median (5–95 %) |")
+print("|---|---|---|")
+print(f"| baseline after 2028: sd of the 26 retargets | ≤ 8 % (4.6 / 7.8 / 3.9 %) | {fmt(b_sd, ' %')} |")
+print(f"| … largest move | ≤ 22 % (16.6 / 21.5 / 10.5 %) | {fmt(b_large, ' %')} |")
+print(f"| … opposite-sign pairs above 5 % | ≤ 3 (1 / 2 / 0) | {fmt(b_pairs, '', 0)} |")
+print(f"| ai-landgrab after 2032: sd | ≤ 8 % | {fmt(g_sd, ' %')} |")
+print(f"| … largest move | ≤ 22 % | {fmt(g_large, ' %')} |")
+print(f"| … opposite-sign pairs above 5 % | ≤ 3 | {fmt(g_pairs, '', 0)} |")
+print(f"| BTC −50 % on day 100: hashrate off that day | ≤ 20 % | {fmt(c_off, ' %')} |")
+print(f"| … next retarget | −25 to −8 % (Mar 2020: −15.95 %) | {fmt(c_next, ' %')} |")
+print(f"| … the one after | ≤ +12 % (+5.77 %) | {fmt(c_after, ' %')} |")
+print(f"| BTC −15.5 % on day 100: next two together | −8 to 0 % (Nov 2025: −4.3 %) | {fmt(d_both, ' %')} |")
+print(f"| … the second | ≤ +3 % (−1.95 %) | {fmt(d_second, ' %')} |")
+print(f"| baseline: first retarget | within ±3 % (−1.2 %) | {fmt(first, ' %', 2)} |")
+for days, v in headline.items():
+    print(f"| ai-landgrab against no AI, `duration_days` {days:,} | — | {fmt(v, ' %')} |")
+print(f"| … largest gap between those medians | ≤ 5 points | {max(medians) - min(medians):.1f} points |")
+print(f"| 100-year baseline (200 miners): years without a block | 0 | {fmt(empty_years, '', 0)} |")
+print(f"| … peak hashrate / start | < 10 | {fmt(peak, '', 2)} |")
