@@ -3,7 +3,7 @@
 # prints the figures VALIDATION.md reports (results.md), and draws the
 # plots with `hashflight compare`.
 #
-#   bash docs/validation/run.sh            # 100 seeds (about a minute)
+#   bash docs/validation/run.sh            # 100 seeds of the replays, 30 of the rest (about 6 minutes on 2 cores)
 #   SEEDS=20 bash docs/validation/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
