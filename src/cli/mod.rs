@@ -85,9 +85,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Validate scenario files without running them.
+    /// Validate scenario and sweep files without running them.
     Check {
-        /// Scenario files (or shipped names).
+        /// Scenario or sweep files (or shipped names of scenarios).
         #[arg(required = true)]
         files: Vec<String>,
         /// Overrides applied to each file before checking.
@@ -566,8 +566,23 @@ fn check(files: &[String], set: &[String]) -> anyhow::Result<ExitCode> {
     let set = overrides(set)?;
     let mut bad = 0;
     for f in files {
-        match Scenario::load(f, &set) {
-            Ok(s) => say!("ok: {f} ({})", s.spec().name)?,
+        let checked = if is_sweep_file(f) {
+            // Its base and every point are checked as `sweep --dry-run`
+            // checks them; `--set` is for scenarios.
+            sweep_plan(f)
+                .map(|p| {
+                    let size =
+                        crate::sweep::spec::points_by_seeds(p.points.len() as u64, p.file.seeds);
+                    format!("ok: {f} (sweep {}, {size})", p.file.name)
+                })
+                .map_err(|e| format!("{e:#}"))
+        } else {
+            Scenario::load(f, &set)
+                .map(|s| format!("ok: {f} ({})", s.spec().name))
+                .map_err(|e| e.to_string())
+        };
+        match checked {
+            Ok(line) => say!("{line}")?,
             Err(e) => {
                 bad += 1;
                 eprintln!("{e}");
@@ -575,11 +590,29 @@ fn check(files: &[String], set: &[String]) -> anyhow::Result<ExitCode> {
         }
     }
     if bad > 0 {
-        eprintln!("error: {bad} of {} scenario(s) invalid", files.len());
+        eprintln!("error: {bad} of {} file(s) invalid", files.len());
         Ok(ExitCode::from(2))
     } else {
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// Whether `file` is a sweep file — it names a `base` scenario, which no
+/// scenario has — rather than a scenario.
+fn is_sweep_file(file: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        #[serde(default)]
+        base: Option<String>,
+    }
+    std::fs::read_to_string(file)
+        .ok()
+        .and_then(|src| {
+            crate::scenario::schema::ron_options()
+                .from_str::<Probe>(crate::scenario::load::without_bom(&src))
+                .ok()
+        })
+        .is_some_and(|p| p.base.is_some())
 }
 
 /// The names of shipped files, comma-separated.

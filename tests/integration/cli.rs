@@ -260,7 +260,7 @@ fn bad_scenarios_are_located_and_nothing_is_written() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("typo.ron:2:"), "{err}");
     assert!(err.contains("field `btc_price.initial_usd`"), "{err}");
-    assert!(err.contains("2 of 2 scenario(s) invalid"), "{err}");
+    assert!(err.contains("2 of 2 file(s) invalid"), "{err}");
 
     let out = run_in(
         tmp.path(),
@@ -292,6 +292,26 @@ fn check_and_scenarios_accept_what_ships() {
     // A file that sets only its name is valid.
     std::fs::write(tmp.path().join("min.ron"), "(name: \"min\")").unwrap();
     ok(&run_in(tmp.path(), &["check", "min.ron"]));
+    // Sweep files are checked as sweeps: the shipped ones pass, and a bad
+    // axis is named with its line and column.
+    let out = ok(&run_in(
+        tmp.path(),
+        &["check", &format!("{root}/scenarios/sweeps/ci-smoke.ron")],
+    ));
+    assert!(
+        out.contains("(sweep ci-smoke, 6 points × 3 seeds)"),
+        "{out}"
+    );
+    std::fs::write(
+        tmp.path().join("sweep.ron"),
+        "(name: \"s\", base: \"baseline\",\n axes: [(path: \"btc_price.initial_usdd\", values: [1.0])], seeds: 1)",
+    )
+    .unwrap();
+    let out = run_in(tmp.path(), &["check", "sweep.ron", "min.ron"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sweep.ron:2:"), "{err}");
+    assert!(err.contains("1 of 2 file(s) invalid"), "{err}");
 }
 
 #[test]
