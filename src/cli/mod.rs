@@ -412,7 +412,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     "{:<16} {:>5} runs  {}",
                     s.name,
                     plan.runs.len(),
-                    crate::sweep::spec::points_by_seeds(plan.points.len() as u64, plan.file.seeds)
+                    plan.size()
                 )?;
             }
             say!("\n`hashflight show NAME` prints one as RON.")?;
@@ -570,11 +570,7 @@ fn check(files: &[String], set: &[String]) -> anyhow::Result<ExitCode> {
             // Its base and every point are checked as `sweep --dry-run`
             // checks them; `--set` is for scenarios.
             sweep_plan(f)
-                .map(|p| {
-                    let size =
-                        crate::sweep::spec::points_by_seeds(p.points.len() as u64, p.file.seeds);
-                    format!("ok: {f} (sweep {}, {size})", p.file.name)
-                })
+                .map(|p| format!("ok: {f} (sweep {}, {})", p.file.name, p.size()))
                 .map_err(|e| format!("{e:#}"))
         } else {
             Scenario::load(f, &set)
@@ -705,7 +701,7 @@ fn sweep(
         "{}: {} runs ({}{}) in {:.1} s",
         dir.display(),
         total,
-        crate::sweep::spec::points_by_seeds(plan.points.len() as u64, plan.file.seeds),
+        plan.size(),
         shard
             .map(|(k, n)| format!(", shard {k} of {n}"))
             .unwrap_or_default(),

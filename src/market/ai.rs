@@ -120,8 +120,8 @@ pub struct GpuParams {
     pub term_years: f64,
     /// Days from the decision to the first GPU-hour sold.
     pub lead_time_days: u32,
-    /// Share of the capex paid from cash (the rest is borrowed against
-    /// the contract).
+    /// Share of the capex left after the prepayment paid from cash (the
+    /// rest is borrowed against the contract).
     pub equity_share: f64,
     /// Share of the contract's revenue the customer prepays at signing.
     pub prepayment_share: f64,

@@ -49,23 +49,29 @@ pub fn confirmations_needed(q: f64, max_p: f64) -> Option<u32> {
 /// The most confirmations [`first_below_by_recurrence`] counts up to.
 const RECURRENCE_LIMIT: u32 = 4096;
 
-/// The first z ≥ 1 at which I_x(z, ½) (x = 4pq) falls below `max_p`,
-/// counted up by I_x(z + 1, ½) = I_x(z, ½) − t_z, t_z = x^z (1 − x)^½ /
-/// (z B(z, ½)) (DLMF 8.17.20), so t_1 = x (1 − x)^½ / 2 and t_{z+1} =
-/// t_z x (z + ½) / (z + 1), from I_x(1, ½) = 1 − (1 − x)^½. Rounding
-/// accumulates in the subtraction, so it is only a guess.
-fn first_below_by_recurrence(q: f64, max_p: f64) -> Option<u32> {
+/// I_x(z, ½) (x = 4pq) for z = 1, 2, … by the recurrence I_x(z + 1, ½) =
+/// I_x(z, ½) − t_z, t_z = x^z (1 − x)^½ / (z B(z, ½)) (DLMF 8.17.20), so
+/// t_1 = x (1 − x)^½ / 2 and t_{z+1} = t_z x (z + ½) / (z + 1), from
+/// I_x(1, ½) = 1 − (1 − x)^½. Rounding accumulates in the subtraction.
+fn by_recurrence(q: f64) -> impl Iterator<Item = f64> {
     let x = 4.0 * q * (1.0 - q);
     let root = (1.0 - x).sqrt();
     let (mut p, mut t) = (1.0 - root, x * root / 2.0);
-    for z in 1..=RECURRENCE_LIMIT {
-        if p < max_p {
-            return Some(z);
-        }
+    (1..).map(move |z: u32| {
+        let now = p;
         p -= t;
         t *= x * (z as f64 + 0.5) / (z as f64 + 1.0);
-    }
-    None
+        now
+    })
+}
+
+/// The first z ≥ 1 at which [`by_recurrence`] falls below `max_p`: a
+/// guess, for the rounding it accumulates.
+fn first_below_by_recurrence(q: f64, max_p: f64) -> Option<u32> {
+    (1..=RECURRENCE_LIMIT)
+        .zip(by_recurrence(q))
+        .find(|&(_, p)| p < max_p)
+        .map(|(z, _)| z)
 }
 
 /// [`confirmations_needed`] by bisection over the exact probability.
@@ -372,17 +378,13 @@ mod tests {
         }
         // One miss: q = 0.25, p = 0.5, where I_x(1, ½) is 0.5 to rounding.
         assert!(guessed >= cases - 3, "{guessed} of {cases}");
-        // The step itself: I_x(1, ½) = 1 − √(1 − x), then the exact values.
-        let x: f64 = 4.0 * 0.1 * 0.9;
-        let (mut p, mut t) = (1.0 - (1.0 - x).sqrt(), x * (1.0 - x).sqrt() / 2.0);
-        for z in 1..40u32 {
+        // The recurrence itself against the exact values.
+        for (z, p) in (1..40u32).zip(by_recurrence(0.1)) {
             let exact = double_spend_probability(0.1, z);
             assert!(
                 (p - exact).abs() < 1e-12 * exact.max(1e-300) + 1e-15,
                 "z {z}: {p} vs {exact}"
             );
-            p -= t;
-            t *= x * (z as f64 + 0.5) / (z as f64 + 1.0);
         }
     }
 

@@ -805,7 +805,7 @@ fn report(
                 } else {
                     format!("{} ", plan.file.description)
                 },
-                spec::points_by_seeds(plan.points.len() as u64, plan.file.seeds),
+                plan.size(),
                 plan.file.design,
                 plan.file.base,
                 plan.file

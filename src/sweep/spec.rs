@@ -235,6 +235,13 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// Its size in words ([`points_by_seeds`]).
+    pub fn size(&self) -> String {
+        points_by_seeds(self.points.len() as u64, self.file.seeds)
+    }
+}
+
 /// A plan's size in words.
 ///
 /// ```

@@ -613,8 +613,8 @@ pub struct GpuSpec {
     /// Days from the decision to the first GPU-hour sold.
     #[serde(default = "defaults::gpu_lead_time_days")]
     pub lead_time_days: u32,
-    /// Share of the capex paid from cash; the rest is borrowed against the
-    /// contract.
+    /// Share of the capex left after the customer's prepayment paid from
+    /// cash; the rest is borrowed against the contract.
     #[serde(default = "defaults::gpu_equity_share")]
     pub equity_share: f64,
     /// Share of the contract's revenue (GPU-hours rented over the term at
