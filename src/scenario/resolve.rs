@@ -77,10 +77,6 @@ pub struct Pool {
 pub struct Generator {
     /// Fleet generation (an index into `population.fleet_mix`).
     pub class: WeightedIndex<f64>,
-    /// Pool (an index into `population.pools`).
-    pub pool: WeightedIndex<f64>,
-    /// Region (an index into `population.regions`).
-    pub region: WeightedIndex<f64>,
     /// Relative size.
     pub size: LogNormal<f64>,
     /// Power price of each generation's sites, USD/MWh.
@@ -102,14 +98,6 @@ impl Generator {
             class: weights(
                 "population.fleet_mix",
                 pop.fleet_mix.iter().map(|f| f.share).collect(),
-            )?,
-            pool: weights(
-                "population.pools",
-                pop.pools.iter().map(|p| p.share).collect(),
-            )?,
-            region: weights(
-                "population.regions",
-                pop.regions.iter().map(|r| r.share).collect(),
             )?,
             size: log_normal("population.size_sigma", 0.0, pop.size_sigma)?,
             price: pop

@@ -556,6 +556,17 @@ fn check_population(c: &mut Checker, file: &ScenarioFile) {
     }
     if p.miners > 0 {
         c.hashrate("population.hashrate_ehs", p.hashrate_ehs);
+        if let HashrateBasis::Mining {
+            hashprice_usd_per_ph_day,
+        } = p.hashrate_basis
+        {
+            c.within(
+                "population.hashrate_basis.hashprice_usd_per_ph_day",
+                hashprice_usd_per_ph_day,
+                0.01,
+                1e6,
+            );
+        }
         c.within("population.size_sigma", p.size_sigma, 0.0, 5.0);
         c.positive(
             "population.power_price_median_usd_per_mwh",

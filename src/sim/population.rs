@@ -1,12 +1,16 @@
 //! Builds the agents of a scenario: the miners it names, and the long tail
 //! generated from its distributions. Each generated miner draws from its
-//! own random stream, so adding miners never changes the others.
+//! own random stream, so adding miners never changes the others' draws;
+//! pools and regions are then apportioned to hold their stated shares.
 
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 
-use crate::agents::{Belief, Build, Fleet, Miner, Order, Orders, Site};
+use crate::agents::{
+    Belief, Build, Fleet, Miner, Order, Orders, Site, breakeven_hashprice_usd_per_ph_day,
+};
 use crate::scenario::Scenario;
+use crate::scenario::schema::HashrateBasis;
 use crate::state::rng;
 use crate::state::{PopulationCounts, Regions};
 use crate::units::THS_PER_EHS;
@@ -149,8 +153,6 @@ impl Builder<'_> {
             struct Draw {
                 class: usize,
                 size: f64,
-                pool: u16,
-                region: u16,
                 price: f64,
                 ai_draw: f64,
                 belief: Belief,
@@ -164,8 +166,6 @@ impl Builder<'_> {
                     Draw {
                         class,
                         size: r.sample(g.size),
-                        pool: resolved.population_pools[r.sample(&g.pool)].0,
-                        region: region_ids[r.sample(&g.region)],
                         price: r.sample(g.price[class]),
                         ai_draw: r.random(),
                         belief: strategy.beliefs[r.sample(&g.belief)].belief,
@@ -193,17 +193,69 @@ impl Builder<'_> {
                 .map(|(f, _)| f.share)
                 .sum();
             let total_ths = pop.hashrate_ehs * THS_PER_EHS;
-            for d in draws {
+            let hashrate_ths = |d: &Draw| {
+                total_ths * pop.fleet_mix[d.class].share / present_share * d.size
+                    / class_size[d.class]
+            };
+            // Pools and regions hold their stated shares of the tail's
+            // hashrate on every seed (drawn per miner, heavy-tailed sizes
+            // moved a pool's share by a fifth).
+            let sizes: Vec<f64> = draws.iter().map(hashrate_ths).collect();
+            let pool_of = apportion(&sizes, pop.pools.iter().map(|p| p.share));
+            let region_of = apportion(&sizes, pop.regions.iter().map(|r| r.share));
+            let pools: Vec<u16> = pool_of
+                .iter()
+                .map(|&k| resolved.population_pools[k].0)
+                .collect();
+            // A tail that counts what mines at a hashprice is scaled so
+            // that what would mine at it is its hashrate: each draw decides
+            // as the daily pass does (its net hashprice against its
+            // breakeven; a fleet switched off runs its take-or-pay share).
+            let scale = match pop.hashrate_basis {
+                HashrateBasis::Installed => 1.0,
+                HashrateBasis::Mining {
+                    hashprice_usd_per_ph_day: hashprice,
+                } => {
+                    let fees = &resolved.pools;
+                    let mining: f64 = draws
+                        .iter()
+                        .zip(&pools)
+                        .map(|(d, &pool)| {
+                            let net = hashprice * (1.0 - fees[pool as usize].fee_pct / 100.0);
+                            let breakeven = breakeven_hashprice_usd_per_ph_day(
+                                pop.fleet_mix[d.class].efficiency_j_per_th,
+                                d.price,
+                            );
+                            let running = if net >= breakeven {
+                                1.0
+                            } else if net > 0.0 {
+                                resolved.strategy.take_or_pay_share
+                            } else {
+                                0.0
+                            };
+                            running * hashrate_ths(d)
+                        })
+                        .sum();
+                    // Validation asks for a positive hashprice, and the
+                    // take-or-pay share mines at any: only a tail of no
+                    // hashrate, or none of it under contract and none
+                    // paying, mines nothing; it stays as drawn.
+                    if mining > 0.0 {
+                        total_ths / mining
+                    } else {
+                        1.0
+                    }
+                }
+            };
+            for (i, d) in draws.into_iter().enumerate() {
                 let class = &pop.fleet_mix[d.class];
-                let hashrate_ths =
-                    total_ths * class.share / present_share * d.size / class_size[d.class];
-                let fleet = Fleet::new(hashrate_ths, class.efficiency_j_per_th);
+                let fleet = Fleet::new(scale * hashrate_ths(&d), class.efficiency_j_per_th);
                 let power_mw = fleet.power_mw() * pop.power_headroom;
                 let eligible =
                     d.ai_draw < (pop.ai_eligible_share * weight(&d) / mean_weight).min(1.0);
                 let owner = Miner::new(
                     counts.miners,
-                    d.pool,
+                    pools[i],
                     strategy.tail_cash_usd_per_mw * power_mw,
                     0.0,
                     d.belief,
@@ -215,7 +267,7 @@ impl Builder<'_> {
                     (miner, &owner),
                     power_mw,
                     d.price,
-                    d.region,
+                    region_ids[region_of[i]],
                     eligible,
                 );
                 site.fleets.push(fleet);
@@ -247,5 +299,58 @@ impl Builder<'_> {
                 regions.drift_per_year[i] = default_drift;
             }
         }
+    }
+}
+
+/// Each of `sizes` given a category of `shares` (fractions summing to 1) so
+/// that the categories' totals come as near their shares of the whole as
+/// whole miners allow: largest first (ties by index), each to the category
+/// furthest below its share so far (ties to the first).
+fn apportion(sizes: &[f64], shares: impl Iterator<Item = f64>) -> Vec<usize> {
+    let shares: Vec<f64> = shares.collect();
+    let total: f64 = sizes.iter().sum();
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by(|&a, &b| sizes[b].total_cmp(&sizes[a]).then(a.cmp(&b)));
+    let mut held = vec![0.0; shares.len()];
+    let mut of = vec![0; sizes.len()];
+    for i in order {
+        let mut best = 0;
+        for k in 1..shares.len() {
+            if shares[k] * total - held[k] > shares[best] * total - held[best] {
+                best = k;
+            }
+        }
+        held[best] += sizes[i];
+        of[i] = best;
+    }
+    of
+}
+
+#[cfg(test)]
+mod tests {
+    use super::apportion;
+
+    #[test]
+    fn apportioned_categories_hold_their_shares_within_one_miner() {
+        // Heavy-tailed sizes, as the generator draws them.
+        let sizes: Vec<f64> = (1..=500).map(|i| 1.0 / (i as f64).powf(0.8)).collect();
+        let shares = [0.5, 0.3, 0.15, 0.05];
+        let of = apportion(&sizes, shares.iter().copied());
+        let total: f64 = sizes.iter().sum();
+        let largest = sizes.iter().copied().fold(0.0, f64::max);
+        for (k, share) in shares.iter().enumerate() {
+            let held: f64 = (0..sizes.len())
+                .filter(|&i| of[i] == k)
+                .map(|i| sizes[i])
+                .sum();
+            assert!(
+                (held - share * total).abs() <= largest,
+                "category {k}: {held} against {}",
+                share * total
+            );
+        }
+        // A category of no share gets nothing.
+        let of = apportion(&sizes, [0.0, 1.0].into_iter());
+        assert!(of.iter().all(|&k| k == 1));
     }
 }

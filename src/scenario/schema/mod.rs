@@ -254,9 +254,16 @@ pub struct PopulationSpec {
     /// How many miners to generate (0 for none).
     #[serde(default = "defaults::population_miners")]
     pub miners: u64,
-    /// Their total hashrate, EH/s.
+    /// Their total hashrate, EH/s: installed, or mining at the start, as
+    /// `hashrate_basis` says.
     #[serde(default = "defaults::population_hashrate_ehs")]
     pub hashrate_ehs: f64,
+    /// What `hashrate_ehs` counts: every machine installed, or the machines
+    /// that mine at a stated hashprice (network hashrate estimates are of
+    /// the latter: they are read from the block rate on a date whose
+    /// hashprice is known).
+    #[serde(default = "defaults::population_hashrate_basis")]
+    pub hashrate_basis: HashrateBasis,
     /// Log-normal σ of miner size; sizes are then scaled to `hashrate_ehs`.
     #[serde(default = "defaults::population_size_sigma")]
     pub size_sigma: f64,
@@ -281,6 +288,26 @@ pub struct PopulationSpec {
     /// Share of the tail's sites that could host AI.
     #[serde(default = "defaults::population_ai_eligible_share")]
     pub ai_eligible_share: f64,
+}
+
+/// What a population's `hashrate_ehs` counts.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum HashrateBasis {
+    /// Every machine generated, whether its draw pays or not.
+    Installed,
+    /// The machines that mine when hashprice is `hashprice_usd_per_ph_day`
+    /// (the hashprice of the date the hashrate was estimated): the
+    /// generator scales the tail so that what would mine at that hashprice
+    /// (each draw deciding as the daily pass does, at its power price and
+    /// pool fee, a fleet switched off running its take-or-pay share) is
+    /// `hashrate_ehs`. The draws that would not pay are installed on top.
+    /// The installed network therefore does not depend on the run's own
+    /// start price, so a sweep over that price meets the same machines.
+    Mining {
+        /// USD per PH/s per day, before pool fees.
+        hashprice_usd_per_ph_day: f64,
+    },
 }
 
 /// One fleet generation of the population.
@@ -767,6 +794,7 @@ mod defaults {
         gpu_term_years: f64 = ai.gpu.term_years;
         population_miners: u64 = population.miners;
         population_hashrate_ehs: f64 = population.hashrate_ehs;
+        population_hashrate_basis: HashrateBasis = population.hashrate_basis;
         population_size_sigma: f64 = population.size_sigma;
         population_power_price_median_usd_per_mwh: f64 = population.power_price_median_usd_per_mwh;
         population_power_price_sigma: f64 = population.power_price_sigma;
