@@ -793,6 +793,14 @@ fn operating_behaviour_fields_out_of_range_are_refused() {
             "asics.supply_ehs_per_year=0",
             "field `asics.supply_ehs_per_year`: must be > 0",
         ),
+        (
+            "population.hashrate_basis=Mining(hashprice_usd_per_ph_day: 0.0)",
+            "field `population.hashrate_basis.hashprice_usd_per_ph_day`: must be between 0.01 and 1000000, got 0",
+        ),
+        (
+            "population.hashrate_basis=Mined",
+            "field `population.hashrate_basis`",
+        ),
     ] {
         refused_run(tmp.path(), set, says);
     }

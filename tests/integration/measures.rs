@@ -98,3 +98,38 @@ fn the_baseline_starts_near_the_early_2026_pool_landscape() {
         / r.days.len() as f64;
     assert!((37e6..42e6).contains(&budget), "{budget}");
 }
+
+/// Day 0 of the baseline (14 days) with overrides: (mining, curtailed)
+/// EH/s.
+fn day_zero(set: &[&str]) -> (f64, f64) {
+    let mut o = vec![hashflight::scenario::Override::parse("duration_days=14").unwrap()];
+    o.extend(
+        set.iter()
+            .map(|s| hashflight::scenario::Override::parse(s).unwrap()),
+    );
+    let s = Scenario::load("baseline", &o).unwrap();
+    let r = Simulation::new(&s).run_to_memory().unwrap();
+    (r.days[0].hashrate_ehs, r.days[0].curtailed_ehs)
+}
+
+#[test]
+fn the_tail_mines_its_stated_hashrate_at_its_stated_hashprice() {
+    // 274.8 EH/s named + 795.2 of tail = 1,070 EH/s mining when hashprice
+    // is $38.2; day 0's is $38.5, so a few draws more may mine.
+    let (mining, curtailed) = day_zero(&[]);
+    assert!((mining / 1070.0 - 1.0).abs() < 0.01, "{mining} EH/s");
+    assert!(curtailed > 20.0, "{curtailed} EH/s switched off");
+    // Counted as installed, the same 795.2 EH/s leaves the draws that do
+    // not pay switched off, out of the stated figure.
+    let (installed_mining, _) = day_zero(&["population.hashrate_basis=Installed"]);
+    assert!(installed_mining < mining - 20.0, "{installed_mining} EH/s");
+    // The stated hashprice, not the run's start price, sizes the tail: a
+    // lower start price meets the same machines, and fewer of them mine.
+    let (low_mining, low_curtailed) = day_zero(&["btc_price.initial_usd=60000"]);
+    let installed = |m: f64, c: f64| m + c;
+    assert!(
+        (installed(low_mining, low_curtailed) / installed(mining, curtailed) - 1.0).abs() < 1e-9,
+        "{low_mining} + {low_curtailed} against {mining} + {curtailed}"
+    );
+    assert!(low_mining < mining - 50.0, "{low_mining} EH/s at $60k");
+}
