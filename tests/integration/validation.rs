@@ -447,3 +447,22 @@ fn the_build_cost_of_an_attack_moves_with_the_asic_market() {
         .fold(f64::INFINITY, f64::min);
     assert!(cheapest < 0.5, "{cheapest}");
 }
+
+#[test]
+fn fees_stay_near_their_2025_share_of_the_reward_until_the_halving() {
+    // Nov 2025: fees were 0.6–1 % of the reward (CALIBRATION.md); every
+    // epoch that ends before the 2028 halving stays in that band.
+    for seed in 1..=5 {
+        let r = run("baseline", seed, &[]);
+        let before: Vec<f64> = r
+            .epochs
+            .iter()
+            .filter(|e| e.start_height + e.blocks <= 1_050_000)
+            .map(|e| e.pivot.fee_share)
+            .collect();
+        assert!(before.len() > 50, "seed {seed}: {} epochs", before.len());
+        for f in before {
+            assert!((0.006..=0.01).contains(&f), "seed {seed}: fee share {f}");
+        }
+    }
+}
