@@ -404,7 +404,7 @@ fn decide_fleets(
         let (running, days_off) = match state {
             FleetState::Mining => (1.0, days_off.saturating_sub(1)),
             FleetState::Curtailed | FleetState::Mothballed => {
-                let share = if net > 0.0 { plan.take_or_pay } else { 0.0 };
+                let share = standby_share(net, plan.take_or_pay);
                 (share, days_off + 1)
             }
             FleetState::Offline => (0.0, days_off),
@@ -413,6 +413,13 @@ fn decide_fleets(
         fleet.state = state;
         fleet.set_curtailed_days(days_off, plan.day);
     }
+}
+
+/// The share of a switched-off fleet that still hashes at today's net
+/// hashprice `net`: its take-or-pay share (`take_or_pay`), whose power is
+/// paid for anyway, while hashing earns anything at all.
+pub fn standby_share(net: f64, take_or_pay: f64) -> f64 {
+    if net > 0.0 { take_or_pay } else { 0.0 }
 }
 
 /// A site's AI income today: lease NOI and GPU-cloud net of opex, power

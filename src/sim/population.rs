@@ -6,6 +6,7 @@
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 
+use crate::agents::decisions::standby_share;
 use crate::agents::{
     Belief, Build, Fleet, Miner, Order, Orders, Site, breakeven_hashprice_usd_per_ph_day,
 };
@@ -216,24 +217,23 @@ impl Builder<'_> {
                 HashrateBasis::Mining {
                     hashprice_usd_per_ph_day: hashprice,
                 } => {
-                    let fees = &resolved.pools;
                     let mining: f64 = draws
                         .iter()
                         .zip(&pools)
-                        .map(|(d, &pool)| {
-                            let net = hashprice * (1.0 - fees[pool as usize].fee_pct / 100.0);
+                        .zip(&sizes)
+                        .map(|((d, &pool), &ths)| {
+                            let keep = 1.0 - resolved.pools[pool as usize].fee_pct / 100.0;
+                            let net = hashprice * keep;
                             let breakeven = breakeven_hashprice_usd_per_ph_day(
                                 pop.fleet_mix[d.class].efficiency_j_per_th,
                                 d.price,
                             );
                             let running = if net >= breakeven {
                                 1.0
-                            } else if net > 0.0 {
-                                resolved.strategy.take_or_pay_share
                             } else {
-                                0.0
+                                standby_share(net, resolved.strategy.take_or_pay_share)
                             };
-                            running * hashrate_ths(d)
+                            running * ths
                         })
                         .sum();
                     // Validation asks for a positive hashprice, and the
@@ -249,7 +249,7 @@ impl Builder<'_> {
             };
             for (i, d) in draws.into_iter().enumerate() {
                 let class = &pop.fleet_mix[d.class];
-                let fleet = Fleet::new(scale * hashrate_ths(&d), class.efficiency_j_per_th);
+                let fleet = Fleet::new(scale * sizes[i], class.efficiency_j_per_th);
                 let power_mw = fleet.power_mw() * pop.power_headroom;
                 let eligible =
                     d.ai_draw < (pop.ai_eligible_share * weight(&d) / mean_weight).min(1.0);

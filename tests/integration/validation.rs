@@ -4,6 +4,13 @@
 use hashflight::metrics::hashprice_usd_per_ph_day;
 use hashflight::scenario::{Override, Scenario};
 use hashflight::sim::{RunResult, Simulation};
+use std::sync::OnceLock;
+
+/// `compute`'s answer, computed once for every test that asks (the tests
+/// that read one ensemble's figures share its runs).
+fn once<T: Clone>(cell: &'static OnceLock<T>, compute: impl FnOnce() -> T) -> T {
+    cell.get_or_init(compute).clone()
+}
 
 fn run(name: &str, seed: u64, set: &[&str]) -> RunResult {
     let o: Vec<Override> = set.iter().map(|s| Override::parse(s).unwrap()).collect();
@@ -147,6 +154,18 @@ fn opposite_pairs(v: &[f64]) -> usize {
         .count()
 }
 
+/// [`halving_window`] of the baseline's 2028 halving, shared by its tests.
+fn baseline_2028() -> (f64, f64, f64) {
+    static CELL: OnceLock<(f64, f64, f64)> = OnceLock::new();
+    once(&CELL, || halving_window("baseline", 1_050_000))
+}
+
+/// [`halving_window`] of ai-landgrab's 2032 halving, shared by its tests.
+fn ai_landgrab_2032() -> (f64, f64, f64) {
+    static CELL: OnceLock<(f64, f64, f64)> = OnceLock::new();
+    once(&CELL, || halving_window("ai-landgrab", 1_260_000))
+}
+
 /// Medians over seeds 1–5 of the sd, the largest move and the opposite
 /// pairs of the 26 retargets after the halving at `halving` in
 /// `scenario`.
@@ -165,7 +184,7 @@ fn halving_window(scenario: &str, halving: u64) -> (f64, f64, f64) {
 #[test]
 fn the_2028_halving_settles_without_a_limit_cycle() {
     // Mainnet's worst of three halvings: sd 7.8 % (2020), 2 pairs.
-    let (s, _, p) = halving_window("baseline", 1_050_000);
+    let (s, _, p) = baseline_2028();
     assert!(s <= 8.0, "sd {s}");
     assert!(p <= 3.0, "{p} opposite pairs above 5 %");
 }
@@ -173,19 +192,19 @@ fn the_2028_halving_settles_without_a_limit_cycle() {
 #[test]
 fn the_2028_halving_moves_no_more_than_mainnets_worst() {
     // Mainnet's worst of three halvings: 21.5 % (2020).
-    let (_, l, _) = halving_window("baseline", 1_050_000);
+    let (_, l, _) = baseline_2028();
     assert!(l <= 22.0, "largest {l}");
 }
 
 #[test]
 fn the_2032_halving_in_the_ai_landgrab_has_no_limit_cycle() {
-    let (_, _, p) = halving_window("ai-landgrab", 1_260_000);
+    let (_, _, p) = ai_landgrab_2032();
     assert!(p <= 3.0, "{p} opposite pairs above 5 %");
 }
 
 #[test]
 fn the_2032_halving_in_the_ai_landgrab_moves_like_mainnets() {
-    let (s, l, _) = halving_window("ai-landgrab", 1_260_000);
+    let (s, l, _) = ai_landgrab_2032();
     assert!(s <= 8.0, "sd {s}");
     assert!(l <= 22.0, "largest {l}");
 }
@@ -204,6 +223,11 @@ fn retargets_after(r: &RunResult, day: usize) -> (f64, f64) {
 /// Medians over seeds 1–5 of the baseline with BTC halved on day 100: the
 /// hashrate off that day, %, and the two retargets after it, %.
 fn march_2020() -> (f64, f64, f64) {
+    static CELL: OnceLock<(f64, f64, f64)> = OnceLock::new();
+    once(&CELL, march_2020_runs)
+}
+
+fn march_2020_runs() -> (f64, f64, f64) {
     let (mut off, mut next, mut after) = (vec![], vec![], vec![]);
     for seed in 1..=5 {
         let r = run(
@@ -378,6 +402,11 @@ fn the_baseline_pivots_to_ai_at_the_pace_of_deals() {
 /// Per seed 1–5 of ai-landgrab: (leases + GPU cloud) / sold at the end,
 /// the most GPU cloud running on a day and the GPU cloud at the end, MW.
 fn ai_landgrab_mix() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    static CELL: OnceLock<(Vec<f64>, Vec<f64>, Vec<f64>)> = OnceLock::new();
+    once(&CELL, ai_landgrab_mix_runs)
+}
+
+fn ai_landgrab_mix_runs() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let (mut ratio, mut peak, mut end) = (vec![], vec![], vec![]);
     for seed in 1..=5 {
         let r = run("ai-landgrab", seed, &[]);
