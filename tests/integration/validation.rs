@@ -344,10 +344,19 @@ fn the_2022_bear_market_grows_as_the_machines_ordered_in_2021_arrive() {
 }
 
 #[test]
-#[ignore = "missed: +14.5 % against +20 to +50 % (mainnet +34.5 %); see docs/VALIDATION.md"]
 fn the_2025_network_grows_a_third_while_hashprice_falls() {
+    // Mainnet 2025: +34.5 %. The model grows +21.2 % (seeds 1-5), at the
+    // band's low end; docs/VALIDATION.md measures what holds it back.
     let (_, h) = year_of_growth("growth-2025", &[]);
     assert!((20.0..=50.0).contains(&h), "hashrate {h:+.1} %");
+    // At the S21 XP's list price (2.5 times what 2023-25 contracts paid
+    // per unit of hashprice) it grows a third less: the price of machines
+    // is what holds the replay back.
+    let (_, list) = year_of_growth(
+        "growth-2025",
+        &["asics.usd_per_th=25.7", "asics.reference_hashprice_usd_per_ph_day=39.8"],
+    );
+    assert!(list < h - 5.0, "{list:+.1} % at the list price, {h:+.1} %");
 }
 
 #[test]
