@@ -536,6 +536,44 @@ pub struct Order {
     pub efficiency_j_per_th: f64,
 }
 
+/// New firms. Prospective sites arrive at `strategy.entrant_mw_per_year`
+/// in sites of `strategy.entrant_site_mw`; each draws its power price,
+/// region, pool, hurdle and belief as the generated population's miners
+/// do, and a firm enters when its site pays as a miner's own build would
+/// (review stage 8). Prospects that do not pay go elsewhere.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Entrants {
+    /// How prospects are drawn; `None` (a scenario without a generated
+    /// population) brings none.
+    pub draw: Option<ProspectDraw>,
+    /// MW of prospects due and not yet arrived (less than a site).
+    pub owed_mw: f64,
+    /// Day of the last review that counted prospects in.
+    pub last_day: u32,
+    /// Prospects drawn so far (each draws from its own stream).
+    pub drawn: u64,
+}
+
+/// The population's distributions, as a prospect draws from them.
+#[derive(Clone, Debug)]
+pub struct ProspectDraw {
+    /// Power price, USD/MWh.
+    pub price: rand_distr::LogNormal<f64>,
+    /// Region ids and the index drawing one by the population's shares.
+    pub regions: (Vec<u16>, rand::distr::weighted::WeightedIndex<f64>),
+    /// Pool ids and the index drawing one by the population's shares.
+    pub pools: (Vec<u16>, rand::distr::weighted::WeightedIndex<f64>),
+    /// Beliefs and the index drawing one by `strategy.beliefs`' shares.
+    pub beliefs: (Vec<Belief>, rand::distr::weighted::WeightedIndex<f64>),
+    /// Hurdle rate per year, and the spread either side drawn uniformly.
+    pub hurdle: (f64, f64),
+    /// Chance a prospect's site suits AI (`population.ai_eligible_share`).
+    pub ai_eligible_share: f64,
+    /// Cash an entrant holds beyond its site's equity, USD per MW
+    /// (`strategy.tail_cash_usd_per_mw`, as the generated miners).
+    pub cash_usd_per_mw: f64,
+}
+
 /// Machines offered second hand: they left a site that was sold,
 /// converted, closed or renewed, or were retired, and wait for a buyer
 /// with free MW for up to `strategy.used_listing_days`; then they are
@@ -629,6 +667,10 @@ pub struct Strategy {
     pub growth_equity_share: f64,
     /// Days second-hand machines wait for a buyer before being scrapped.
     pub used_listing_days: u32,
+    /// MW of new sites new firms consider a year.
+    pub entrant_mw_per_year: f64,
+    /// MW of an entrant's site.
+    pub entrant_site_mw: f64,
 }
 
 /// The hashprice at which a machine just pays for its power, USD per PH/s

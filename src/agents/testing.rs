@@ -32,6 +32,8 @@ pub fn strategy() -> Strategy {
         build_lead_days: 365,
         growth_equity_share: 1.0,
         used_listing_days: 90,
+        entrant_mw_per_year: 0.0,
+        entrant_site_mw: 100.0,
     }
 }
 

@@ -472,6 +472,7 @@ impl Summary {
             ),
             ("sites_sold", self.flows.sites_sold as f64),
             ("miners_exited", self.flows.miners_exited as f64),
+            ("miners_entered", self.flows.miners_entered as f64),
             ("builds_started", self.flows.builds_started as f64),
             ("mw_started", self.flows.mw_started),
             ("build_capex_usd", self.flows.build_capex_usd),

@@ -455,6 +455,11 @@ const FLOWS: &[Column] = &[
         "Sites sold to AI buyers (by choice or at auction).",
     ),
     col("miners_exited", "count", "Miners gone bankrupt."),
+    col(
+        "miners_entered",
+        "count",
+        "New firms that entered, each building its first site.",
+    ),
     col("builds_started", "count", "Builds of new MW started."),
     col("mw_started", "count", "MW they will add."),
     col(

@@ -376,6 +376,8 @@ fn strategy(file: &ScenarioFile) -> Strategy {
         build_lead_days: s.build_lead_days,
         growth_equity_share: s.growth_equity_share,
         used_listing_days: s.used_listing_days,
+        entrant_mw_per_year: s.entrant_mw_per_year,
+        entrant_site_mw: s.entrant_site_mw,
         other_opex_usd_per_mwh: file.power.other_opex_usd_per_mwh,
         take_or_pay_share: file.power.take_or_pay_share,
         ai_price_pressure_per_gw: file.power.ai_price_pressure_per_gw,

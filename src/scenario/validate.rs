@@ -305,6 +305,13 @@ fn check_economics(c: &mut Checker, file: &ScenarioFile) {
         0.0,
         1.0,
     );
+    c.within(
+        "strategy.entrant_mw_per_year",
+        st.entrant_mw_per_year,
+        0.0,
+        1e6,
+    );
+    c.within("strategy.entrant_site_mw", st.entrant_site_mw, 1.0, 1e5);
     if st.used_listing_days == 0 || st.used_listing_days > 3650 {
         c.fail(
             "strategy.used_listing_days",

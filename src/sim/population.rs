@@ -8,7 +8,8 @@ use rand::RngExt;
 
 use crate::agents::decisions::standby_share;
 use crate::agents::{
-    Belief, Build, Fleet, Miner, Order, Orders, Site, breakeven_hashprice_usd_per_ph_day,
+    Belief, Build, Entrants, Fleet, Miner, Order, Orders, ProspectDraw, Site,
+    breakeven_hashprice_usd_per_ph_day,
 };
 use crate::scenario::Scenario;
 use crate::scenario::schema::HashrateBasis;
@@ -24,6 +25,7 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
         regions: Regions::default(),
         counts: PopulationCounts::default(),
         sites: 0,
+        entrants: Entrants::default(),
     };
     b.named(scenario);
     b.generated(scenario);
@@ -32,8 +34,10 @@ pub fn spawn(world: &mut World, scenario: &Scenario) -> PopulationCounts {
         world,
         regions,
         counts,
+        entrants,
         ..
     } = b;
+    world.insert_resource(entrants);
     world.insert_resource(regions);
     world.insert_resource(counts);
     counts
@@ -87,6 +91,37 @@ struct Builder<'w> {
     regions: Regions,
     counts: PopulationCounts,
     sites: u32,
+    entrants: Entrants,
+}
+
+/// How new firms' prospective sites are drawn: as the generated
+/// population's miners (their power price at the population's median, a
+/// region and a pool by its shares, a belief, a hurdle and cash as its
+/// miners'). `None` when a share list cannot be drawn from.
+fn prospect_draw(scenario: &Scenario, region_ids: &[u16]) -> Option<ProspectDraw> {
+    use rand::distr::weighted::WeightedIndex;
+    let (spec, resolved) = (scenario.spec(), scenario.resolved());
+    let (pop, strategy) = (&spec.population, &spec.strategy);
+    let price = rand_distr::LogNormal::new(
+        pop.power_price_median_usd_per_mwh.ln(),
+        pop.power_price_sigma,
+    )
+    .ok()?;
+    let regions = WeightedIndex::new(pop.regions.iter().map(|r| r.share)).ok()?;
+    let pools = WeightedIndex::new(pop.pools.iter().map(|p| p.share)).ok()?;
+    let beliefs = WeightedIndex::new(strategy.beliefs.iter().map(|b| b.share)).ok()?;
+    Some(ProspectDraw {
+        price,
+        regions: (region_ids.to_vec(), regions),
+        pools: (
+            resolved.population_pools.iter().map(|p| p.0).collect(),
+            pools,
+        ),
+        beliefs: (strategy.beliefs.iter().map(|b| b.belief).collect(), beliefs),
+        hurdle: (strategy.hurdle_rate_per_year, strategy.hurdle_rate_spread),
+        ai_eligible_share: pop.ai_eligible_share,
+        cash_usd_per_mw: strategy.tail_cash_usd_per_mw,
+    })
 }
 
 impl Builder<'_> {
@@ -151,6 +186,7 @@ impl Builder<'_> {
                 .iter()
                 .map(|r| regions.intern(&r.region))
                 .collect();
+            self.entrants.draw = prospect_draw(scenario, &region_ids);
             struct Draw {
                 class: usize,
                 size: f64,

@@ -34,6 +34,8 @@ pub struct Flows {
     pub sites_sold: u64,
     /// Miners gone bankrupt.
     pub miners_exited: u64,
+    /// New firms that entered (each building its first site).
+    pub miners_entered: u64,
     /// Builds of new MW started.
     pub builds_started: u64,
     /// MW they will add.

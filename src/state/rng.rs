@@ -14,6 +14,8 @@ pub const PRICES: u64 = 2;
 pub const FEES: u64 = 3;
 /// Agent `i` draws from stream `AGENTS + i`.
 pub const AGENTS: u64 = 1 << 32;
+/// The `k`-th prospective entrant draws from stream `ENTRANTS + k`.
+pub const ENTRANTS: u64 = 2 << 32;
 
 /// The stream `stream` of the run seeded with `seed`.
 pub fn stream(seed: u64, stream: u64) -> ChaCha8Rng {

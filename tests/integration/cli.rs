@@ -828,6 +828,14 @@ fn capacity_fields_out_of_range_are_refused() {
             "field `strategy.used_listing_days`: must be 1 to 3650 days, got 0",
         ),
         (
+            "strategy.entrant_mw_per_year=-10",
+            "field `strategy.entrant_mw_per_year`: must be between 0 and 1000000, got -10",
+        ),
+        (
+            "strategy.entrant_site_mw=0",
+            "field `strategy.entrant_site_mw`: must be between 1 and 100000, got 0",
+        ),
+        (
             "pipeline=[(day: 2000, hashrate_ehs: 1.0, efficiency_j_per_th: 15.0)]",
             "field `pipeline.0.day`: must be a day of the run (0 to 1825), got 2000",
         ),

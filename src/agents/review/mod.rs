@@ -23,7 +23,10 @@
 //!    order joins the manufacturers' order book, so it waits for the ones
 //!    before it and pays the backlog's premium;
 //! 7. miners with no build under way build as many MW again on their
-//!    largest site when it pays, financed by cash and debt.
+//!    largest site when it pays, financed by cash and debt;
+//! 8. new firms enter: prospective sites arrive at
+//!    `strategy.entrant_mw_per_year`, and each whose site pays as stage 7's
+//!    would is built by a new miner, spawned with the next ids.
 //!
 //! Everything is visited in a fixed order (by size, then by id) and every
 //! draw is keyed by site, so results never depend on iteration order.
@@ -32,9 +35,11 @@ use bevy_ecs::change_detection::Tick;
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
-use crate::agents::{Miner, Orders, Site, Strategy, UsedMachines};
+use crate::agents::{Entrants, Miner, Orders, Site, Strategy, UsedMachines};
+use crate::state::rng::RunSeed;
 use crate::state::{
-    Chain, Clock, Economics, HashTable, HashpriceMemory, Ledger, Markets, PoolFees, Regions,
+    Chain, Clock, Economics, HashTable, HashpriceMemory, Ledger, Markets, PoolFees,
+    PopulationCounts, Regions,
 };
 use crate::units::power_mw;
 
@@ -62,6 +67,10 @@ pub struct ReviewWorld<'w, 's> {
     used: ResMut<'w, UsedMachines>,
     sites: Query<'w, 's, (Entity, &'static mut Site)>,
     miners: Query<'w, 's, (Entity, &'static mut Miner)>,
+    entrants: ResMut<'w, Entrants>,
+    counts: ResMut<'w, PopulationCounts>,
+    seed: Res<'w, RunSeed>,
+    commands: Commands<'w, 's>,
 }
 
 /// The epoch's strategic review: every stage in order.
@@ -159,10 +168,13 @@ pub fn review(mut w: ReviewWorld) {
         }
     }
     r.used_market(&mut book, &on_order, w.strategy.growth);
+    let mut entered = Vec::new();
     if w.strategy.growth {
         r.growth(&mut book, &on_order);
         if w.strategy.build {
             r.build(&mut book);
+            let next = (book.miners.len() as u32, book.sites.len() as u32);
+            entered = r.entry(&mut book, &mut w.entrants, w.seed.0, next);
         }
     }
     // A site the review did not reach mutably is as it was: its last
@@ -174,5 +186,11 @@ pub fn review(mut w: ReviewWorld) {
         if !touched[id] {
             site.set_last_changed(last_changed[id]);
         }
+    }
+    // The entrants join the world with the next ids.
+    for (miner, mut site) in entered {
+        site.miner = w.commands.spawn(miner).id();
+        w.commands.spawn(site);
+        w.counts.miners += 1;
     }
 }

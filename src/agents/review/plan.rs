@@ -13,10 +13,14 @@ use crate::agents::valuation::{
     lease_value_usd, machines_value_usd, mining_value_usd, monthly_discount, project_rate,
     worth_switching,
 };
-use crate::agents::{Belief, Build, Fleet, Miner, Order, Project, ProjectKind, Site, Strategy};
+use crate::agents::{
+    Belief, Build, Entrants, Fleet, Miner, Order, Project, ProjectKind, Site, Strategy,
+};
 use crate::market::asics::Quote;
 use crate::state::Regions;
-use crate::units::{DAYS_PER_MONTH, W_PER_MW, power_mw, ths_to_ehs};
+use crate::state::rng;
+use crate::units::{DAYS_PER_MONTH, DAYS_PER_YEAR, W_PER_MW, power_mw, ths_to_ehs};
+use rand::RngExt;
 
 /// Smallest purchase of machines worth an order, USD.
 const MIN_ORDER_USD: f64 = 10_000.0;
@@ -814,6 +818,105 @@ impl Review<'_> {
     }
 }
 
+impl Review<'_> {
+    /// Stage 8: new firms. The prospects due since the last review
+    /// (`strategy.entrant_mw_per_year`) arrive, one site of
+    /// `strategy.entrant_site_mw` each, drawn as the population's miners
+    /// ([`Entrants`]). A prospect enters when its site pays as a miner's
+    /// own build would (stage 7): frontier machines ordered to arrive once
+    /// the MW is energised, after `strategy.build_lead_days`, beat doing
+    /// nothing by the hysteresis margin over their life, less their capex
+    /// and the site's. An entrant raises the equity share of that capex
+    /// and its cash (as the population's miners hold, per MW) and borrows
+    /// the rest; a prospect that does not pay goes elsewhere. Returns the
+    /// entrants, as firms and sites with ids following `next` (the next
+    /// miner id and site id), for the world to spawn.
+    pub fn entry(
+        &self,
+        book: &mut Book,
+        entrants: &mut Entrants,
+        seed: u64,
+        next: (u32, u32),
+    ) -> Vec<(Miner, Site)> {
+        let (cx, st) = (self.cx, self.strategy);
+        let Entrants {
+            draw,
+            owed_mw,
+            last_day,
+            drawn,
+        } = entrants;
+        let elapsed = cx.day.saturating_sub(*last_day);
+        *last_day = cx.day;
+        *owed_mw += st.entrant_mw_per_year * elapsed as f64 / DAYS_PER_YEAR;
+        let mut out = Vec::new();
+        let Some(draw) = draw.as_ref() else {
+            return out;
+        };
+        let mw = st.entrant_site_mw;
+        let ready_day = cx.day.saturating_add(st.build_lead_days);
+        let (mut miner_id, mut site_id) = next;
+        while *owed_mw >= mw {
+            *owed_mw -= mw;
+            let mut r = rng::stream(seed, rng::ENTRANTS + *drawn);
+            *drawn += 1;
+            let price = r.sample(draw.price);
+            let region = draw.regions.0[r.sample(&draw.regions.1)];
+            let pool = draw.pools.0[r.sample(&draw.pools.1)];
+            let belief = draw.beliefs.0[r.sample(&draw.beliefs.1)];
+            let hurdle = draw.hurdle.0 + draw.hurdle.1 * (2.0 * r.random::<f64>() - 1.0);
+            let eligible = r.random::<f64>() < draw.ai_eligible_share;
+            if cx.asic_usd_per_th <= 0.0 {
+                continue;
+            }
+            let mut m = Miner::new(
+                miner_id,
+                pool,
+                draw.cash_usd_per_mw * mw,
+                0.0,
+                belief,
+                hurdle,
+            );
+            let mut s = Site::new(
+                site_id,
+                (bevy_ecs::entity::Entity::PLACEHOLDER, &m),
+                0.0,
+                price,
+                region,
+                eligible,
+            );
+            let (value, machines_capex, _, _) = self.frontier_order(book, &m, &s, mw, ready_day);
+            let capex_per_mw = st.build_usd_per_mw + machines_capex;
+            if !worth_switching(value, 0.0, capex_per_mw, st.hysteresis_share) {
+                continue;
+            }
+            let (site_capex, machines_usd) = (st.build_usd_per_mw * mw, machines_capex * mw);
+            m.debt_usd = (1.0 - st.growth_equity_share) * (site_capex + machines_usd);
+            s.builds.push(Build { mw, ready_day });
+            let (quote, ths) = self.frontier_quote(book, mw, ready_day);
+            book.asics.book(quote);
+            book.on_order_ths += ths;
+            book.orders.build_days.push(ready_day);
+            book.orders.machines.push(Order {
+                day: quote.delivery_day,
+                site: site_id,
+                hashrate_ths: ths,
+                efficiency_j_per_th: cx.machines.frontier_j_per_th,
+            });
+            book.ledger.add(|f| {
+                f.miners_entered += 1;
+                f.builds_started += 1;
+                f.build_capex_usd += site_capex;
+                f.mw_started += mw;
+                f.asic_capex_usd += machines_usd;
+            });
+            out.push((m, s));
+            miner_id += 1;
+            site_id += 1;
+        }
+        out
+    }
+}
+
 /// Value of mining the first `mw` MW of a site that a conversion would take
 /// (idle MW, then the worst machines), over `months`; +∞ as soon as it is
 /// sure to exceed `cap_usd` (see [`mining_value_usd`]).
@@ -1200,6 +1303,95 @@ mod tests {
         // The S19s (curtailed 90 days) are gone; the new machines stay.
         assert_eq!(sites[0].fleets.len(), 1);
         assert_eq!(sites[0].fleets[0].efficiency_j_per_th, 15.0);
+    }
+
+    /// New firms' prospects, all at `price` USD/MWh in region 0 and pool 0,
+    /// with 250 MW of them due.
+    fn prospects_at(price: f64) -> Entrants {
+        use rand::distr::weighted::WeightedIndex;
+        let one = || WeightedIndex::new([1.0]).unwrap();
+        Entrants {
+            draw: Some(crate::agents::ProspectDraw {
+                price: rand_distr::LogNormal::new(price.ln(), 1e-12).unwrap(),
+                regions: (vec![0], one()),
+                pools: (vec![0], one()),
+                beliefs: (vec![Belief::Myopic], one()),
+                hurdle: (0.12, 0.0),
+                ai_eligible_share: 0.0,
+                cash_usd_per_mw: 150_000.0,
+            }),
+            owed_mw: 250.0,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn new_firms_enter_where_their_site_pays_and_only_there() {
+        let (a, sa) = miner_with_site(0, 0.0);
+        let (mut miners, mut sites) = ([a], [sa]);
+        let enter = |entrants: &mut Entrants, miners: &mut [Miner], sites: &mut [Site]| {
+            let mut m = markets(0.0, 0.8);
+            with_review(miners, sites, &mut m, 60.0, |r, book| {
+                // Half the equity raised, half borrowed.
+                let st = Strategy {
+                    growth_equity_share: 0.5,
+                    ..r.strategy.clone()
+                };
+                let r = Review {
+                    strategy: &st,
+                    ..*r
+                };
+                let entered = r.entry(book, entrants, 7, (1, 1));
+                (entered, book.orders.clone(), book.ledger.run)
+            })
+        };
+        // Power at $20/MWh: frontier machines at $22.5/TH (at $60) and a
+        // $0.5M/MW site pay; two sites of 100 MW arrive, 50 MW stay due.
+        let mut cheap = prospects_at(20.0);
+        let (entered, orders, flows) = enter(&mut cheap, &mut miners, &mut sites);
+        assert_eq!(entered.len(), 2);
+        assert!((cheap.owed_mw - 50.0).abs() < 1e-9);
+        assert_eq!(cheap.drawn, 2);
+        for (k, (miner, site)) in entered.iter().enumerate() {
+            // The next ids, one site each, nothing energised yet.
+            assert_eq!(miner.id, 1 + k as u32);
+            assert_eq!((site.id, site.owner_id), (1 + k as u32, miner.id));
+            assert!((site.power_price_usd_per_mwh - 20.0).abs() < 1e-6);
+            assert_eq!(site.power_mw, 0.0);
+            assert_eq!(
+                site.builds,
+                [Build {
+                    mw: 100.0,
+                    ready_day: 365
+                }]
+            );
+            // Cash as the population's miners hold, half the capex as debt.
+            assert_eq!(miner.cash_usd, 15e6);
+            let capex = 100.0 * (500_000.0 + 22.5 * 1e6 / 13.5);
+            assert!((miner.debt_usd - capex / 2.0).abs() < 1e-3 * capex);
+            // Frontier machines for its 100 MW, once it is energised.
+            let o = orders.machines[k];
+            assert_eq!(o.site, site.id);
+            assert!(o.day >= 365);
+            assert!((o.hashrate_ths - 100.0 * 1e6 / 13.5).abs() < 1e-6);
+        }
+        assert_eq!(orders.build_days, [365, 365]);
+        assert_eq!((flows.miners_entered, flows.builds_started), (2, 2));
+        assert!((flows.mw_started - 200.0).abs() < 1e-9);
+        // Power at $500/MWh: frontier machines lose money; the prospects
+        // are drawn and go elsewhere.
+        let mut dear = prospects_at(500.0);
+        let (entered, orders, flows) = enter(&mut dear, &mut miners, &mut sites);
+        assert!(entered.is_empty() && orders.machines.is_empty());
+        assert_eq!((dear.drawn, flows.miners_entered), (2, 0));
+        // A scenario without a population brings no prospects.
+        let mut none = Entrants {
+            owed_mw: 250.0,
+            ..Default::default()
+        };
+        let (entered, _, _) = enter(&mut none, &mut miners, &mut sites);
+        assert!(entered.is_empty());
+        assert_eq!(none.drawn, 0);
     }
 
     #[test]

@@ -475,6 +475,15 @@ pub struct StrategySpec {
     /// scrapped.
     #[serde(default = "defaults::strategy_used_listing_days")]
     pub used_listing_days: u32,
+    /// MW of new sites that new firms consider a year (with `growth` and
+    /// `build` on): prospects arrive in sites of `entrant_site_mw`, each
+    /// with a power price, region and pool drawn as the population's, and
+    /// a firm enters when the site pays as a miner's own build would.
+    #[serde(default = "defaults::strategy_entrant_mw_per_year")]
+    pub entrant_mw_per_year: f64,
+    /// MW of an entrant's site.
+    #[serde(default = "defaults::strategy_entrant_site_mw")]
+    pub entrant_site_mw: f64,
 }
 
 /// MW being built and machines on order at the start of a run, arriving
@@ -754,6 +763,8 @@ mod defaults {
         strategy_build_lead_days: u32 = strategy.build_lead_days;
         strategy_growth_equity_share: f64 = strategy.growth_equity_share;
         strategy_used_listing_days: u32 = strategy.used_listing_days;
+        strategy_entrant_mw_per_year: f64 = strategy.entrant_mw_per_year;
+        strategy_entrant_site_mw: f64 = strategy.entrant_site_mw;
         asics_usd_per_th: f64 = asics.usd_per_th;
         asics_reference_hashprice_usd_per_ph_day: f64 = asics.reference_hashprice_usd_per_ph_day;
         asics_frontier_j_per_th: f64 = asics.frontier_j_per_th;
