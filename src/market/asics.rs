@@ -13,7 +13,7 @@
 //! let s = Scenario::load("baseline", &[]).unwrap();
 //! let m = AsicMarket::new(s.market().asics.clone());
 //! // At half the reference hashprice, machines cost half as much.
-//! assert!((m.usd_per_th(39.8 / 2.0) - 25.7 / 2.0).abs() < 1e-9);
+//! assert!((m.usd_per_th(39.8 / 2.0) - 10.3 / 2.0).abs() < 1e-9);
 //! // The frontier closes 10 % of its gap to the 5 J/TH floor a year…
 //! assert!((m.frontier_j_per_th(365.25) - (5.0 + 8.5 * 0.9)).abs() < 1e-9);
 //! // …and never passes it.
@@ -30,7 +30,7 @@
 //! m.book(first);
 //! assert_eq!(m.quote(0, half_year_ths).delivery_day, 366);
 //! // Half a year of backlog: machines cost 1.5 times as much.
-//! assert!((m.price_usd_per_th(39.8, 0) - 25.7 * 1.5).abs() < 1e-9);
+//! assert!((m.price_usd_per_th(39.8, 0) - 10.3 * 1.5).abs() < 1e-9);
 //! ```
 
 use crate::units::DAYS_PER_YEAR;

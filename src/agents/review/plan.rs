@@ -773,7 +773,8 @@ impl Review<'_> {
             }
             let (value, machines_capex, _, _) = self.frontier_order(book, m, t, mw, ready_day);
             let capex_per_mw = st.build_usd_per_mw + machines_capex;
-            if !worth_switching(value, 0.0, capex_per_mw, st.hysteresis_share) {
+            // The machines' value is gross of their capex and the site's.
+            if !worth_switching(value - capex_per_mw, 0.0, capex_per_mw, st.hysteresis_share) {
                 continue;
             }
             let share = st.growth_equity_share;
@@ -886,7 +887,8 @@ impl Review<'_> {
             );
             let (value, machines_capex, _, _) = self.frontier_order(book, &m, &s, mw, ready_day);
             let capex_per_mw = st.build_usd_per_mw + machines_capex;
-            if !worth_switching(value, 0.0, capex_per_mw, st.hysteresis_share) {
+            // The machines' value is gross of their capex and the site's.
+            if !worth_switching(value - capex_per_mw, 0.0, capex_per_mw, st.hysteresis_share) {
                 continue;
             }
             let (site_capex, machines_usd) = (st.build_usd_per_mw * mw, machines_capex * mw);
@@ -1303,6 +1305,46 @@ mod tests {
         // The S19s (curtailed 90 days) are gone; the new machines stay.
         assert_eq!(sites[0].fleets.len(), 1);
         assert_eq!(sites[0].fleets[0].efficiency_j_per_th, 15.0);
+    }
+
+    #[test]
+    fn a_miner_builds_only_when_the_machines_beat_their_capex_and_the_sites() {
+        // Miners with a 10 MW site at $40/MWh each and cash for anything;
+        // the one whose turn it is this review.
+        let build_at = |hashprice: f64| {
+            let (mut miners, mut sites): (Vec<Miner>, Vec<Site>) = (0..BUILD_TURN_REVIEWS as u32)
+                .map(|i| miner_with_site(i, 1e9))
+                .unzip();
+            let mut m = markets(0.0, 0.8);
+            with_review(&mut miners, &mut sites, &mut m, hashprice, |r, book| {
+                let i = (r.cx.epoch % BUILD_TURN_REVIEWS) as usize;
+                let ready = r.cx.day + r.strategy.build_lead_days;
+                let (mi, si) = (book.miner(i).clone(), book.site(i).clone());
+                let (value, machines, _, _) = r.frontier_order(book, &mi, &si, 10.0, ready);
+                let capex = r.strategy.build_usd_per_mw + machines;
+                r.build(book);
+                (value, capex, book.site(i).builds.clone())
+            })
+        };
+        // At $40/MWh the machines earn more than a fifth of what they and
+        // the site cost, but not their cost and the margin: no build (the
+        // value is gross of the capex).
+        let (value, capex, builds) = build_at(40.0);
+        assert!(
+            value > 0.2 * capex && value - capex <= 0.2 * capex,
+            "{value} {capex}"
+        );
+        assert!(builds.is_empty(), "{builds:?}");
+        // At $200 they pay for both by far: as many MW again.
+        let (value, capex, builds) = build_at(200.0);
+        assert!(value - capex > 0.2 * capex, "{value} {capex}");
+        assert_eq!(
+            builds,
+            [Build {
+                mw: 10.0,
+                ready_day: 365
+            }]
+        );
     }
 
     /// New firms' prospects, all at `price` USD/MWh in region 0 and pool 0,
