@@ -12,6 +12,7 @@ use crate::agents::{
     breakeven_hashprice_usd_per_ph_day,
 };
 use crate::scenario::Scenario;
+use crate::scenario::resolve::Generator;
 use crate::scenario::schema::HashrateBasis;
 use crate::state::rng;
 use crate::state::{PopulationCounts, Regions};
@@ -98,7 +99,7 @@ struct Builder<'w> {
 /// population's miners (their power price at the population's median, a
 /// region and a pool by its shares, a belief, a hurdle and cash as its
 /// miners'). `None` when a share list cannot be drawn from.
-fn prospect_draw(scenario: &Scenario, region_ids: &[u16]) -> Option<ProspectDraw> {
+fn prospect_draw(scenario: &Scenario, g: &Generator, region_ids: &[u16]) -> Option<ProspectDraw> {
     use rand::distr::weighted::WeightedIndex;
     let (spec, resolved) = (scenario.spec(), scenario.resolved());
     let (pop, strategy) = (&spec.population, &spec.strategy);
@@ -109,7 +110,6 @@ fn prospect_draw(scenario: &Scenario, region_ids: &[u16]) -> Option<ProspectDraw
     .ok()?;
     let regions = WeightedIndex::new(pop.regions.iter().map(|r| r.share)).ok()?;
     let pools = WeightedIndex::new(pop.pools.iter().map(|p| p.share)).ok()?;
-    let beliefs = WeightedIndex::new(strategy.beliefs.iter().map(|b| b.share)).ok()?;
     Some(ProspectDraw {
         price,
         regions: (region_ids.to_vec(), regions),
@@ -117,7 +117,10 @@ fn prospect_draw(scenario: &Scenario, region_ids: &[u16]) -> Option<ProspectDraw
             resolved.population_pools.iter().map(|p| p.0).collect(),
             pools,
         ),
-        beliefs: (strategy.beliefs.iter().map(|b| b.belief).collect(), beliefs),
+        beliefs: (
+            strategy.beliefs.iter().map(|b| b.belief).collect(),
+            g.belief.clone(),
+        ),
         hurdle: (strategy.hurdle_rate_per_year, strategy.hurdle_rate_spread),
         ai_eligible_share: pop.ai_eligible_share,
         cash_usd_per_mw: strategy.tail_cash_usd_per_mw,
@@ -186,7 +189,7 @@ impl Builder<'_> {
                 .iter()
                 .map(|r| regions.intern(&r.region))
                 .collect();
-            self.entrants.draw = prospect_draw(scenario, &region_ids);
+            self.entrants.draw = prospect_draw(scenario, g, &region_ids);
             struct Draw {
                 class: usize,
                 size: f64,

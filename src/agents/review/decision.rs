@@ -134,6 +134,27 @@ pub struct Book<'a> {
     pub orders: &'a mut Orders,
 }
 
+impl Book<'_> {
+    /// Machines ordered for `usd`: they join the manufacturers' book at
+    /// `quote` and the orders on their way.
+    pub fn book_order(&mut self, order: Order, quote: Quote, usd: f64) {
+        self.ledger.add(|f| f.asic_capex_usd += usd);
+        self.asics.book(quote);
+        self.on_order_ths += order.hashrate_ths;
+        self.orders.machines.push(order);
+    }
+
+    /// MW put under construction for `capex_usd` (before machines).
+    pub fn book_build(&mut self, build: Build, capex_usd: f64) {
+        self.orders.build_days.push(build.ready_day);
+        self.ledger.add(|f| {
+            f.builds_started += 1;
+            f.build_capex_usd += capex_usd;
+            f.mw_started += build.mw;
+        });
+    }
+}
+
 /// The sites by id, as the review holds them: each one reached mutably
 /// is recorded as touched, so that the daily pass need look afresh only at
 /// the sites the review changed (see [`super::review`]).
@@ -317,10 +338,7 @@ pub fn apply(book: &mut Book, decision: Decision) {
             let m = &mut book.miners[miner].1;
             m.cash_usd -= usd - debt_usd;
             m.debt_usd += debt_usd;
-            book.ledger.add(|f| f.asic_capex_usd += usd);
-            book.asics.book(quote);
-            book.on_order_ths += order.hashrate_ths;
-            book.orders.machines.push(order);
+            book.book_order(order, quote, usd);
         }
         Decision::Build {
             site,
@@ -333,12 +351,7 @@ pub fn apply(book: &mut Book, decision: Decision) {
             let m = &mut book.miners[s.owner_id as usize].1;
             m.cash_usd -= equity_usd;
             m.debt_usd += capex_usd - equity_usd;
-            book.orders.build_days.push(build.ready_day);
-            book.ledger.add(|f| {
-                f.builds_started += 1;
-                f.build_capex_usd += capex_usd;
-                f.mw_started += build.mw;
-            });
+            book.book_build(build, capex_usd);
         }
         Decision::BuyUsed {
             site,

@@ -173,8 +173,7 @@ pub fn review(mut w: ReviewWorld) {
         r.growth(&mut book, &on_order);
         if w.strategy.build {
             r.build(&mut book);
-            let next = (book.miners.len() as u32, book.sites.len() as u32);
-            entered = r.entry(&mut book, &mut w.entrants, w.seed.0, next);
+            entered = r.entry(&mut book, &mut w.entrants, w.seed.0);
         }
     }
     // A site the review did not reach mutably is as it was: its last

@@ -564,25 +564,54 @@ impl Review<'_> {
         }
     }
 
-    /// Where an order of frontier machines for `mw` MW placed today goes in
-    /// the manufacturers' book (delivered no sooner than `ready_day`), and
-    /// its hashrate, TH/s.
-    fn frontier_quote(&self, book: &Book, mw: f64, ready_day: u32) -> (Quote, f64) {
-        let cx = self.cx;
-        let ths = mw * W_PER_MW / cx.machines.frontier_j_per_th;
-        let quote = book.asics.quote(cx.day, ths);
+    /// An order of frontier machines for `mw` MW of site `site` placed
+    /// today (delivered no sooner than `ready_day`), and where it goes in
+    /// the manufacturers' book.
+    fn frontier_machines(&self, book: &Book, site: u32, mw: f64, ready_day: u32) -> (Order, Quote) {
+        let e = self.cx.machines.frontier_j_per_th;
+        let hashrate_ths = mw * W_PER_MW / e;
+        let quote = book.asics.quote(self.cx.day, hashrate_ths);
+        let day = quote.delivery_day.max(ready_day);
+        let order = Order {
+            day,
+            site,
+            hashrate_ths,
+            efficiency_j_per_th: e,
+        };
         (
+            order,
             Quote {
-                delivery_day: quote.delivery_day.max(ready_day),
+                delivery_day: day,
                 ..quote
             },
-            ths,
         )
+    }
+
+    /// The machines' capex per MW of a new site of `mw` MW for `m` like
+    /// `site` (its power and region), energised on `ready_day` with
+    /// frontier machines ordered to arrive then, when their value over
+    /// their life, less their capex and the site's
+    /// (`strategy.build_usd_per_mw`), beats doing nothing by the
+    /// hysteresis margin; `None` when it does not.
+    fn new_site_machines_capex_per_mw(
+        &self,
+        book: &Book,
+        m: &Miner,
+        site: &Site,
+        mw: f64,
+        ready_day: u32,
+    ) -> Option<f64> {
+        let st = self.strategy;
+        let (value, machines_capex, _) = self.frontier_order(book, m, site, mw, ready_day);
+        let capex_per_mw = st.build_usd_per_mw + machines_capex;
+        // The machines' value is gross of their capex and the site's.
+        worth_switching(value - capex_per_mw, 0.0, capex_per_mw, st.hysteresis_share)
+            .then_some(machines_capex)
     }
 
     /// What frontier machines ordered today for `mw` MW would be worth per
     /// MW to `m` on `site`, delivered no sooner than `ready_day`, and what
-    /// they cost: (value USD/MW, capex USD/MW, quote, TH/s).
+    /// they cost: (value USD/MW, capex USD/MW, TH/s).
     fn frontier_order(
         &self,
         book: &Book,
@@ -590,12 +619,11 @@ impl Review<'_> {
         site: &Site,
         mw: f64,
         ready_day: u32,
-    ) -> (f64, f64, Quote, f64) {
+    ) -> (f64, f64, f64) {
         let cx = self.cx;
         let e = cx.machines.frontier_j_per_th;
-        let ths = mw * W_PER_MW / e;
-        let quote = book.asics.quote(cx.day, ths);
-        let arrives = quote.delivery_day.max(ready_day);
+        let (order, _) = self.frontier_machines(book, site.id, mw, ready_day);
+        let (ths, arrives) = (order.hashrate_ths, order.day);
         let capex_per_mw = book
             .asics
             .price_usd_per_th(cx.hashprice_usd_per_ph_day, cx.day)
@@ -621,15 +649,7 @@ impl Review<'_> {
             cx.life_months,
             f64::INFINITY,
         ) * view.discount_monthly.powf(wait_months);
-        (
-            value_per_mw,
-            capex_per_mw,
-            Quote {
-                delivery_day: arrives,
-                ..quote
-            },
-            ths,
-        )
+        (value_per_mw, capex_per_mw, ths)
     }
 
     /// Stage 6: machine orders, site by site in id order, each seeing the
@@ -672,7 +692,7 @@ impl Review<'_> {
             let free_mw =
                 (s.free_mw() - ordered_mw).min(s.power_mw - s.fleet_mw() - s.project_mw());
             let (mw, capex_per_mw) = if free_mw > 1e-6 {
-                let (value, capex, _, _) = self.frontier_order(book, m, s, free_mw, 0);
+                let (value, capex, _) = self.frontier_order(book, m, s, free_mw, 0);
                 if value <= capex {
                     continue;
                 }
@@ -686,7 +706,7 @@ impl Review<'_> {
                     continue;
                 }
                 let old_mw = worst.power_mw();
-                let (value, capex, _, ths) = self.frontier_order(book, m, s, old_mw, 0);
+                let (value, capex, ths) = self.frontier_order(book, m, s, old_mw, 0);
                 let keep = mining_value_usd(
                     &self.seeing_orders(m, s, book.on_order_ths + ths),
                     1.0,
@@ -703,17 +723,12 @@ impl Review<'_> {
             if usd < MIN_ORDER_USD {
                 continue;
             }
-            let (quote, ths) = self.frontier_quote(book, mw, 0);
+            let (order, quote) = self.frontier_machines(book, s.id, mw, 0);
             let d = Decision::Order {
                 miner: owner,
                 usd,
                 debt_usd: (1.0 - share) * usd,
-                order: Order {
-                    day: quote.delivery_day,
-                    site: s.id,
-                    hashrate_ths: ths,
-                    efficiency_j_per_th: e,
-                },
+                order,
                 quote,
             };
             apply(book, d);
@@ -771,12 +786,12 @@ impl Review<'_> {
             if mw <= 1e-6 {
                 continue;
             }
-            let (value, machines_capex, _, _) = self.frontier_order(book, m, t, mw, ready_day);
-            let capex_per_mw = st.build_usd_per_mw + machines_capex;
-            // The machines' value is gross of their capex and the site's.
-            if !worth_switching(value - capex_per_mw, 0.0, capex_per_mw, st.hysteresis_share) {
+            let Some(machines_capex) =
+                self.new_site_machines_capex_per_mw(book, m, t, mw, ready_day)
+            else {
                 continue;
-            }
+            };
+            let capex_per_mw = st.build_usd_per_mw + machines_capex;
             let share = st.growth_equity_share;
             let budget = self.spare_cash(m);
             let mw = if share > 0.0 {
@@ -787,8 +802,7 @@ impl Review<'_> {
             if mw * capex_per_mw < MIN_ORDER_USD || mw < 1e-3 {
                 continue;
             }
-            let (quote, ths) = self.frontier_quote(book, mw, ready_day);
-            let site_id = t.id;
+            let (order, quote) = self.frontier_machines(book, t.id, mw, ready_day);
             let site_capex = st.build_usd_per_mw * mw;
             let machines_usd = machines_capex * mw;
             apply(
@@ -806,20 +820,13 @@ impl Review<'_> {
                     miner: owner,
                     usd: machines_usd,
                     debt_usd: (1.0 - share) * machines_usd,
-                    order: Order {
-                        day: quote.delivery_day,
-                        site: site_id,
-                        hashrate_ths: ths,
-                        efficiency_j_per_th: cx.machines.frontier_j_per_th,
-                    },
+                    order,
                     quote,
                 },
             );
         }
     }
-}
 
-impl Review<'_> {
     /// Stage 8: new firms. The prospects due since the last review
     /// (`strategy.entrant_mw_per_year`) arrive, one site of
     /// `strategy.entrant_site_mw` each, drawn as the population's miners
@@ -830,15 +837,9 @@ impl Review<'_> {
     /// and the site's. An entrant raises the equity share of that capex
     /// and its cash (as the population's miners hold, per MW) and borrows
     /// the rest; a prospect that does not pay goes elsewhere. Returns the
-    /// entrants, as firms and sites with ids following `next` (the next
-    /// miner id and site id), for the world to spawn.
-    pub fn entry(
-        &self,
-        book: &mut Book,
-        entrants: &mut Entrants,
-        seed: u64,
-        next: (u32, u32),
-    ) -> Vec<(Miner, Site)> {
+    /// entrants, as firms and sites with the ids that follow the book's,
+    /// for the world to spawn.
+    pub fn entry(&self, book: &mut Book, entrants: &mut Entrants, seed: u64) -> Vec<(Miner, Site)> {
         let (cx, st) = (self.cx, self.strategy);
         let Entrants {
             draw,
@@ -855,20 +856,21 @@ impl Review<'_> {
         };
         let mw = st.entrant_site_mw;
         let ready_day = cx.day.saturating_add(st.build_lead_days);
-        let (mut miner_id, mut site_id) = next;
+        let (mut miner_id, mut site_id) = (book.miners.len() as u32, book.sites.len() as u32);
         while *owed_mw >= mw {
             *owed_mw -= mw;
-            let mut r = rng::stream(seed, rng::ENTRANTS + *drawn);
+            let k = *drawn;
             *drawn += 1;
+            if cx.asic_usd_per_th <= 0.0 {
+                continue;
+            }
+            let mut r = rng::stream(seed, rng::ENTRANTS + k);
             let price = r.sample(draw.price);
             let region = draw.regions.0[r.sample(&draw.regions.1)];
             let pool = draw.pools.0[r.sample(&draw.pools.1)];
             let belief = draw.beliefs.0[r.sample(&draw.beliefs.1)];
             let hurdle = draw.hurdle.0 + draw.hurdle.1 * (2.0 * r.random::<f64>() - 1.0);
             let eligible = r.random::<f64>() < draw.ai_eligible_share;
-            if cx.asic_usd_per_th <= 0.0 {
-                continue;
-            }
             let mut m = Miner::new(
                 miner_id,
                 pool,
@@ -885,32 +887,19 @@ impl Review<'_> {
                 region,
                 eligible,
             );
-            let (value, machines_capex, _, _) = self.frontier_order(book, &m, &s, mw, ready_day);
-            let capex_per_mw = st.build_usd_per_mw + machines_capex;
-            // The machines' value is gross of their capex and the site's.
-            if !worth_switching(value - capex_per_mw, 0.0, capex_per_mw, st.hysteresis_share) {
+            let Some(machines_capex) =
+                self.new_site_machines_capex_per_mw(book, &m, &s, mw, ready_day)
+            else {
                 continue;
-            }
+            };
             let (site_capex, machines_usd) = (st.build_usd_per_mw * mw, machines_capex * mw);
             m.debt_usd = (1.0 - st.growth_equity_share) * (site_capex + machines_usd);
-            s.builds.push(Build { mw, ready_day });
-            let (quote, ths) = self.frontier_quote(book, mw, ready_day);
-            book.asics.book(quote);
-            book.on_order_ths += ths;
-            book.orders.build_days.push(ready_day);
-            book.orders.machines.push(Order {
-                day: quote.delivery_day,
-                site: site_id,
-                hashrate_ths: ths,
-                efficiency_j_per_th: cx.machines.frontier_j_per_th,
-            });
-            book.ledger.add(|f| {
-                f.miners_entered += 1;
-                f.builds_started += 1;
-                f.build_capex_usd += site_capex;
-                f.mw_started += mw;
-                f.asic_capex_usd += machines_usd;
-            });
+            let build = Build { mw, ready_day };
+            s.builds.push(build);
+            let (order, quote) = self.frontier_machines(book, site_id, mw, ready_day);
+            book.book_build(build, site_capex);
+            book.book_order(order, quote, machines_usd);
+            book.ledger.add(|f| f.miners_entered += 1);
             out.push((m, s));
             miner_id += 1;
             site_id += 1;
@@ -1320,7 +1309,7 @@ mod tests {
                 let i = (r.cx.epoch % BUILD_TURN_REVIEWS) as usize;
                 let ready = r.cx.day + r.strategy.build_lead_days;
                 let (mi, si) = (book.miner(i).clone(), book.site(i).clone());
-                let (value, machines, _, _) = r.frontier_order(book, &mi, &si, 10.0, ready);
+                let (value, machines, _) = r.frontier_order(book, &mi, &si, 10.0, ready);
                 let capex = r.strategy.build_usd_per_mw + machines;
                 r.build(book);
                 (value, capex, book.site(i).builds.clone())
@@ -1383,7 +1372,7 @@ mod tests {
                     strategy: &st,
                     ..*r
                 };
-                let entered = r.entry(book, entrants, 7, (1, 1));
+                let entered = r.entry(book, entrants, 7);
                 (entered, book.orders.clone(), book.ledger.run)
             })
         };
