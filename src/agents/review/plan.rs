@@ -26,9 +26,9 @@ use rand::RngExt;
 const MIN_ORDER_USD: f64 = 10_000.0;
 /// Solvent miners that bid for a bankrupt miner's sites: the largest.
 const BIDDERS: usize = 20;
-/// Reviews between a miner's turns to consider new MW: six (about a
-/// quarter; est.: capital plans are set by boards once a quarter, not at
-/// every retarget).
+/// Reviews between a miner's turns to order machines or build new MW: six
+/// (about a quarter; est.: capital plans are set by boards once a quarter,
+/// not at every retarget).
 const BUILD_TURN_REVIEWS: u64 = 6;
 /// Smallest block of MW AI tenants lease or AI buyers buy, gross MW:
 /// Riot–AMD's first stage at Rockdale was 25 MW (2025), the smallest
@@ -653,7 +653,9 @@ impl Review<'_> {
     }
 
     /// Stage 6: machine orders, site by site in id order, each seeing the
-    /// order book the ones before it left. A site orders frontier machines
+    /// order book the ones before it left, of the miners whose turn it is
+    /// (once in six reviews, as their builds: a purchase is a capital
+    /// plan too). A site orders frontier machines
     /// for its free MW (not yet on order) when they pay back within their
     /// life at its owner's hurdle, as far as the owner's spare cash pays
     /// the equity share (`strategy.growth_equity_share`; the rest is
@@ -668,12 +670,13 @@ impl Review<'_> {
         if cx.asic_usd_per_th <= 0.0 {
             return;
         }
+        let turn = cx.epoch % BUILD_TURN_REVIEWS;
         // Ids are positions (see `review`), so `on_order_mw` is by position.
         for (id, &ordered_mw) in on_order_mw.iter().enumerate().take(book.sites.len()) {
             let s = book.site(id);
             let owner = s.owner_id as usize;
             let m = book.miner(owner);
-            if s.sold || m.exited {
+            if s.sold || m.exited || (owner as u64) % BUILD_TURN_REVIEWS != turn {
                 continue;
             }
             // Spare cash pays the equity share; the rest is borrowed.
@@ -736,7 +739,8 @@ impl Review<'_> {
     }
 
     /// Stage 7: new MW. Each solvent miner with no build under way, on its
-    /// turn (once in six reviews), largest first, considers doubling its largest site (as many MW
+    /// turn (once in six reviews), largest first, considers doubling its
+    /// largest site (as many MW
     /// again, at its power price and in its region: est., a firm builds
     /// where it holds land and an interconnection), energised after
     /// `strategy.build_lead_days`, with frontier machines ordered to arrive
@@ -1113,7 +1117,8 @@ mod tests {
             average_usd_per_ph_day: hashprice,
             ..Default::default()
         };
-        let cx = Context::new(0, &st, &economics, 930_000, &memory, markets);
+        // Epoch 462: miner 0's turn to order and build (462 % 6 = 0).
+        let cx = Context::new(0, &st, &economics, 462 * 2016, &memory, markets);
         let mut regions = Regions::default();
         regions.intern("A");
         let size: Vec<f64> = sites.iter().map(|s| s.power_mw).collect();
@@ -1428,18 +1433,23 @@ mod tests {
     #[test]
     fn growth_orders_frontier_machines_for_free_mw_within_spare_cash() {
         // 10 MW site with 5 MW of machines; hashprice $60 makes frontier
-        // machines pay; $100k of cash buys part of the free 5 MW.
+        // machines pay; $100k of cash buys part of the free 5 MW. A second
+        // miner with the same site orders nothing: it is not its turn.
         let (a, mut sa) = miner_with_site(0, 100_000.0);
         sa.fleets[0].hashrate_ths /= 2.0;
-        let (mut miners, mut sites) = ([a], [sa]);
+        let (mut b, mut sb) = (a.clone(), sa.clone());
+        (b.id, sb.id, sb.owner_id) = (1, 1, 1);
+        let (mut miners, mut sites) = ([a, b], [sa, sb]);
         let mut m = markets(0.0, 0.8);
         let orders = with_review(&mut miners, &mut sites, &mut m, 60.0, |r, book| {
-            r.growth(book, &[0.0]);
+            r.growth(book, &[0.0, 0.0]);
             book.orders.machines.clone()
         });
         let [order] = orders.as_slice() else {
             panic!("{orders:?}")
         };
+        assert_eq!(order.site, 0);
+        assert_eq!(miners[1].cash_usd, 100_000.0);
         // All the spare cash went: $100k at $15 × 60/40 per TH.
         assert!(miners[0].cash_usd.abs() < 1e-6, "{}", miners[0].cash_usd);
         assert!((order.hashrate_ths - 100_000.0 / 22.5).abs() < 1e-6);
@@ -1447,7 +1457,7 @@ mod tests {
         assert_eq!(order.day, 90);
         // Already on order: nothing more.
         let orders = with_review(&mut miners, &mut sites, &mut m, 60.0, |r, book| {
-            r.growth(book, &[5.0]);
+            r.growth(book, &[5.0, 0.0]);
             book.orders.machines.len()
         });
         assert_eq!(orders, 0);
