@@ -29,7 +29,14 @@ const BIDDERS: usize = 20;
 /// Reviews between a miner's turns to order machines or build new MW: six
 /// (about a quarter; est.: capital plans are set by boards once a quarter,
 /// not at every retarget).
-const BUILD_TURN_REVIEWS: u64 = 6;
+const CAPITAL_TURN_REVIEWS: u64 = 6;
+
+/// Whether the review of `epoch` is miner `miner`'s turn to plan capital
+/// (order machines, build): once in [`CAPITAL_TURN_REVIEWS`], on a review
+/// its id sets.
+fn capital_turn(epoch: u64, miner: u32) -> bool {
+    u64::from(miner) % CAPITAL_TURN_REVIEWS == epoch % CAPITAL_TURN_REVIEWS
+}
 /// Smallest block of MW AI tenants lease or AI buyers buy, gross MW:
 /// Riot–AMD's first stage at Rockdale was 25 MW (2025), the smallest
 /// disclosed deal with a miner (est.: hyperscale tenants want campuses, and
@@ -670,13 +677,12 @@ impl Review<'_> {
         if cx.asic_usd_per_th <= 0.0 {
             return;
         }
-        let turn = cx.epoch % BUILD_TURN_REVIEWS;
         // Ids are positions (see `review`), so `on_order_mw` is by position.
         for (id, &ordered_mw) in on_order_mw.iter().enumerate().take(book.sites.len()) {
             let s = book.site(id);
             let owner = s.owner_id as usize;
             let m = book.miner(owner);
-            if s.sold || m.exited || (owner as u64) % BUILD_TURN_REVIEWS != turn {
+            if s.sold || m.exited || !capital_turn(cx.epoch, s.owner_id) {
                 continue;
             }
             // Spare cash pays the equity share; the rest is borrowed.
@@ -740,8 +746,8 @@ impl Review<'_> {
 
     /// Stage 7: new MW. Each solvent miner with no build under way, on its
     /// turn (once in six reviews), largest first, considers doubling its
-    /// largest site (as many MW
-    /// again, at its power price and in its region: est., a firm builds
+    /// largest site (as many MW again, at its power price and in its
+    /// region: est., a firm builds
     /// where it holds land and an interconnection), energised after
     /// `strategy.build_lead_days`, with frontier machines ordered to arrive
     /// once it is ready. It builds
@@ -769,13 +775,9 @@ impl Review<'_> {
                 largest[o] = Some(i);
             }
         }
-        // Each miner on its turn, once in BUILD_TURN_REVIEWS reviews.
-        let turn = (cx.epoch % BUILD_TURN_REVIEWS) as u32;
         let mut miners: Vec<u32> = (0..book.miners.len() as u32)
             .filter(|&i| {
-                i % BUILD_TURN_REVIEWS as u32 == turn
-                    && !book.miner(i as usize).exited
-                    && !building[i as usize]
+                capital_turn(cx.epoch, i) && !book.miner(i as usize).exited && !building[i as usize]
             })
             .collect();
         miners.sort_unstable_by(|a, b| self.largest_first(*a, *b));
@@ -1306,12 +1308,12 @@ mod tests {
         // Miners with a 10 MW site at $40/MWh each and cash for anything;
         // the one whose turn it is this review.
         let build_at = |hashprice: f64| {
-            let (mut miners, mut sites): (Vec<Miner>, Vec<Site>) = (0..BUILD_TURN_REVIEWS as u32)
+            let (mut miners, mut sites): (Vec<Miner>, Vec<Site>) = (0..CAPITAL_TURN_REVIEWS as u32)
                 .map(|i| miner_with_site(i, 1e9))
                 .unzip();
             let mut m = markets(0.0, 0.8);
             with_review(&mut miners, &mut sites, &mut m, hashprice, |r, book| {
-                let i = (r.cx.epoch % BUILD_TURN_REVIEWS) as usize;
+                let i = (r.cx.epoch % CAPITAL_TURN_REVIEWS) as usize;
                 let ready = r.cx.day + r.strategy.build_lead_days;
                 let (mi, si) = (book.miner(i).clone(), book.site(i).clone());
                 let (value, machines, _) = r.frontier_order(book, &mi, &si, 10.0, ready);
