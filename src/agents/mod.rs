@@ -62,6 +62,14 @@ pub struct Miner {
 }
 
 impl Miner {
+    /// A generated miner's hurdle rate: `rate` ± `spread`, drawn uniformly
+    /// by `u` in [0, 1) (`strategy.hurdle_rate_per_year`,
+    /// `strategy.hurdle_rate_spread`); the population and new firms draw it
+    /// alike.
+    pub fn drawn_hurdle(rate: f64, spread: f64, u: f64) -> f64 {
+        rate + spread * (2.0 * u - 1.0)
+    }
+
     /// A solvent miner with no history.
     pub fn new(
         id: u32,

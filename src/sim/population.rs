@@ -209,8 +209,11 @@ impl Builder<'_> {
                         price: r.sample(g.price[class]),
                         ai_draw: r.random(),
                         belief: strategy.beliefs[r.sample(&g.belief)].belief,
-                        hurdle: strategy.hurdle_rate_per_year
-                            + strategy.hurdle_rate_spread * (2.0 * r.random::<f64>() - 1.0),
+                        hurdle: Miner::drawn_hurdle(
+                            strategy.hurdle_rate_per_year,
+                            strategy.hurdle_rate_spread,
+                            r.random(),
+                        ),
                     }
                 })
                 .collect();

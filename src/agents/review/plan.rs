@@ -875,7 +875,7 @@ impl Review<'_> {
             let region = draw.regions.0[r.sample(&draw.regions.1)];
             let pool = draw.pools.0[r.sample(&draw.pools.1)];
             let belief = draw.beliefs.0[r.sample(&draw.beliefs.1)];
-            let hurdle = draw.hurdle.0 + draw.hurdle.1 * (2.0 * r.random::<f64>() - 1.0);
+            let hurdle = Miner::drawn_hurdle(draw.hurdle.0, draw.hurdle.1, r.random());
             let eligible = r.random::<f64>() < draw.ai_eligible_share;
             let mut m = Miner::new(
                 miner_id,
