@@ -393,7 +393,21 @@ fn check_ai(c: &mut Checker, file: &ScenarioFile) {
         "ai.tenant_ceiling_usd_per_kw_month",
         ai.tenant_ceiling_usd_per_kw_month,
     );
+    // A hall serves at least its first contract: what is left of it when
+    // the contract ends is valued as its share of the conversion.
     c.within("ai.shell_life_years", ai.shell_life_years, 1.0, 100.0);
+    if (1.0..=100.0).contains(&ai.shell_life_years)
+        && ai.lease_term_years.is_finite()
+        && ai.shell_life_years < ai.lease_term_years
+    {
+        c.fail(
+            "ai.shell_life_years",
+            format!(
+                "a hall that serves {} years cannot hold a lease of {} years (ai.lease_term_years)",
+                ai.shell_life_years, ai.lease_term_years
+            ),
+        );
+    }
     c.within("ai.buyer_rate_per_year", ai.buyer_rate_per_year, 0.0, 1.0);
     c.positive("ai.lease_usd_per_kw_month", ai.lease_usd_per_kw_month);
     c.within(
