@@ -126,7 +126,7 @@ print(f"| improvement a year | about 9 % | {fmt(rates, ' %')} |")
 
 # The AI market: deal flow, the lease/sale mix, security from the markets.
 def ai_figures(name):
-    out = {k: [] for k in ("left90", "lease", "gpu", "gpu_peak", "sold", "ratio", "per_q",
+    out = {k: [] for k in ("left90", "lease", "gpu", "gpu_peak", "gpu_end_price", "sold", "ratio", "per_q",
                            "rate_lo", "rate_hi", "sale", "build0", "build_lo",
                            "build_hi", "dormant", "dormant_cut")}
     for r in runs(name):
@@ -137,7 +137,11 @@ def ai_figures(name):
         lease = mw(end, "ai_mw", "converting_mw")
         out["lease"].append(lease)
         out["gpu"].append(float(end["gpu_cloud_mw"]))
-        out["gpu_peak"].append(max(float(x["gpu_cloud_mw"]) for x in d))
+        # The most GPU cloud on a day whose GPU price is one CALIBRATION
+        # records (H100s: $2–3 late 2024, $1.70 Oct 2025, $2.35 Mar 2026).
+        out["gpu_peak"].append(max((float(x["gpu_cloud_mw"]) for x in d
+                                    if 1.70 <= float(x["gpu_usd_per_hour"]) <= 3.0), default=0.0))
+        out["gpu_end_price"].append(float(end["gpu_usd_per_hour"]))
         out["sold"].append(float(end["sold_mw"]))
         out["ratio"].append((lease + float(end["gpu_cloud_mw"])) / max(float(end["sold_mw"]), 1.0))
         signed = sum(mw(x, "leases_signed_mw", "gpu_clouds_signed_mw") for x in d) + float(end["sold_mw"])
@@ -166,7 +170,8 @@ print(f"| MW left mining for AI by day 90 | at most 600 MW | {fmt(base['left90']
 print(f"| deal flow, gross MW signed or sold a quarter | ≈ 460 (3.7 GW in two years, Bernstein) | {fmt(base['per_q'], ' MW', 0)} | {fmt(grab['per_q'], ' MW', 0)} |")
 print(f"| leased (running or converting) at the end | leases dominate | {fmt(base['lease'], ' MW', 0)} | {fmt(grab['lease'], ' MW', 0)} |")
 print(f"| own GPU cloud at the end | IREN 200 MW | {fmt(base['gpu'], ' MW', 0)} | {fmt(grab['gpu'], ' MW', 0)} |")
-print(f"| own GPU cloud, most on a day | IREN 200 MW (480 MW planned by end-2026) | {fmt(base['gpu_peak'], ' MW', 0)} | {fmt(grab['gpu_peak'], ' MW', 0)} |")
+print(f"| own GPU cloud, most on a day at a CALIBRATION GPU price ($1.70–3) | IREN 200 MW (480 MW planned by end-2026) | {fmt(base['gpu_peak'], ' MW', 0)} | {fmt(grab['gpu_peak'], ' MW', 0)} |")
+print(f"| GPU price at the end | $1.70–2.35 (Oct 2025–Mar 2026); hardware loses money below ~$1.65 | {fmt(base['gpu_end_price'], ' $/h', 2)} | {fmt(grab['gpu_end_price'], ' $/h', 2)} |")
 print(f"| sold to AI buyers at the end | few | {fmt(base['sold'], ' MW', 0)} | {fmt(grab['sold'], ' MW', 0)} |")
 print(f"| (leases + GPU cloud) / sold | ai-landgrab at least 2 | {fmt(base['ratio'], '', 2)} | {fmt(grab['ratio'], '', 2)} |")
 print(f"| lease rate, 5th–95th percentile of days | $100–190 per kW-month (deals) | {fmt(base['rate_lo'], '', 0)} to {fmt(base['rate_hi'], '', 0)} | {fmt(grab['rate_lo'], '', 0)} to {fmt(grab['rate_hi'], '', 0)} |")
