@@ -26,7 +26,7 @@
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
-use super::tally::{SiteCount, SiteCounts, count_site};
+use super::tally::count_site;
 use super::valuation::{GpuTerms, gpu_net_usd_per_hour, lease_noi_usd_per_month};
 use super::{
     DailyMargins, Fleet, FleetState, Miner, Order, Orders, ProjectKind, Site, SiteTally, Strategy,
@@ -136,13 +136,9 @@ pub fn deliver_asics(
 /// margin (revenue after the pool fee on what it hashed — FPPS pays the
 /// expected value of the hashrate — less the power it paid for and other
 /// opex) to its owner in [`DailyMargins`].
-/// A site's AI projects book their income to its owner too. A site whose
-/// count may have changed (it decided, was changed by another system, or
-/// has projects) is then counted into the [`HashTable`] by difference from
-/// its last count ([`SiteCounts`]); the others count as they did. The
-/// first day counts every site, as [`super::tally::count_sites`] does after
-/// each review, which bounds the rounding the differences carry to an
-/// epoch.
+/// A site's AI projects book their income to its owner too. Each site is
+/// then counted into the [`HashTable`] (all in one pass, so the day visits
+/// every site once).
 pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut SiteTally)>) {
     let d = &mut day;
     let hashprice = d.economics.hashprice_usd_per_ph_day;
@@ -158,16 +154,7 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut S
         v.clear();
         v.resize(miners, 0.0);
     }
-    // The first day counts every site; later days count by difference
-    // from the last count, only the sites whose count changed.
-    let full = !d.counts_kept.kept();
-    if full {
-        d.table.clear_sums(miners, &mut d.regions);
-        d.counts_kept.clear(miners);
-    } else {
-        d.table.miner_ths.resize(miners, 0.0);
-        d.table.miner_mw.resize(miners, 0.0);
-    }
+    d.table.clear_sums(miners, &mut d.regions);
     let gpu_terms = GpuTerms::from(&ai.params().gpu);
     let commit = d.strategy.commit_days.max(1);
     let outlook = d.economics.outlook_hashprice_usd_per_ph_day(commit as f64);
@@ -198,7 +185,7 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut S
         // A site another system has changed since yesterday (the review,
         // a delivery, an event) is looked at afresh.
         let known = !site.is_changed();
-        let held = operate_site(
+        operate_site(
             &mut site,
             known,
             tally,
@@ -224,32 +211,15 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut S
             lease += l;
             gpu += g;
         }
-        // A site that held and that nothing else changed counts as it
-        // did (its projects, which start on a day of their own, are
-        // counted every day).
-        if full {
-            count_site(
-                &mut d.table,
-                &site,
-                (&tally.sums, tally.building_mw),
-                &mut d.regions,
-                day,
-            );
-            let count = SiteCount::of(&site, (&tally.sums, tally.building_mw), day);
-            d.counts_kept.keep(site.id, count);
-        } else if !(known && held && site.projects.is_empty()) {
-            let count = SiteCount::of(&site, (&tally.sums, tally.building_mw), day);
-            d.counts_kept
-                .update(&mut d.table, &mut d.regions, site.id, count);
-        }
-    }
-    if !full {
-        d.counts_kept.recount_owners(&mut d.table);
-        SiteCounts::clear_residues(&mut d.table, &mut d.regions);
+        count_site(
+            &mut d.table,
+            &site,
+            (&tally.sums, tally.building_mw),
+            &mut d.regions,
+            day,
+        );
     }
     d.table.finish_sums();
-    #[cfg(debug_assertions)]
-    super::tally::debug_check_count(&d.table, &d.regions, sites.iter(), miners, day);
     d.ledger.add(|f| {
         f.revenue_mining_usd += revenue;
         f.revenue_ai_lease_usd += lease;
@@ -272,7 +242,6 @@ pub struct OperatingDay<'w> {
     table: ResMut<'w, HashTable>,
     margins: ResMut<'w, DailyMargins>,
     ledger: ResMut<'w, Ledger>,
-    counts_kept: ResMut<'w, SiteCounts>,
 }
 
 /// The day's terms of operation for every site.
@@ -334,8 +303,7 @@ impl Plan {
 /// hashprice), or it is not `known` (changed by
 /// another system since it was last operated) and its fleets no longer
 /// sum as they did; otherwise they do what they did yesterday, and the
-/// site's [`SiteTally`] books the day. Returns whether the decision held
-/// so (the fleets were not visited).
+/// site's [`SiteTally`] books the day.
 #[inline]
 fn operate_site<S: std::ops::DerefMut<Target = Site>>(
     site: &mut S,
@@ -345,7 +313,7 @@ fn operate_site<S: std::ops::DerefMut<Target = Site>>(
     plan: Plan,
     margins: &mut [f64],
     revenue: &mut f64,
-) -> bool {
+) {
     let s: &Site = site;
     // The MW under construction change only with the site; kept, they
     // spare a read of every building site's list each day.
@@ -399,7 +367,6 @@ fn operate_site<S: std::ops::DerefMut<Target = Site>>(
     margins[owner] +=
         r - f.paid_mw * HOURS_PER_DAY * price - f.installed_mw * HOURS_PER_DAY * plan.opex;
     *revenue += r;
-    holds
 }
 
 /// Each fleet's state for the day: held offline, or decided on the site's
@@ -774,7 +741,6 @@ mod tests {
         world.insert_resource(markets(0.0, 1.0));
         world.insert_resource(HashTable::new(1));
         world.insert_resource(DailyMargins::default());
-        world.insert_resource(crate::agents::tally::SiteCounts::default());
         world.insert_resource(Ledger::default());
         let mut system = IntoSystem::into_system(operate_fleets);
         system.initialize(&mut world);

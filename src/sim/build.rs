@@ -85,7 +85,6 @@ pub fn world(scenario: &Scenario) -> World {
     world.insert_resource(resolved.strategy.clone());
     world.insert_resource(Ledger::default());
     world.insert_resource(DailyMargins::default());
-    world.insert_resource(crate::agents::tally::SiteCounts::default());
     world.insert_resource(pipeline);
     world.insert_resource(UsedMachines::default());
     world.insert_resource(Relocations::default());
