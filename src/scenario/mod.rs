@@ -173,6 +173,11 @@ mod tests {
             "longer than the lead time (ai.lead_time_days = 500 days",
         );
         has(&p, "ai.noi_margin", "between 0 and 1");
+        has(&p, "asics.usd_per_th", "≥ 0");
+        // Positions point into the file.
+        let lease = p.iter().find(|p| p.field == "ai.lease_term_years").unwrap();
+        assert_eq!(lease.position.map(|p| p.0), Some(3));
+        // A hall must serve at least its first lease.
         let p2 = problems(
             "(name: \"b\",\n ai: (lease_term_years: 15.0, shell_life_years: 12.0))",
             &[],
@@ -182,10 +187,6 @@ mod tests {
             "ai.shell_life_years",
             "cannot hold a lease of 15 years",
         );
-        has(&p, "asics.usd_per_th", "≥ 0");
-        // Positions point into the file.
-        let lease = p.iter().find(|p| p.field == "ai.lease_term_years").unwrap();
-        assert_eq!(lease.position.map(|p| p.0), Some(3));
         // The deal flow, the tenants' ceiling, the AI buyer and the GPU
         // cloud's own terms.
         let p = problems(

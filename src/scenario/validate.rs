@@ -396,9 +396,10 @@ fn check_ai(c: &mut Checker, file: &ScenarioFile) {
     // A hall serves at least its first contract: what is left of it when
     // the contract ends is valued as its share of the conversion.
     c.within("ai.shell_life_years", ai.shell_life_years, 1.0, 100.0);
-    if (1.0..=100.0).contains(&ai.shell_life_years)
-        && ai.lease_term_years.is_finite()
+    // Only when both are otherwise valid (a NaN compares false).
+    if ai.shell_life_years >= 1.0
         && ai.shell_life_years < ai.lease_term_years
+        && ai.lease_term_years <= 100.0
     {
         c.fail(
             "ai.shell_life_years",

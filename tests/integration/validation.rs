@@ -481,9 +481,10 @@ fn the_ai_landgrab_builds_gpu_clouds_at_calibration_prices() {
     let (_, peak) = ai_landgrab_mix();
     // GPU clouds are signed and run while the GPU price is one
     // CALIBRATION records ($2.0 on day 0, $2.35 from March 2026, then the
-    // scenario's −5 %/year, below $1.70 from early 2032): the most running on
-    // such a day. After that the price is below the ~$1.65 at which, by
-    // CALIBRATION, GPUs lose money on the hardware, and none is signed.
+    // scenario's −5 %/year, below $1.70 from day 2,385, mid-2032): the
+    // most running on such a day. The end's price ($1.42) is below the
+    // ~$1.65 at which, by CALIBRATION, GPUs lose money on the hardware,
+    // so the fact does not ask for a cloud then.
     let g = median(peak);
     assert!(g > 0.0, "GPU cloud at most {g} MW");
 }
