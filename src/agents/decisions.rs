@@ -26,7 +26,7 @@
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
-use super::tally::count_site;
+use super::tally::{CountTotals, count_site};
 use super::valuation::{GpuTerms, gpu_net_usd_per_hour, lease_noi_usd_per_month};
 use super::{
     DailyMargins, Fleet, FleetState, Miner, Order, Orders, ProjectKind, Site, SiteTally, Strategy,
@@ -145,15 +145,7 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut S
     let opex = d.strategy.other_opex_usd_per_mwh;
     let ai = &d.markets.ai;
     let miners = d.counts.miners as usize;
-    let margins = &mut *d.margins;
-    for v in [
-        &mut margins.usd,
-        &mut margins.principal_usd,
-        &mut margins.capitalised_usd,
-    ] {
-        v.clear();
-        v.resize(miners, 0.0);
-    }
+    d.margins.start(miners);
     d.table.clear_sums(miners, &mut d.regions);
     let gpu_terms = GpuTerms::from(&ai.params().gpu);
     let commit = d.strategy.commit_days.max(1);
@@ -179,6 +171,7 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut S
         ..Plan::new(day, commit)
     };
     let (mut revenue, mut lease, mut gpu, mut repaid) = (0.0, 0.0, 0.0, 0.0);
+    let mut totals = CountTotals::default();
     for (mut site, mut tally) in &mut sites {
         // Only this pass reads the tallies, so their changes go unmarked.
         let tally = tally.bypass_change_detection();
@@ -199,26 +192,26 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut S
             let owner = site.owner_id as usize;
             d.margins.usd[owner] += l + g;
             let due: f64 = site.projects.iter().map(|p| p.principal_usd(day)).sum();
-            d.margins.principal_usd[owner] += due;
             let mut capitalised = 0.0;
             for p in site.projects.iter_mut().filter(|p| p.converting(day)) {
                 let interest = p.loan_usd * daily_interest;
                 p.loan_usd += interest;
                 capitalised += interest;
             }
-            d.margins.capitalised_usd[owner] += capitalised;
+            d.margins.book_projects(owner, due, capitalised);
             repaid += due;
             lease += l;
             gpu += g;
         }
         count_site(
-            &mut d.table,
+            (&mut d.table, &mut totals),
             &site,
             (&tally.sums, tally.building_mw),
             &mut d.regions,
             day,
         );
     }
+    totals.store(&mut d.table);
     d.table.finish_sums();
     d.ledger.add(|f| {
         f.revenue_mining_usd += revenue;
@@ -473,16 +466,26 @@ pub fn settle_accounts(
 ) {
     let daily_interest = strategy.interest_rate_per_year / DAYS_PER_YEAR;
     let credit = strategy.credit_line_usd_per_mw;
+    // The three figures are kept at one length ([`DailyMargins::start`]);
+    // a miner past it (none booked yet) has none.
+    let n = margins.usd.len();
+    let (incomes, principals, capitalised_by_id) = (
+        &margins.usd[..n],
+        &margins.principal_usd[..n],
+        &margins.capitalised_usd[..n],
+    );
     for mut miner in &mut miners {
         if miner.exited {
             continue;
         }
         let id = miner.id as usize;
-        let of = |v: &[f64]| v.get(id).copied().unwrap_or(0.0);
-        let capitalised = of(&margins.capitalised_usd);
+        let (income, principal, capitalised) = if id < n {
+            (incomes[id], principals[id], capitalised_by_id[id])
+        } else {
+            (0.0, 0.0, 0.0)
+        };
         let interest = miner.debt_usd * daily_interest - capitalised;
-        let principal = of(&margins.principal_usd);
-        miner.cash_usd += of(&margins.usd) - interest - principal;
+        miner.cash_usd += income - interest - principal;
         miner.debt_usd = (miner.debt_usd + capitalised - principal).max(0.0);
         let owned_mw = table.miner_mw.get(id).copied().unwrap_or(0.0);
         if miner.cash_usd < -credit * owned_mw {

@@ -519,6 +519,40 @@ pub struct DailyMargins {
     /// Interest on loans of projects still being built, added to the
     /// loans rather than paid, USD, by miner id.
     pub capitalised_usd: Vec<f64>,
+    /// The miners whose principal or capitalised interest was booked
+    /// since the last [`DailyMargins::start`]: few own projects, so only
+    /// their entries need clearing.
+    project_owners: Vec<u32>,
+}
+
+impl DailyMargins {
+    /// Starts a day of `miners` miners: every figure 0. The income of
+    /// every miner is cleared; of the project figures, only those booked
+    /// since the last start (the rest are 0 already).
+    pub fn start(&mut self, miners: usize) {
+        self.usd.clear();
+        self.usd.resize(miners, 0.0);
+        if self.principal_usd.len() == miners && self.capitalised_usd.len() == miners {
+            for &i in &self.project_owners {
+                self.principal_usd[i as usize] = 0.0;
+                self.capitalised_usd[i as usize] = 0.0;
+            }
+        } else {
+            for v in [&mut self.principal_usd, &mut self.capitalised_usd] {
+                v.clear();
+                v.resize(miners, 0.0);
+            }
+        }
+        self.project_owners.clear();
+    }
+
+    /// Books a project owner's principal due and interest capitalised
+    /// today.
+    pub fn book_projects(&mut self, owner: usize, principal_usd: f64, capitalised_usd: f64) {
+        self.principal_usd[owner] += principal_usd;
+        self.capitalised_usd[owner] += capitalised_usd;
+        self.project_owners.push(owner as u32);
+    }
 }
 
 /// ASICs ordered and not yet delivered, and the ready days of the MW under

@@ -8,51 +8,94 @@ use bevy_ecs::prelude::*;
 use super::{FleetSums, Orders, ProjectKind, Site, Strategy, UsedMachines};
 use crate::state::{Clock, HashTable, PopulationCounts, Regions};
 
+/// The scalar sums of a count (the MW and TH/s of every site by what it
+/// is doing), kept in a local while the sites are counted so that they
+/// stay in registers, and stored into the [`HashTable`] when the count
+/// ends. Each sum adds the sites in the same order as the table would,
+/// from the same zero, so the stored figures are the table's own.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CountTotals {
+    sold_mw: f64,
+    building_mw: f64,
+    installed_mw: f64,
+    installed_ths: f64,
+    mining_mw: f64,
+    offline_mw: f64,
+    offline_ths: f64,
+    curtailed_mw: f64,
+    curtailed_ths: f64,
+    converting_mw: f64,
+    ai_mw: f64,
+    gpu_cloud_mw: f64,
+    idle_mw: f64,
+}
+
+impl CountTotals {
+    /// Ends a count begun by [`HashTable::clear_sums`]: its sums into
+    /// `table`.
+    pub fn store(self, table: &mut HashTable) {
+        table.sold_mw = self.sold_mw;
+        table.building_mw = self.building_mw;
+        table.installed_mw = self.installed_mw;
+        table.installed_ths = self.installed_ths;
+        table.mining_mw = self.mining_mw;
+        table.offline_mw = self.offline_mw;
+        table.offline_ths = self.offline_ths;
+        table.curtailed_mw = self.curtailed_mw;
+        table.curtailed_ths = self.curtailed_ths;
+        table.converting_mw = self.converting_mw;
+        table.ai_mw = self.ai_mw;
+        table.gpu_cloud_mw = self.gpu_cloud_mw;
+        table.idle_mw = self.idle_mw;
+    }
+}
+
 /// Counts one site — its fleets as summed in `fleets` (see
 /// [`Site::fleet_sums`]), its MW under construction (`building_mw`, as
 /// [`Site::building_mw`] gives it) and its projects as they stand on
-/// `day` — into `table` (AI load into its region's `ai_mw`).
-#[inline]
+/// `day` — into `totals` and the sums by miner, pool and region of
+/// `table` (AI load into its region's `ai_mw`).
+#[inline(always)]
 pub fn count_site(
-    table: &mut HashTable,
+    (table, totals): (&mut HashTable, &mut CountTotals),
     site: &Site,
     (fleets, building_mw): (&FleetSums, f64),
     regions: &mut Regions,
     day: u32,
 ) {
     if site.sold {
-        table.sold_mw += site.power_mw;
+        totals.sold_mw += site.power_mw;
         return;
     }
     let owner = site.owner_id as usize;
     table.miner_mw[owner] += site.power_mw;
-    table.building_mw += building_mw;
-    table.installed_mw += fleets.installed_mw;
-    table.installed_ths += fleets.installed_ths;
+    totals.building_mw += building_mw;
+    totals.installed_mw += fleets.installed_mw;
+    totals.installed_ths += fleets.installed_ths;
     if fleets.running_ths > 0.0 {
         table.pool_ths[site.pool as usize] += fleets.running_ths;
         table.miner_ths[owner] += fleets.running_ths;
         table.region_ths[site.region as usize] += fleets.running_ths;
-        table.mining_mw += fleets.running_mw;
+        totals.mining_mw += fleets.running_mw;
     }
-    table.offline_mw += fleets.offline_mw;
-    table.offline_ths += fleets.offline_ths;
-    table.curtailed_mw += fleets.curtailed_mw;
-    table.curtailed_ths += fleets.curtailed_ths;
+    totals.offline_mw += fleets.offline_mw;
+    totals.offline_ths += fleets.offline_ths;
+    totals.curtailed_mw += fleets.curtailed_mw;
+    totals.curtailed_ths += fleets.curtailed_ths;
     let mut used = fleets.installed_mw;
     for p in &site.projects {
         used += p.mw;
         if p.converting(day) {
-            table.converting_mw += p.mw;
+            totals.converting_mw += p.mw;
         } else {
             regions.ai_mw[site.region as usize] += p.mw;
             match p.kind {
-                ProjectKind::Lease => table.ai_mw += p.mw,
-                ProjectKind::GpuCloud => table.gpu_cloud_mw += p.mw,
+                ProjectKind::Lease => totals.ai_mw += p.mw,
+                ProjectKind::GpuCloud => totals.gpu_cloud_mw += p.mw,
             }
         }
     }
-    table.idle_mw += (site.power_mw - used).max(0.0);
+    totals.idle_mw += (site.power_mw - used).max(0.0);
 }
 
 /// After a count: the machines on order and on offer second hand.
@@ -77,16 +120,18 @@ pub fn count_sites(
     mut regions: ResMut<Regions>,
 ) {
     table.clear_sums(counts.miners as usize, &mut regions);
+    let mut totals = CountTotals::default();
     for site in &sites {
         let fleets = site.fleet_sums(strategy.take_or_pay_share);
         let building_mw = site.building_mw();
         count_site(
-            &mut table,
+            (&mut table, &mut totals),
             site,
             (&fleets, building_mw),
             &mut regions,
             clock.day,
         );
     }
+    totals.store(&mut table);
     table.finish_sums();
 }
