@@ -29,8 +29,8 @@ use bevy_ecs::system::SystemParam;
 use super::tally::{CountTotals, count_site};
 use super::valuation::{GpuTerms, gpu_net_usd_per_hour, lease_noi_usd_per_month};
 use super::{
-    DailyMargins, Fleet, FleetState, Miner, Order, Orders, ProjectKind, Site, SiteTally, Strategy,
-    UsedMachines, breakeven_hashprice_usd_per_ph_day,
+    DailyMargins, Fleet, FleetState, Miner, Order, Orders, ProjectKind, Site, SiteTallies,
+    SiteTally, Strategy, UsedMachines, breakeven_hashprice_usd_per_ph_day,
 };
 use crate::market::ai::AiMarket;
 use crate::state::{
@@ -139,7 +139,7 @@ pub fn deliver_asics(
 /// A site's AI projects book their income to its owner too. Each site is
 /// then counted into the [`HashTable`] (all in one pass, so the day visits
 /// every site once).
-pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut SiteTally)>) {
+pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
     let d = &mut day;
     let hashprice = d.economics.hashprice_usd_per_ph_day;
     let opex = d.strategy.other_opex_usd_per_mwh;
@@ -172,9 +172,22 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut S
     };
     let (mut revenue, mut lease, mut gpu, mut repaid) = (0.0, 0.0, 0.0, 0.0);
     let mut totals = CountTotals::default();
-    for (mut site, mut tally) in &mut sites {
-        // Only this pass reads the tallies, so their changes go unmarked.
-        let tally = tally.bypass_change_detection();
+    // Each resource is dereferenced once for the day, not once a site.
+    let tallies = &mut d.tallies.0;
+    let count = sites.iter().len();
+    if tallies.capacity() < count {
+        // Room for the sites there are and an eighth more for new ones,
+        // not the doubling a growing vector would reserve: at a million
+        // sites the tallies are a hundred MB.
+        tallies.reserve_exact(count + count / 8 - tallies.len());
+    }
+    let (table, regions, margins) = (&mut *d.table, &mut *d.regions, &mut *d.margins);
+    for mut site in &mut sites {
+        let id = site.id as usize;
+        if tallies.len() <= id {
+            tallies.resize(id + 1, SiteTally::default());
+        }
+        let tally = &mut tallies[id];
         // A site another system has changed since yesterday (the review,
         // a delivery, an event) is looked at afresh.
         let known = !site.is_changed();
@@ -182,15 +195,15 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut S
             &mut site,
             known,
             tally,
-            (&d.regions, &net_by_pool),
+            (regions, &net_by_pool),
             plan,
-            &mut d.margins.usd,
+            &mut margins.usd,
             &mut revenue,
         );
         if !site.projects.is_empty() {
-            let (l, g) = project_income(&site, ai, &gpu_terms, &d.regions, day);
+            let (l, g) = project_income(&site, ai, &gpu_terms, regions, day);
             let owner = site.owner_id as usize;
-            d.margins.usd[owner] += l + g;
+            margins.usd[owner] += l + g;
             let due: f64 = site.projects.iter().map(|p| p.principal_usd(day)).sum();
             let mut capitalised = 0.0;
             for p in site.projects.iter_mut().filter(|p| p.converting(day)) {
@@ -198,21 +211,21 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<(&mut Site, &mut S
                 p.loan_usd += interest;
                 capitalised += interest;
             }
-            d.margins.book_projects(owner, due, capitalised);
+            margins.book_projects(owner, due, capitalised);
             repaid += due;
             lease += l;
             gpu += g;
         }
         count_site(
-            (&mut d.table, &mut totals),
+            (table, &mut totals),
             &site,
             (&tally.sums, tally.building_mw),
-            &mut d.regions,
+            regions,
             day,
         );
     }
-    totals.store(&mut d.table);
-    d.table.finish_sums();
+    totals.store(table);
+    table.finish_sums();
     d.ledger.add(|f| {
         f.revenue_mining_usd += revenue;
         f.revenue_ai_lease_usd += lease;
@@ -234,6 +247,7 @@ pub struct OperatingDay<'w> {
     regions: ResMut<'w, Regions>,
     table: ResMut<'w, HashTable>,
     margins: ResMut<'w, DailyMargins>,
+    tallies: ResMut<'w, SiteTallies>,
     ledger: ResMut<'w, Ledger>,
 }
 
@@ -744,6 +758,7 @@ mod tests {
         world.insert_resource(markets(0.0, 1.0));
         world.insert_resource(HashTable::new(1));
         world.insert_resource(DailyMargins::default());
+        world.insert_resource(SiteTallies::default());
         world.insert_resource(Ledger::default());
         let mut system = IntoSystem::into_system(operate_fleets);
         system.initialize(&mut world);

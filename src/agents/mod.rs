@@ -156,7 +156,6 @@ impl Project {
 
 /// A site: a grid connection with a power price, in a region.
 #[derive(Component, Clone, Debug, PartialEq)]
-#[require(SiteTally)]
 pub struct Site {
     /// Dense index of the site (in spawn order).
     pub id: u32,
@@ -486,7 +485,8 @@ pub struct FleetSums {
 /// its fleets do the same as the day before, so the day books and counts
 /// the sums without visiting them. The strategy (the commitment, the
 /// take-or-pay share) is fixed for a run, so the tally need not record it.
-#[derive(Component, Clone, Debug, Default, PartialEq)]
+/// Kept in [`SiteTallies`], by site id.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SiteTally {
     /// The site's fleets summed as last operated.
     pub sums: FleetSums,
@@ -504,6 +504,13 @@ pub struct SiteTally {
     /// modulo the commitment.
     pub turn: u32,
 }
+
+/// Each site's [`SiteTally`], by site id ([`Site::id`]; a site not yet
+/// operated has none, or the default). Only the daily pass reads and
+/// writes them; kept beside the sites rather than on them, they carry no
+/// change ticks for the pass to read and write.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct SiteTallies(pub Vec<SiteTally>);
 
 /// Each miner's income today, USD, by miner id: the mining margin
 /// (revenue after pool fees less power and other opex) and AI income

@@ -8,7 +8,7 @@ use bevy_ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};
 use super::blocks::{MineOutcome, mine_blocks};
 use super::events::{PendingEvents, Relocations, apply_events};
 use super::population;
-use crate::agents::{DailyMargins, UsedMachines, decisions, review, tally};
+use crate::agents::{DailyMargins, SiteTallies, UsedMachines, decisions, review, tally};
 use crate::market::ai::AiMarket;
 use crate::market::asics::AsicMarket;
 use crate::market::fees::FeeMarket;
@@ -85,6 +85,7 @@ pub fn world(scenario: &Scenario) -> World {
     world.insert_resource(resolved.strategy.clone());
     world.insert_resource(Ledger::default());
     world.insert_resource(DailyMargins::default());
+    world.insert_resource(SiteTallies::default());
     world.insert_resource(pipeline);
     world.insert_resource(UsedMachines::default());
     world.insert_resource(Relocations::default());
