@@ -56,8 +56,20 @@ impl Lock {
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
+                // The holder writes its PID just after it takes the lock,
+                // so a process that comes between the two finds the file
+                // empty: it looks again for a moment before it reports a
+                // holder without one.
                 let mut holder = String::new();
-                let _ = file.read_to_string(&mut holder);
+                for _ in 0..20 {
+                    holder.clear();
+                    file.seek(io::SeekFrom::Start(0))?;
+                    let _ = file.read_to_string(&mut holder);
+                    if !holder.trim().is_empty() {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
                 let holder = holder.trim();
                 let by = if holder.is_empty() {
                     "another hashflight process".to_string()
