@@ -484,7 +484,7 @@ pub fn settle_accounts(
     // a miner past it (none booked yet) has none.
     let n = margins.usd.len();
     let (incomes, principals, capitalised_by_id) = (
-        &margins.usd[..n],
+        &margins.usd,
         &margins.principal_usd[..n],
         &margins.capitalised_usd[..n],
     );

@@ -521,11 +521,12 @@ pub struct SiteTallies(pub Vec<SiteTally>);
 pub struct DailyMargins {
     /// Income, USD, by miner id.
     pub usd: Vec<f64>,
-    /// Project-loan principal due, USD, by miner id.
-    pub principal_usd: Vec<f64>,
+    /// Project-loan principal due, USD, by miner id (booked only through
+    /// [`DailyMargins::book_projects`], which records whom to clear).
+    principal_usd: Vec<f64>,
     /// Interest on loans of projects still being built, added to the
-    /// loans rather than paid, USD, by miner id.
-    pub capitalised_usd: Vec<f64>,
+    /// loans rather than paid, USD, by miner id (likewise).
+    capitalised_usd: Vec<f64>,
     /// The miners whose principal or capitalised interest was booked
     /// since the last [`DailyMargins::start`]: few own projects, so only
     /// their entries need clearing.

@@ -32,7 +32,7 @@ pub struct CountTotals {
 
 impl CountTotals {
     /// Ends a count begun by [`HashTable::clear_sums`]: its sums into
-    /// `table`.
+    /// `table` (the only place they are set).
     pub fn store(self, table: &mut HashTable) {
         table.sold_mw = self.sold_mw;
         table.building_mw = self.building_mw;

@@ -1,6 +1,7 @@
 //! Locks on the directories hashflight writes: one process at a time
 //! writes a run (a scenario and seed under one `--out`) or a sweep
-//! directory. A second process refuses at once with the holder's PID
+//! directory. A second process refuses at once (within a tenth of a
+//! second, if the holder has yet to write it) with the holder's PID
 //! instead of computing the same runs twice or stranding a finished run.
 //!
 //! The lock is an advisory `flock` on a hidden file beside what it guards

@@ -73,7 +73,9 @@ impl HashTable {
         }
     }
 
-    /// Starts a new count of the sites: every sum to zero.
+    /// Starts a new count of the sites: the sums by pool, miner and region
+    /// to zero. The scalar sums are the count's own until it ends
+    /// (`agents::tally::CountTotals::store` sets them).
     pub fn clear_sums(&mut self, miners: usize, regions: &mut Regions) {
         self.pool_ths.iter_mut().for_each(|x| *x = 0.0);
         self.miner_ths.clear();
@@ -83,23 +85,6 @@ impl HashTable {
         self.region_ths.clear();
         self.region_ths.resize(regions.names.len(), 0.0);
         regions.ai_mw.iter_mut().for_each(|x| *x = 0.0);
-        for x in [
-            &mut self.mining_mw,
-            &mut self.curtailed_mw,
-            &mut self.offline_mw,
-            &mut self.curtailed_ths,
-            &mut self.offline_ths,
-            &mut self.ai_mw,
-            &mut self.gpu_cloud_mw,
-            &mut self.converting_mw,
-            &mut self.sold_mw,
-            &mut self.idle_mw,
-            &mut self.building_mw,
-            &mut self.installed_mw,
-            &mut self.installed_ths,
-        ] {
-            *x = 0.0;
-        }
     }
 
     /// Ends a count: the running sums that draw a block's pool, and the
