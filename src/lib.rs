@@ -9,8 +9,9 @@
 //! [`state`] (the world's resources), [`agents`] (miners, sites, fleets and
 //! every decision) beside [`metrics`] (what a run measures), [`scenario`]
 //! (the RON input, validated and resolved), [`sim`] (building the world and
-//! driving it), [`plot`] (charts), [`output`] (run directories), [`compare`]
-//! and [`sweep`] (many runs), and [`cli`].
+//! driving it), [`plot`] (charts), [`output`] (run directories), then
+//! [`compare`] (runs side by side), [`ensemble`] (a run over many seeds)
+//! and [`sweep`] (many runs over a design), and [`cli`].
 //!
 //! ```no_run
 //! use hashflight::{scenario::Scenario, sim::Simulation};
