@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::SweepError;
+use super::error::SweepError;
 use super::value::format_number;
 use crate::metrics::stats::Spread;
 use crate::output::{RunDir, write_atomically};

@@ -5,8 +5,11 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::directory::{Manifest, lock, scan_rows};
+use super::error::SweepError;
+use super::finish::finish;
+use super::resume::csv_line;
 use super::spec::{self, Plan, PlannedRun};
-use super::{Manifest, SweepError, csv_line, finish, scan_rows};
 use crate::output::{RunDir, write_atomically, write_json};
 
 /// Merges shard directories (or sweep directories holding `shards/`) into
@@ -105,7 +108,7 @@ pub fn merge(
             })?,
     };
     // One process at a time writes `out`.
-    let _lock = super::lock(&out)?;
+    let _lock = lock(&out)?;
     // Never over another sweep's results.
     if let Ok(bytes) = fs::read(out.join("manifest.json")) {
         let held: Manifest = serde_json::from_slice(&bytes)
