@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::SweepError;
+use super::error::SweepError;
 use super::value::format_number;
 use crate::metrics::stats::Spread;
 use crate::output::{RunDir, write_atomically};
@@ -251,72 +251,8 @@ pub fn diff(a: &Path, b: &Path, opts: &Options) -> Result<Diff, SweepError> {
         )));
     }
     let (pa, pb) = (read_points(a)?, read_points(b)?);
-    if pa.axes != pb.axes {
-        return Err(cannot(format!(
-            "{} and {} are not sweeps of one plan: the first varies [{}], the second [{}]",
-            pa.path.display(),
-            pb.path.display(),
-            pa.axes.join(", "),
-            pb.axes.join(", ")
-        )));
-    }
-    let show = |v: &[String]| super::checks::describe(&pa.axes, v, None);
-    let only = |x: &Points, y: &Points| -> Vec<String> {
-        x.rows
-            .iter()
-            .filter(|r| !y.index.contains_key(&r.0))
-            .map(|r| show(&r.0))
-            .collect()
-    };
-    for (x, y) in [(&pa, &pb), (&pb, &pa)] {
-        let missing = only(x, y);
-        if !missing.is_empty() {
-            return Err(cannot(format!(
-                "{} and {} are not sweeps of one plan: {} of {}'s points are not in {} (e.g. {})",
-                pa.path.display(),
-                pb.path.display(),
-                missing.len(),
-                x.path.display(),
-                y.path.display(),
-                missing
-                    .iter()
-                    .take(3)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            )));
-        }
-    }
-    let common: Vec<String> = pa
-        .figures
-        .iter()
-        .filter(|f| pb.figures.contains(f))
-        .cloned()
-        .collect();
-    let metrics = if opts.metrics.is_empty() {
-        common.clone()
-    } else {
-        for m in &opts.metrics {
-            if !common.contains(m) {
-                let hint = crate::scenario::error::did_you_mean(m, &common)
-                    .map(|b| format!(" did you mean `{b}`?"))
-                    .unwrap_or_default();
-                return Err(cannot(format!(
-                    "`{m}` is not a figure of both sweeps;{hint} (figures: {})",
-                    common.join(", ")
-                )));
-            }
-        }
-        opts.metrics.clone()
-    };
-    let mut unmatched: Vec<String> = pa
-        .figures
-        .iter()
-        .chain(&pb.figures)
-        .filter(|f| !common.contains(f))
-        .cloned()
-        .collect();
-    unmatched.dedup();
+    same_plan(&pa, &pb)?;
+    let (metrics, unmatched) = figures_compared(&pa, &pb, &opts.metrics)?;
     let index = |p: &Points| -> HashMap<String, usize> {
         p.figures
             .iter()
@@ -341,7 +277,6 @@ pub fn diff(a: &Path, b: &Path, opts: &Options) -> Result<Diff, SweepError> {
             (m, w)
         })
         .collect();
-    let band = |s: &Spread, w: f64| (s.p05.min(s.median - w / 2.0), s.p95.max(s.median + w / 2.0));
     let mut changes = Vec::new();
     for (values, sa) in &pa.rows {
         let sb = &pb.rows[pb.index[values]].1;
@@ -350,35 +285,10 @@ pub fn diff(a: &Path, b: &Path, opts: &Options) -> Result<Diff, SweepError> {
             if x.median.is_nan() && y.median.is_nan() {
                 continue;
             }
-            let change = y.median - x.median;
-            let noise_width = widest[m];
-            let (beyond_tolerance, beyond_noise) = if change.is_nan() {
-                // A value appeared or vanished.
-                (true, true)
-            } else {
-                let ((lo_x, hi_x), (lo_y, hi_y)) = (band(&x, noise_width), band(&y, noise_width));
-                (
-                    change.abs() > tol * x.median.abs(),
-                    lo_y > hi_x || hi_y < lo_x,
-                )
-            };
-            let change_pct = if x.median != 0.0 {
-                100.0 * change / x.median.abs()
-            } else if change == 0.0 {
-                0.0
-            } else {
-                f64::INFINITY.copysign(change)
-            };
             changes.push(Change {
                 point: values.clone(),
                 metric: m.clone(),
-                a: x,
-                b: y,
-                change,
-                change_pct,
-                beyond_tolerance,
-                beyond_noise,
-                noise_width,
+                ..Change::between(x, y, tol, widest[m])
             });
         }
     }
@@ -390,6 +300,127 @@ pub fn diff(a: &Path, b: &Path, opts: &Options) -> Result<Diff, SweepError> {
         changes,
         unmatched_figures: unmatched,
     })
+}
+
+/// Refuses two sweeps that do not vary the same axes over the same points.
+fn same_plan(pa: &Points, pb: &Points) -> Result<(), SweepError> {
+    if pa.axes != pb.axes {
+        return Err(cannot(format!(
+            "{} and {} are not sweeps of one plan: the first varies [{}], the second [{}]",
+            pa.path.display(),
+            pb.path.display(),
+            pa.axes.join(", "),
+            pb.axes.join(", ")
+        )));
+    }
+    let show = |v: &[String]| super::checks::describe(&pa.axes, v, None);
+    let only = |x: &Points, y: &Points| -> Vec<String> {
+        x.rows
+            .iter()
+            .filter(|r| !y.index.contains_key(&r.0))
+            .map(|r| show(&r.0))
+            .collect()
+    };
+    for (x, y) in [(pa, pb), (pb, pa)] {
+        let missing = only(x, y);
+        if !missing.is_empty() {
+            return Err(cannot(format!(
+                "{} and {} are not sweeps of one plan: {} of {}'s points are not in {} (e.g. {})",
+                pa.path.display(),
+                pb.path.display(),
+                missing.len(),
+                x.path.display(),
+                y.path.display(),
+                missing
+                    .iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The figures compared (those asked for, each of which both sweeps must
+/// hold, or every figure both hold) and the figures only one holds.
+fn figures_compared(
+    pa: &Points,
+    pb: &Points,
+    asked: &[String],
+) -> Result<(Vec<String>, Vec<String>), SweepError> {
+    let common: Vec<String> = pa
+        .figures
+        .iter()
+        .filter(|f| pb.figures.contains(f))
+        .cloned()
+        .collect();
+    let metrics = if asked.is_empty() {
+        common.clone()
+    } else {
+        for m in asked {
+            if !common.contains(m) {
+                let hint = crate::scenario::error::did_you_mean(m, &common)
+                    .map(|b| format!(" did you mean `{b}`?"))
+                    .unwrap_or_default();
+                return Err(cannot(format!(
+                    "`{m}` is not a figure of both sweeps;{hint} (figures: {})",
+                    common.join(", ")
+                )));
+            }
+        }
+        asked.to_vec()
+    };
+    let mut unmatched: Vec<String> = pa
+        .figures
+        .iter()
+        .chain(&pb.figures)
+        .filter(|f| !common.contains(f))
+        .cloned()
+        .collect();
+    unmatched.dedup();
+    Ok((metrics, unmatched))
+}
+
+impl Change {
+    /// The change of a figure from its spread `x` in A to `y` in B, judged
+    /// against the tolerance `tol` (a share of A's median) and the noise:
+    /// each band widened, about its median, to `noise_width`. Its point
+    /// and figure are left empty: the caller names them.
+    fn between(x: Spread, y: Spread, tol: f64, noise_width: f64) -> Change {
+        let band =
+            |s: &Spread, w: f64| (s.p05.min(s.median - w / 2.0), s.p95.max(s.median + w / 2.0));
+        let change = y.median - x.median;
+        let (beyond_tolerance, beyond_noise) = if change.is_nan() {
+            // A value appeared or vanished.
+            (true, true)
+        } else {
+            let ((lo_x, hi_x), (lo_y, hi_y)) = (band(&x, noise_width), band(&y, noise_width));
+            (
+                change.abs() > tol * x.median.abs(),
+                lo_y > hi_x || hi_y < lo_x,
+            )
+        };
+        let change_pct = if x.median != 0.0 {
+            100.0 * change / x.median.abs()
+        } else if change == 0.0 {
+            0.0
+        } else {
+            f64::INFINITY.copysign(change)
+        };
+        Change {
+            point: Vec::new(),
+            metric: String::new(),
+            a: x,
+            b: y,
+            change,
+            change_pct,
+            beyond_tolerance,
+            beyond_noise,
+            noise_width,
+        }
+    }
 }
 
 /// Parses a tolerance: a percentage, the `%` optional (`5%`, `5`, `0.5%`).

@@ -14,6 +14,7 @@
 //! rewritten (aside, then renamed into place) in plan order, so what
 //! follows appends to a clean file and no state needs repair by hand.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Read, Seek};
 use std::path::Path;
@@ -128,11 +129,6 @@ pub(super) fn read(
     plan: &Plan,
     mine: &[&PlannedRun],
 ) -> io::Result<Recorded> {
-    let index: std::collections::HashMap<&str, usize> = mine
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect();
     let mut file = File::open(path)?;
     let complete = end_of_last_line(&mut file)?;
     file.seek(io::SeekFrom::Start(0))?;
@@ -140,18 +136,8 @@ pub(super) fn read(
         .has_headers(false)
         .flexible(true)
         .from_reader(io::BufReader::new(file).take(complete));
-    let mut rows: Vec<Option<Vec<u8>>> = vec![None; mine.len()];
-    let mut repairs = Repairs::default();
-    let first_figure = 4 + plan.file.axes.len();
-    // The file stays a clean prefix while every record is the next run's
-    // unchanged row; after the first anomaly it stays one only if no row
-    // is kept after it.
-    let (mut clean, mut anomaly, mut clean_len) = (true, false, 0u64);
-    let mut next = 0usize;
-    let mut last_kept: Option<usize> = None;
-    let mut damaged = vec![false; mine.len()];
+    let mut scan = Scan::new(header, plan, mine);
     let mut rec = csv::ByteRecord::new();
-    let mut first = true;
     loop {
         let start = reader.position().byte();
         match reader.read_byte_record(&mut rec) {
@@ -162,117 +148,213 @@ pub(super) fn read(
             }
             // Any other error is a damaged line: skip it.
             Err(_) => {
-                anomaly = true;
+                scan.anomaly = true;
                 continue;
             }
         }
-        // The bytes the record took: a row (or header) written otherwise
-        // than hashflight writes it (CRLF line ends, other quoting) is
-        // kept, but the file is then written again in the one form.
-        let raw_len = reader.position().byte() - start;
+        let end = reader.position().byte();
+        scan.record(
+            &rec,
+            Span {
+                len: end - start,
+                end,
+            },
+        );
+    }
+    Ok(scan.finish())
+}
+
+/// Where a record of runs.csv lies in the file.
+#[derive(Clone, Copy)]
+struct Span {
+    /// The bytes the record took: a row (or header) written otherwise
+    /// than hashflight writes it (CRLF line ends, other quoting) is kept,
+    /// but the file is then written again in the one form.
+    len: u64,
+    /// The byte offset just past it.
+    end: u64,
+}
+
+/// A runs.csv as read so far, record by record.
+struct Scan<'a> {
+    /// The columns of runs.csv.
+    header: &'a [String],
+    /// The sweep's plan.
+    plan: &'a Plan,
+    /// The runs the file should hold, in plan order.
+    mine: &'a [&'a PlannedRun],
+    /// Position in `mine` of each run, by id.
+    index: HashMap<&'a str, usize>,
+    /// The column of the first summary figure.
+    first_figure: usize,
+    /// The row kept for each run of `mine`, if any.
+    rows: Vec<Option<Vec<u8>>>,
+    /// What was found so far.
+    repairs: Repairs,
+    /// Whether the file is still a clean prefix of the plan: every record
+    /// so far the next run's unchanged row. After the first anomaly it
+    /// stays one only if no row is kept after it.
+    clean: bool,
+    /// Whether a record so far was damaged, foreign or repeated.
+    anomaly: bool,
+    /// Byte length of the clean prefix.
+    clean_len: u64,
+    /// The run whose row a clean file holds next.
+    next: usize,
+    /// The latest run in plan order whose row was kept.
+    last_kept: Option<usize>,
+    /// Runs whose row was found but failed its check.
+    damaged: Vec<bool>,
+    /// Whether no record has been read yet.
+    first: bool,
+}
+
+impl<'a> Scan<'a> {
+    fn new(header: &'a [String], plan: &'a Plan, mine: &'a [&'a PlannedRun]) -> Self {
+        Self {
+            header,
+            plan,
+            mine,
+            index: mine
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id.as_str(), i))
+                .collect(),
+            first_figure: 4 + plan.file.axes.len(),
+            rows: vec![None; mine.len()],
+            repairs: Repairs::default(),
+            clean: true,
+            anomaly: false,
+            clean_len: 0,
+            next: 0,
+            last_kept: None,
+            damaged: vec![false; mine.len()],
+            first: true,
+        }
+    }
+
+    /// Takes in one record: the header, a row, or something to drop.
+    fn record(&mut self, rec: &csv::ByteRecord, at: Span) {
         let fields: Option<Vec<&str>> = rec.iter().map(|f| std::str::from_utf8(f).ok()).collect();
         let is_header = fields
             .as_ref()
-            .is_some_and(|f| f.iter().copied().eq(header.iter().map(String::as_str)));
-        if first {
-            first = false;
+            .is_some_and(|f| f.iter().copied().eq(self.header.iter().map(String::as_str)));
+        if self.first {
+            self.first = false;
             if is_header {
-                clean_len = reader.position().byte();
-                if raw_len != csv_line(header).len() as u64 {
-                    clean = false;
+                self.clean_len = at.end;
+                if at.len != csv_line(self.header).len() as u64 {
+                    self.clean = false;
                 }
-                continue;
+                return;
             }
-            repairs.header_rewritten = true;
-            anomaly = true;
-            clean = false;
+            self.repairs.header_rewritten = true;
+            self.anomaly = true;
+            self.clean = false;
             // A damaged header (a renamed column, say) is no run's row;
             // a first line that is a row means the header is missing.
             let names_a_run = fields
                 .as_ref()
                 .and_then(|f| f.first())
-                .is_some_and(|id| index.contains_key(id));
+                .is_some_and(|id| self.index.contains_key(id));
             if !names_a_run {
-                continue;
+                return;
             }
         } else if is_header {
             // The header again, as a concatenation of files would leave.
-            repairs.duplicates += 1;
-            anomaly = true;
-            continue;
+            self.repairs.duplicates += 1;
+            self.anomaly = true;
+            return;
         }
-        let Some(fields) = fields.filter(|f| f.len() == header.len()) else {
-            anomaly = true;
-            continue;
+        match fields.filter(|f| f.len() == self.header.len()) {
+            Some(fields) => self.row(&fields, at),
+            None => self.anomaly = true,
+        }
+    }
+
+    /// Takes in a record with the header's number of fields: kept as its
+    /// run's row when it names a run of `mine` and its check holds with
+    /// the plan's key fields.
+    fn row(&mut self, fields: &[&str], at: Span) {
+        let Some(&i) = self.index.get(fields[0]) else {
+            self.repairs.foreign += 1;
+            self.anomaly = true;
+            return;
         };
-        let Some(&i) = index.get(fields[0]) else {
-            repairs.foreign += 1;
-            anomaly = true;
-            continue;
-        };
-        let planned = mine[i];
+        let mut restored = self.restored(self.mine[i], fields);
+        let check = row_check(&restored);
+        if check != fields[self.header.len() - 1] {
+            self.damaged[i] = true;
+            self.anomaly = true;
+            return;
+        }
+        if self.rows[i].is_some() {
+            self.repairs.duplicates += 1;
+            self.anomaly = true;
+            return;
+        }
+        let changed = fields[..self.first_figure]
+            .iter()
+            .zip(&restored)
+            .any(|(a, b)| *a != b.as_str());
+        if changed {
+            self.repairs.restored += 1;
+        }
+        restored.push(check);
+        let line = csv_line(&restored);
+        let changed = changed || at.len != line.len() as u64;
+        self.rows[i] = Some(line);
+        self.repairs.kept += 1;
+        // A later run's row before an earlier one's is out of order (a
+        // gap is not: it is a run to redo, reported as such).
+        if self.last_kept.is_some_and(|l| i < l) {
+            self.repairs.reordered = true;
+        }
+        self.last_kept = Some(self.last_kept.map_or(i, |l| l.max(i)));
+        if !self.anomaly && !changed && i == self.next {
+            self.next += 1;
+            self.clean_len = at.end;
+        } else {
+            self.clean = false;
+        }
+    }
+
+    /// A row's fields but its check, with the key fields (point,
+    /// replicate, seed, axis values) taken from the plan.
+    fn restored(&self, planned: &PlannedRun, fields: &[&str]) -> Vec<String> {
         let mut restored: Vec<String> = vec![
             planned.id.clone(),
             planned.point.to_string(),
             planned.replicate.to_string(),
             planned.seed.to_string(),
         ];
-        restored.extend(plan.points[planned.point].values.iter().cloned());
+        restored.extend(self.plan.points[planned.point].values.iter().cloned());
         restored.extend(
-            fields[first_figure..header.len() - 1]
+            fields[self.first_figure..self.header.len() - 1]
                 .iter()
                 .map(|s| s.to_string()),
         );
-        let check = row_check(&restored);
-        if check != fields[header.len() - 1] {
-            damaged[i] = true;
-            anomaly = true;
-            continue;
+        restored
+    }
+
+    /// What the file holds, once every record is read.
+    fn finish(mut self) -> Recorded {
+        if self.first {
+            // Not even a header (an empty file): write it.
+            self.repairs.header_rewritten = true;
+            self.clean = false;
         }
-        if rows[i].is_some() {
-            repairs.duplicates += 1;
-            anomaly = true;
-            continue;
-        }
-        let changed = fields[..first_figure]
-            .iter()
-            .zip(&restored)
-            .any(|(a, b)| *a != b.as_str());
-        if changed {
-            repairs.restored += 1;
-        }
-        restored.push(check);
-        let line = csv_line(&restored);
-        let changed = changed || raw_len != line.len() as u64;
-        rows[i] = Some(line);
-        repairs.kept += 1;
-        // A later run's row before an earlier one's is out of order (a
-        // gap is not: it is a run to redo, reported as such).
-        if last_kept.is_some_and(|l| i < l) {
-            repairs.reordered = true;
-        }
-        last_kept = Some(last_kept.map_or(i, |l| l.max(i)));
-        if !anomaly && !changed && i == next {
-            next += 1;
-            clean_len = reader.position().byte();
-        } else {
-            clean = false;
+        let (rows, damaged, last_kept) = (&self.rows, &self.damaged, self.last_kept);
+        self.repairs.redone = (0..self.mine.len())
+            .filter(|&i| rows[i].is_none() && (damaged[i] || last_kept.is_some_and(|l| i < l)))
+            .map(|i| self.mine[i].id.clone())
+            .collect();
+        Recorded {
+            rows: self.rows,
+            clean_len: self.clean.then_some(self.clean_len),
+            repairs: self.repairs,
         }
     }
-    if first {
-        // Not even a header (an empty file): write it.
-        repairs.header_rewritten = true;
-        clean = false;
-    }
-    repairs.redone = (0..mine.len())
-        .filter(|&i| rows[i].is_none() && (damaged[i] || last_kept.is_some_and(|l| i < l)))
-        .map(|i| mine[i].id.clone())
-        .collect();
-    Ok(Recorded {
-        rows,
-        clean_len: clean.then_some(clean_len),
-        repairs,
-    })
 }
 
 /// The check a row ends with: a hash of its other fields.
