@@ -98,6 +98,14 @@ pub enum SweepError {
     Io(#[from] io::Error),
 }
 
+impl From<crate::sim::SimError> for SweepError {
+    /// A run that stopped fails the sweep as an I/O failure would, with
+    /// the run's message (a model failure is carried whole).
+    fn from(e: crate::sim::SimError) -> Self {
+        SweepError::Io(e.into())
+    }
+}
+
 /// The manifest of a sweep directory.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
