@@ -3,6 +3,7 @@
 
 use crate::scenario::checker::Checker;
 use crate::scenario::schema::*;
+use crate::units::DAYS_PER_YEAR;
 
 /// Power, strategy, the build pipeline and ASICs.
 pub(super) fn check_economics(c: &mut Checker, file: &ScenarioFile) {
@@ -238,7 +239,7 @@ pub(super) fn check_ai(c: &mut Checker, file: &ScenarioFile) {
             "ai.gpu.lead_time_days",
         ),
     ] {
-        let lead_years = lead as f64 / 365.25;
+        let lead_years = lead as f64 / DAYS_PER_YEAR;
         if c.finite(field, term) && !(term > lead_years && term <= 100.0) {
             c.fail(
                 field,
