@@ -41,6 +41,12 @@ pub const THS_PER_EHS: f64 = 1e6;
 pub const THS_PER_PHS: f64 = 1e3;
 /// W per MW.
 pub const W_PER_MW: f64 = 1e6;
+/// kW per MW.
+pub const KW_PER_MW: f64 = 1e3;
+/// BTC per satoshi, for sums of fees kept in fractional satoshis. A sum
+/// times this rounds differently from [`sats_to_btc`]'s division by
+/// [`SATS_PER_BTC`]; each caller keeps the one it was written with.
+pub const BTC_PER_SAT: f64 = 1e-8;
 
 /// Satoshis as BTC.
 #[inline]

@@ -17,8 +17,9 @@ use super::compact::{from_compact, to_compact};
 pub const EPOCH_BLOCKS: u64 = 2016;
 /// The target block spacing in seconds.
 pub const TARGET_SPACING_S: i64 = crate::units::BLOCK_SPACING_S;
-/// The target timespan of an epoch in seconds (two weeks).
-pub const TARGET_TIMESPAN_S: i64 = 14 * 24 * 60 * 60;
+/// The target timespan of an epoch in seconds (two weeks: an epoch's
+/// blocks at the target spacing).
+pub const TARGET_TIMESPAN_S: i64 = EPOCH_BLOCKS as i64 * TARGET_SPACING_S;
 /// The compact bits of the proof-of-work limit ("difficulty 1").
 pub const POW_LIMIT_BITS: u32 = 0x1d00_ffff;
 
@@ -58,6 +59,11 @@ pub fn next_bits_with_limit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_target_timespan_is_two_weeks() {
+        assert_eq!(TARGET_TIMESPAN_S, 14 * 24 * 60 * 60);
+    }
 
     #[test]
     fn equilibrium_interval_keeps_bits() {

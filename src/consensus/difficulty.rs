@@ -10,6 +10,7 @@
 use super::U256;
 use super::bitcoin::POW_LIMIT_BITS;
 use super::compact::from_compact;
+use crate::units::BLOCK_SPACING_S;
 
 /// A 256-bit integer as the nearest-below f64 (exact to 53 bits).
 pub fn u256_to_f64(v: &U256) -> f64 {
@@ -33,7 +34,7 @@ pub fn difficulty(bits: u32) -> f64 {
 /// The hashrate at which blocks come every 600 s at `difficulty`, H/s:
 /// difficulty · 2^32 / 600 (148.26 T → 1,061 EH/s).
 pub fn hashrate_on_schedule_hs(difficulty: f64) -> f64 {
-    difficulty * 4_294_967_296.0 / 600.0
+    difficulty * 4_294_967_296.0 / BLOCK_SPACING_S as f64
 }
 
 /// Expected hashes to find a block at these bits: difficulty · 2^32.

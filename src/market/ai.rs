@@ -43,7 +43,7 @@
 //! assert!(m.lease_usd_per_kw_month() > p.lease_usd_per_kw_month);
 //! ```
 
-use crate::units::{DAYS_PER_MONTH, DAYS_PER_YEAR, MONTHS_PER_YEAR};
+use crate::units::{DAYS_PER_MONTH, DAYS_PER_YEAR, KW_PER_MW, MONTHS_PER_YEAR};
 
 /// Days in a quarter (365.25 / 4).
 pub const DAYS_PER_QUARTER: f64 = DAYS_PER_YEAR / 4.0;
@@ -295,7 +295,7 @@ impl AiMarket {
             return fixed * crate::units::W_PER_MW;
         }
         let (lead, term) = self.lease_months();
-        let noi = 1000.0 * self.lease * s.noi_margin;
+        let noi = KW_PER_MW * self.lease * s.noi_margin;
         let npv = lease_npv_usd_per_critical_mw(
             noi,
             lead,

@@ -24,7 +24,8 @@
 //! assert!((m.backlog_vbytes() - 200_000.0).abs() < 1e-6);
 //! ```
 
-use crate::units::{DAYS_PER_YEAR, SECONDS_PER_DAY};
+use crate::consensus::bitcoin::EPOCH_BLOCKS;
+use crate::units::{BLOCK_SPACING_S, BTC_PER_SAT, DAYS_PER_YEAR, SECONDS_PER_DAY};
 
 /// A mempool's parameters (the scenario's `fees.mempool` documents each).
 #[derive(Clone, Debug, PartialEq)]
@@ -117,8 +118,8 @@ impl FeeMarket {
         }
     }
 
-    /// A mempool, warmed up by a day of blocks at 600 s so that it starts
-    /// in its steady state.
+    /// A mempool, warmed up by an epoch of blocks (2016) at the block
+    /// spacing so that it starts in its steady state.
     pub fn mempool(spec: &MempoolParams) -> Self {
         let mut m = Mempool {
             spec: spec.clone(),
@@ -137,11 +138,10 @@ impl FeeMarket {
         };
         m.set_distribution(1.0);
         let mut sum = 0.0;
-        let warm = 2016;
-        for _ in 0..warm {
-            sum += m.collect(600.0);
+        for _ in 0..EPOCH_BLOCKS {
+            sum += m.collect(BLOCK_SPACING_S as f64);
         }
-        m.expected_btc = sum / warm as f64;
+        m.expected_btc = sum / EPOCH_BLOCKS as f64;
         Self::Mempool(Box::new(m))
     }
 
@@ -264,7 +264,7 @@ impl Mempool {
         let arriving = self.demand_vbytes_per_s * interval_s.min(SECONDS_PER_DAY * 30.0);
         // An empty mempool whose arrivals all fit: the block takes them all.
         if self.total == 0.0 && arriving * self.share_sum <= self.spec.block_vbytes {
-            return arriving * self.mean_rate * 1e-8;
+            return arriving * self.mean_rate * BTC_PER_SAT;
         }
         let (lo, hi) = (self.lo, self.hi);
         for (b, s) in self.backlog[lo..hi].iter_mut().zip(&self.share[lo..hi]) {
@@ -305,7 +305,7 @@ impl Mempool {
             self.total -= cut;
             i += 1;
         }
-        sats * 1e-8
+        sats * BTC_PER_SAT
     }
 }
 

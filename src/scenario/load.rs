@@ -176,8 +176,7 @@ pub fn apply_overrides(
                     origin: o.origin(),
                     position: None,
                     field: o.path.clone(),
-                    message: match variant_hint(&text, (span.start, span.end), &o.value, &p.message)
-                    {
+                    message: match variant_hint(&text, &span, &o.value, &p.message) {
                         Some(hint) => format!("{}: {hint}", p.message),
                         None => p.message.clone(),
                     },
@@ -191,13 +190,9 @@ pub fn apply_overrides(
 
 /// For a bare variant name where the schema wants fields (`Asert` for
 /// `Asert(half_life_s: …)`), the fields it needs, found by asking the
-/// parser which one is missing, one at a time.
-fn variant_hint(
-    text: &str,
-    (start, end): (usize, usize),
-    value: &str,
-    message: &str,
-) -> Option<String> {
+/// parser which one is missing, one at a time. `value` was written over
+/// `span` of `text` and the parser refused it with `message`.
+fn variant_hint(text: &str, span: &locate::Span, value: &str, message: &str) -> Option<String> {
     let name = value.trim();
     let bare = name.chars().next().is_some_and(char::is_uppercase)
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -209,9 +204,9 @@ fn variant_hint(
         let args: Vec<String> = fields.iter().map(|f| format!("{f}: 0")).collect();
         let probe = format!(
             "{}{name}({}){}",
-            &text[..start],
+            &text[..span.start],
             args.join(", "),
-            &text[end..]
+            &text[span.end..]
         );
         let Err(e) = parse_str(&probe, "") else { break };
         let missing = e.problems().iter().find_map(|p| {

@@ -33,11 +33,13 @@ use crate::units::SECONDS_PER_DAY;
 
 pub mod blocks;
 mod build;
+mod error;
 mod events;
 mod population;
 
 pub use blocks::MineOutcome;
 pub use build::{DayEnd, DayStart, EpochEnd, Mine, StalledReview};
+pub use error::SimError;
 
 /// Days without an epoch's end after which the miners review anyway (at
 /// the end of a day): twice a normal epoch. Without it a chain whose
@@ -93,10 +95,13 @@ impl Simulation {
 
     /// Runs the epoch's strategic review once, on the world as it stands
     /// (for the agent benchmarks).
-    pub fn run_review(&mut self) -> std::io::Result<()> {
+    pub fn run_review(&mut self) -> Result<(), SimError> {
         self.world
             .run_system_cached(review::review)
-            .map_err(|e| std::io::Error::other(format!("running the review: {e}")))
+            .map_err(|error| SimError::System {
+                stage: "running the review",
+                error,
+            })
     }
 
     /// Runs to the end, sending rows to `sink` as they are produced, and
@@ -106,7 +111,7 @@ impl Simulation {
         mut self,
         mut sink: S,
         mut on_day: impl FnMut(u32),
-    ) -> std::io::Result<(Summary, S)> {
+    ) -> Result<(Summary, S), SimError> {
         let started = Instant::now();
         let mut last_review_day = 0;
         for day in 0..self.duration_days {
@@ -116,14 +121,7 @@ impl Simulation {
                 match *self.world.resource::<MineOutcome>() {
                     MineOutcome::DayEnd => break,
                     MineOutcome::EpochEnd => {}
-                    MineOutcome::Runaway => {
-                        return Err(std::io::Error::other(format!(
-                            "day {day}: more than {} blocks in a day: the hashrate is far beyond \
-                             what the difficulty rule lets blocks keep up with (check \
-                             chain.start_bits and chain.difficulty_algorithm)",
-                            blocks::MAX_BLOCKS_PER_DAY
-                        )));
-                    }
+                    MineOutcome::Runaway => return Err(SimError::Runaway { day }),
                 }
                 self.world.run_schedule(EpochEnd);
                 last_review_day = day;
@@ -141,7 +139,10 @@ impl Simulation {
         if self.world.resource::<EpochStats>().blocks > 0 {
             self.world
                 .run_system_cached(record_epoch)
-                .map_err(|e| std::io::Error::other(format!("recording the last epoch: {e}")))?;
+                .map_err(|error| SimError::System {
+                    stage: "recording the last epoch",
+                    error,
+                })?;
         }
         self.drain(&mut sink)?;
         sink.flush()?;
@@ -207,7 +208,7 @@ impl Simulation {
         scenario: &Scenario,
         sink: S,
         mut on_day: impl FnMut(u32),
-    ) -> std::io::Result<(Summary, S)> {
+    ) -> Result<(Summary, S), SimError> {
         let (mut summary, sink) = Simulation::new(scenario).run(sink, &mut on_day)?;
         if scenario.spec().counterfactual {
             let no_ai = scenario.without_ai();
@@ -218,7 +219,7 @@ impl Simulation {
     }
 
     /// Runs to the end keeping every row in memory.
-    pub fn run_to_memory(self) -> std::io::Result<RunResult> {
+    pub fn run_to_memory(self) -> Result<RunResult, SimError> {
         let (summary, sink) = self.run(MemorySink::default(), |_| {})?;
         Ok(RunResult {
             epochs: sink.epochs,

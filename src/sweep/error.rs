@@ -33,3 +33,11 @@ pub enum SweepError {
     #[error(transparent)]
     Io(#[from] io::Error),
 }
+
+impl From<crate::sim::SimError> for SweepError {
+    /// A run that stopped fails the sweep as an I/O failure would, with
+    /// the run's message (a model failure is carried whole).
+    fn from(e: crate::sim::SimError) -> Self {
+        SweepError::Io(e.into())
+    }
+}
