@@ -44,9 +44,14 @@ pub fn escape(s: &str) -> String {
 /// An SVG file's markup to inline in the page (its XML declaration left
 /// out), scaled to the page's width.
 pub fn inline_svg(path: &Path) -> io::Result<String> {
-    let text = std::fs::read_to_string(path)?;
-    let start = text.find("<svg").unwrap_or(0);
-    Ok(format!("<div class=\"plot\">{}</div>", &text[start..]))
+    Ok(svg_section(&std::fs::read_to_string(path)?))
+}
+
+/// SVG markup (a plot just drawn) to inline in the page, its XML
+/// declaration left out, scaled to the page's width.
+pub fn svg_section(markup: &str) -> String {
+    let start = markup.find("<svg").unwrap_or(0);
+    format!("<div class=\"plot\">{}</div>", &markup[start..])
 }
 
 /// An HTML table of rows of cells (the first row is the header).
