@@ -69,9 +69,18 @@ pub fn table(rows: &[Vec<String>]) -> String {
     s
 }
 
+/// The header of a two-column table.
+#[derive(Clone, Copy)]
+struct PairHeader<'a> {
+    /// Over the first column: what each row names.
+    what: &'a str,
+    /// Over the second column: the row's value.
+    value: &'a str,
+}
+
 /// A two-column HTML table under a header.
-fn pairs(head: (&str, &str), rows: &[(String, String)]) -> String {
-    let mut all = vec![vec![head.0.to_string(), head.1.to_string()]];
+fn pairs(head: PairHeader, rows: &[(String, String)]) -> String {
+    let mut all = vec![vec![head.what.to_string(), head.value.to_string()]];
     all.extend(rows.iter().map(|(a, b)| vec![a.clone(), b.clone()]));
     table(&all)
 }
@@ -101,7 +110,11 @@ pub fn write(dir: &Path, r: &Report) -> io::Result<()> {
     }
     if !r.headline.is_empty() {
         s.push_str("<h2>The answer</h2>");
-        s.push_str(&pairs(("figure", "value"), &r.headline));
+        let head = PairHeader {
+            what: "figure",
+            value: "value",
+        };
+        s.push_str(&pairs(head, &r.headline));
         if !r.headline_note.is_empty() {
             let _ = write!(s, "<p class=\"note\">{}</p>", escape(&r.headline_note));
         }
@@ -118,7 +131,11 @@ pub fn write(dir: &Path, r: &Report) -> io::Result<()> {
     }
     if !r.provenance.is_empty() {
         s.push_str("<h2>Provenance</h2>");
-        s.push_str(&pairs(("what", "value"), &r.provenance));
+        let head = PairHeader {
+            what: "what",
+            value: "value",
+        };
+        s.push_str(&pairs(head, &r.provenance));
     }
     s.push_str("</body></html>\n");
     std::fs::write(dir.join("report.html"), s)
