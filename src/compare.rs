@@ -5,21 +5,23 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::metrics::series::{day, epoch};
 use crate::metrics::stats::Spread;
 use crate::output::{RunDir, write_atomically};
 use crate::plot::table::Table;
 use crate::plot::{Line, Panel, XAxis, nth_color, render, unit_of};
 use crate::scenario::error::did_you_mean;
 use crate::scenario::load::{parse_str, to_ron};
+use crate::units::SECONDS_PER_DAY;
 
 /// Metrics drawn when none are asked for.
 pub const DEFAULT_METRICS: &[&str] = &[
-    "hashrate_ehs",
-    "difficulty",
-    "mean_block_interval_s",
-    "hashprice_usd_per_ph_day",
-    "btc_price_usd",
-    "pool_hhi",
+    day::HASHRATE_EHS.key,
+    day::DIFFICULTY.key,
+    day::MEAN_BLOCK_INTERVAL_S.key,
+    day::HASHPRICE_USD_PER_PH_DAY.key,
+    day::BTC_PRICE_USD.key,
+    day::POOL_HHI.key,
 ];
 
 /// Why runs cannot be compared.
@@ -107,8 +109,8 @@ fn series(run: &Run, metric: &str) -> Option<Vec<f64>> {
         return Some(v.to_vec());
     }
     let v = run.epochs.get(metric)?;
-    let ends = run.epochs.get("end_time_s")?;
-    let times = run.days.get("time_s")?;
+    let ends = run.epochs.get(epoch::END_TIME_S.key)?;
+    let times = run.days.get(day::TIME_S.key)?;
     let mut out = Vec::with_capacity(n);
     let mut k = 0;
     for &t in times {
@@ -181,7 +183,7 @@ pub fn compare(
 /// seeds of a group last equally long.
 fn groups(runs: &[Run]) -> Result<Groups, CompareError> {
     for r in runs {
-        let t = r.days.get("time_s").unwrap_or(&[]);
+        let t = r.days.get(day::TIME_S.key).unwrap_or(&[]);
         if t.is_empty() {
             return Err(CompareError::Unaligned(format!(
                 "{} has no days",
@@ -190,7 +192,7 @@ fn groups(runs: &[Run]) -> Result<Groups, CompareError> {
         }
         if t.iter()
             .enumerate()
-            .any(|(i, &s)| (s - (i as f64 + 1.0) * 86_400.0).abs() > 1e-6)
+            .any(|(i, &s)| (s - (i as f64 + 1.0) * SECONDS_PER_DAY).abs() > 1e-6)
         {
             return Err(CompareError::Unaligned(format!(
                 "{} is not on a daily grid",

@@ -9,21 +9,24 @@
 //! - `dashboard.png`/`.svg`: fan charts, the median with 50 % and 90 %
 //!   bands.
 //!
-//! Runs are independent and the ensemble is computed in seed order from
-//! their files, so it is byte-identical at any `--jobs`. The directory is
-//! written aside and renamed into place when complete.
+//! Runs are independent; each keeps in memory only the few day series
+//! the ensemble needs ([`ENSEMBLE_FIELDS`]) as it finishes, and the
+//! ensemble is computed from them in seed order, so it is byte-identical
+//! at any `--jobs` and reads no run's files back. The directory is written
+//! aside and renamed into place when complete.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::metrics::Summary;
+use crate::metrics::series::{Columns, Field, day};
 use crate::metrics::stats::Spread;
-use crate::output::{COUNTERFACTUAL_DIR, RunDir, write_run_with};
-use crate::plot::table::Table;
-use crate::plot::{Line, Panel, XAxis, render, series_color};
+use crate::metrics::{DayRow, Summary};
+use crate::output::{RunDir, Written, write_run_keeping};
+use crate::plot::{Line, Panel, XAxis, render_svg, series_color};
 use crate::scenario::Scenario;
+use crate::units::SECONDS_PER_DAY;
 
 /// Most seeds one ensemble runs.
 pub const MAX_SEEDS: u64 = 100_000;
@@ -61,38 +64,77 @@ pub fn dir_name(first: u64, last: u64) -> String {
     format!("ensemble-{first}-{last}")
 }
 
+/// One of the day series an ensemble summarises: its column of days.csv,
+/// with its panel's title and unit.
+#[derive(Clone, Copy, Debug)]
+pub struct DaySeries {
+    /// The column of days.csv.
+    pub field: Field<DayRow>,
+    /// The panel's title.
+    pub title: &'static str,
+    /// The panel's unit.
+    pub unit: &'static str,
+}
+
+const fn series(field: Field<DayRow>, title: &'static str, unit: &'static str) -> DaySeries {
+    DaySeries { field, title, unit }
+}
+
 /// The dashboard's series that `ensemble-days.csv` summarises, from
 /// days.csv, with their panel titles and units.
-pub const DAY_SERIES: &[(&str, &str, &str)] = &[
-    ("hashrate_ehs", "Hashrate mining", "EH/s"),
-    ("difficulty", "Difficulty", "T"),
-    (
-        "hashprice_usd_per_ph_day",
+pub const DAY_SERIES: &[DaySeries] = &[
+    series(day::HASHRATE_EHS, "Hashrate mining", "EH/s"),
+    series(day::DIFFICULTY, "Difficulty", "T"),
+    series(
+        day::HASHPRICE_USD_PER_PH_DAY,
         "Hashprice",
         "USD per PH/s per day",
     ),
-    ("btc_price_usd", "BTC price", "USD"),
-    ("ai_mw", "AI leased", "MW"),
-    ("sold_mw", "Sold to AI buyers", "MW"),
-    ("pool_hhi", "Pool concentration (HHI)", "0–10,000"),
-    ("firm_hhi", "Firm concentration (HHI)", "0–10,000"),
-    (
-        "template_hhi",
+    series(day::BTC_PRICE_USD, "BTC price", "USD"),
+    series(day::AI_MW, "AI leased", "MW"),
+    series(day::SOLD_MW, "Sold to AI buyers", "MW"),
+    series(day::POOL_HHI, "Pool concentration (HHI)", "0–10,000"),
+    series(day::FIRM_HHI, "Firm concentration (HHI)", "0–10,000"),
+    series(
+        day::TEMPLATE_HHI,
         "Template-builder concentration (HHI)",
         "0–10,000",
     ),
-    (
-        "security_budget_usd_per_day",
+    series(
+        day::SECURITY_BUDGET_USD_PER_DAY,
         "Security budget",
         "USD per day",
     ),
-    ("dormant_ehs", "Dormant machines", "EH/s"),
-    (
-        "attack_build_asic_usd",
+    series(day::DORMANT_EHS, "Dormant machines", "EH/s"),
+    series(
+        day::ATTACK_BUILD_ASIC_USD,
         "Machines for a majority attack, built new",
         "USD",
     ),
 ];
+
+/// The columns of days.csv each run (and its counterfactual) keeps for
+/// the ensemble: the day, its time and [`DAY_SERIES`].
+pub const ENSEMBLE_FIELDS: &[Field<DayRow>] = &[
+    day::DAY,
+    day::TIME_S,
+    day::HASHRATE_EHS,
+    day::DIFFICULTY,
+    day::HASHPRICE_USD_PER_PH_DAY,
+    day::BTC_PRICE_USD,
+    day::AI_MW,
+    day::SOLD_MW,
+    day::POOL_HHI,
+    day::FIRM_HHI,
+    day::TEMPLATE_HHI,
+    day::SECURITY_BUDGET_USD_PER_DAY,
+    day::DORMANT_EHS,
+    day::ATTACK_BUILD_ASIC_USD,
+];
+
+/// The series of ensemble-days.csv with a counterfactual: the hashrate of
+/// the same seed without AI, and the run's less it.
+pub const NO_AI_SERIES: [&str; 2] = ["hashrate_no_ai_ehs", "hashrate_vs_no_ai_ehs"];
 
 pub use crate::output::report::HEADLINES;
 
@@ -126,31 +168,63 @@ impl Ensemble {
     }
 }
 
-/// Runs `scenario` for seeds `first..=last` on `jobs` threads, each into
-/// its run directory under `out`, then writes the ensemble directory.
-/// `on_day` is called after each simulated day of any run.
-pub fn run(
-    scenario: &Scenario,
-    (first, last): (u64, u64),
-    out: &Path,
-    (jobs, force): (usize, bool),
-    on_day: impl Fn() + Sync,
-) -> io::Result<Ensemble> {
+/// The seeds of an ensemble, `first..=last`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seeds {
+    /// The first seed.
+    pub first: u64,
+    /// The last seed (included).
+    pub last: u64,
+}
+
+impl Seeds {
+    /// How many seeds.
+    pub fn count(&self) -> u64 {
+        self.last - self.first + 1
+    }
+}
+
+/// Where and how an ensemble runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Options<'a> {
+    /// Its seeds.
+    pub seeds: Seeds,
+    /// The directory under which runs and the ensemble are written.
+    pub out: &'a Path,
+    /// Worker threads.
+    pub jobs: usize,
+    /// Replace run directories that hold runs of another scenario.
+    pub force: bool,
+}
+
+/// Runs `scenario` for its seeds on `jobs` threads, each into its run
+/// directory under `out`, then writes the ensemble directory. `on_day` is
+/// called after each simulated day of any run.
+pub fn run(scenario: &Scenario, opts: &Options, on_day: impl Fn() + Sync) -> io::Result<Ensemble> {
+    let Seeds { first, last } = opts.seeds;
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
+        .num_threads(opts.jobs.max(1))
         .build()
         .map_err(io::Error::other)?;
     let seeds: Vec<u64> = (first..=last).collect();
-    let done: Vec<(PathBuf, Summary)> = pool.install(|| {
+    // Each run hands back its summary and the few series kept for the
+    // ensemble as it finishes; its rows are on disk only.
+    let done: Vec<Written> = pool.install(|| {
         seeds
             .par_iter()
             .map(|&seed| {
-                write_run_with(&scenario.clone().with_seed(seed), out, force, |_| on_day())
+                write_run_keeping(
+                    &scenario.clone().with_seed(seed),
+                    opts.out,
+                    opts.force,
+                    ENSEMBLE_FIELDS,
+                    |_| on_day(),
+                )
             })
             .collect::<io::Result<Vec<_>>>()
     })?;
     let name = &scenario.spec().name;
-    let parent = out.join(name);
+    let parent = opts.out.join(name);
     let dirname = dir_name(first, last);
     let _lock = crate::output::Lock::acquire(
         &parent.join(format!(".{dirname}.lock")),
@@ -158,10 +232,9 @@ pub fn run(
     )?;
     let staging = RunDir::create_named(&parent, &dirname)?;
     let figures = write_figures(&done, &staging.path().join("ensemble.csv"))?;
-    let runs: Vec<PathBuf> = done.iter().map(|d| d.0.clone()).collect();
     let counterfactual = scenario.spec().counterfactual;
     let days = write_days(
-        &runs,
+        &done,
         counterfactual,
         &staging.path().join("ensemble-days.csv"),
     )?;
@@ -170,24 +243,34 @@ pub fn run(
         crate::output::clip(name, crate::output::MAX_TITLE_CHARS),
         seeds.len()
     );
-    fan_dashboard(
+    let svg = fan_dashboard(
         &days,
         counterfactual,
         &staging.path().join("dashboard"),
         &title,
         scenario.spec().chain.start_time_unix_s,
     )?;
-    report(scenario, (first, last), &figures, &title, staging.path())?;
+    report(
+        scenario,
+        &Report {
+            seeds: opts.seeds,
+            figures: &figures,
+            title: &title,
+            svg: &svg,
+        },
+        staging.path(),
+    )?;
     let dir = staging.commit()?;
+    let runs = done.into_iter().map(|d| d.dir).collect();
     Ok(Ensemble { dir, runs, figures })
 }
 
-fn write_figures(done: &[(PathBuf, Summary)], path: &Path) -> io::Result<Vec<(String, Spread)>> {
+fn write_figures(done: &[Written], path: &Path) -> io::Result<Vec<(String, Spread)>> {
     let mut w = csv::Writer::from_path(path).map_err(io::Error::other)?;
     let mut head = vec!["figure".to_string(), "runs".into()];
     head.extend(STATS.iter().map(|s| s.to_string()));
     w.write_record(&head).map_err(io::Error::other)?;
-    let per_run: Vec<Vec<(&'static str, f64)>> = done.iter().map(|d| d.1.figures()).collect();
+    let per_run: Vec<Vec<(&'static str, f64)>> = done.iter().map(|d| d.summary.figures()).collect();
     let mut out = Vec::new();
     for (k, name) in Summary::figure_names().into_iter().enumerate() {
         let values: Vec<f64> = per_run.iter().map(|f| f[k].1).collect();
@@ -210,39 +293,44 @@ struct Days {
     series: Vec<(String, Vec<Spread>)>,
 }
 
-fn write_days(runs: &[PathBuf], counterfactual: bool, path: &Path) -> io::Result<Days> {
-    let read =
-        |p: PathBuf| Table::read(&p).map_err(|e| io::Error::other(format!("{}: {e}", p.display())));
-    let tables: Vec<Table> = runs
-        .iter()
-        .map(|r| read(r.join("days.csv")))
-        .collect::<io::Result<_>>()?;
-    let no_ai: Vec<Table> = if counterfactual {
-        runs.iter()
-            .map(|r| read(r.join(COUNTERFACTUAL_DIR).join("days.csv")))
+/// Per day, the spread over the seeds of each of [`DAY_SERIES`] (and with
+/// a counterfactual, of [`NO_AI_SERIES`]), over the days every run has;
+/// written to `path` as ensemble-days.csv.
+fn write_days(done: &[Written], counterfactual: bool, path: &Path) -> io::Result<Days> {
+    let kept: Vec<&Columns<DayRow>> = done.iter().map(|d| &d.days).collect();
+    let no_ai: Vec<&Columns<DayRow>> = if counterfactual {
+        done.iter()
+            .map(|d| {
+                d.no_ai_days.as_ref().ok_or_else(|| {
+                    io::Error::other(format!("{}: no counterfactual kept", d.dir.display()))
+                })
+            })
             .collect::<io::Result<_>>()?
     } else {
         Vec::new()
     };
-    let n_days = tables.iter().map(Table::len).min().unwrap_or(0);
-    let column = |t: &Table, key: &str| -> Vec<f64> {
-        t.get(key)
+    let n_days = kept.iter().map(|t| t.len()).min().unwrap_or(0);
+    let column = |t: &Columns<DayRow>, field: Field<DayRow>| -> Vec<f64> {
+        t.get(field)
             .map_or(vec![f64::NAN; n_days], |v| v[..n_days].to_vec())
     };
     let mut named: Vec<(String, Vec<Vec<f64>>)> = DAY_SERIES
         .iter()
-        .map(|(k, _, _)| (k.to_string(), tables.iter().map(|t| column(t, k)).collect()))
+        .map(|s| {
+            let runs = kept.iter().map(|t| column(t, s.field)).collect();
+            (s.field.key.to_string(), runs)
+        })
         .collect();
     if counterfactual {
-        let cf: Vec<Vec<f64>> = no_ai.iter().map(|t| column(t, "hashrate_ehs")).collect();
+        let cf: Vec<Vec<f64>> = no_ai.iter().map(|t| column(t, day::HASHRATE_EHS)).collect();
         let diff: Vec<Vec<f64>> = named[0]
             .1
             .iter()
             .zip(&cf)
             .map(|(a, b)| a.iter().zip(b).map(|(x, y)| x - y).collect())
             .collect();
-        named.push(("hashrate_no_ai_ehs".into(), cf));
-        named.push(("hashrate_vs_no_ai_ehs".into(), diff));
+        named.push((NO_AI_SERIES[0].into(), cf));
+        named.push((NO_AI_SERIES[1].into(), diff));
     }
     let series: Vec<(String, Vec<Spread>)> = named
         .into_iter()
@@ -253,9 +341,14 @@ fn write_days(runs: &[PathBuf], counterfactual: bool, path: &Path) -> io::Result
             (k, per_day)
         })
         .collect();
-    let time_days: Vec<f64> = tables
+    let time_days: Vec<f64> = kept
         .first()
-        .map(|t| column(t, "time_s").iter().map(|s| s / 86_400.0).collect())
+        .map(|t| {
+            column(t, day::TIME_S)
+                .iter()
+                .map(|s| s / SECONDS_PER_DAY)
+                .collect()
+        })
         .unwrap_or_default();
     let mut w = csv::Writer::from_path(path).map_err(io::Error::other)?;
     let mut head = vec!["day".to_string(), "time_s".into()];
@@ -263,9 +356,12 @@ fn write_days(runs: &[PathBuf], counterfactual: bool, path: &Path) -> io::Result
         head.extend(STATS.iter().map(|s| format!("{k}_{s}")));
     }
     w.write_record(&head).map_err(io::Error::other)?;
-    let day_col = tables.first().map(|t| column(t, "day")).unwrap_or_default();
+    let day_col = kept
+        .first()
+        .map(|t| column(t, day::DAY))
+        .unwrap_or_default();
     for d in 0..n_days {
-        let mut rec = vec![cell(day_col[d]), cell(time_days[d] * 86_400.0)];
+        let mut rec = vec![cell(day_col[d]), cell(time_days[d] * SECONDS_PER_DAY)];
         for (_, per_day) in &series {
             rec.extend(per_day[d].all().iter().map(|v| cell(*v)));
         }
@@ -281,7 +377,7 @@ fn fan_dashboard(
     stem: &Path,
     title: &str,
     start_unix_s: i64,
-) -> io::Result<()> {
+) -> io::Result<String> {
     let fan = |key: &str, label: &str, scale: f64| -> Option<Vec<Line>> {
         let per_day = &days.series.iter().find(|s| s.0 == key)?.1;
         let col =
@@ -300,21 +396,24 @@ fn fan_dashboard(
         ])
     };
     let mut panels = Vec::new();
-    for (key, title, unit) in DAY_SERIES {
-        let (scale, unit) = match *key {
-            "difficulty" => (1e-12, *unit),
-            "attack_build_asic_usd" => (1e-9, "USD billion"),
-            _ => (1.0, *unit),
+    for s in DAY_SERIES {
+        let key = s.field.key;
+        let (scale, unit) = if key == day::DIFFICULTY.key {
+            (1e-12, s.unit)
+        } else if key == day::ATTACK_BUILD_ASIC_USD.key {
+            (1e-9, "USD billion")
+        } else {
+            (1.0, s.unit)
         };
-        let mut panel = Panel::new(*title, unit);
-        if let Some(lines) = fan(key, title, scale) {
+        let mut panel = Panel::new(s.title, unit);
+        if let Some(lines) = fan(key, s.title, scale) {
             for l in lines {
                 panel = panel.line(l);
             }
         }
-        if *key == "hashrate_ehs"
+        if key == day::HASHRATE_EHS.key
             && counterfactual
-            && let Some(lines) = fan("hashrate_no_ai_ehs", "without AI", 1.0)
+            && let Some(lines) = fan(NO_AI_SERIES[0], "without AI", 1.0)
         {
             for l in lines {
                 panel = panel.line(l.color(crate::plot::PALETTE[7]));
@@ -324,7 +423,7 @@ fn fan_dashboard(
     }
     if counterfactual {
         let mut panel = Panel::new("Hashrate against the same seed without AI", "EH/s");
-        for l in fan("hashrate_vs_no_ai_ehs", "difference", 1.0).unwrap_or_default() {
+        for l in fan(NO_AI_SERIES[1], "difference", 1.0).unwrap_or_default() {
             panel = panel.line(l);
         }
         panels.insert(1, panel);
@@ -334,7 +433,7 @@ fn fan_dashboard(
         label: None,
         ticks: None,
     };
-    render(stem, title, &panels, &x).map_err(io::Error::other)
+    render_svg(stem, title, &panels, &x).map_err(io::Error::other)
 }
 
 /// A figure over the seeds as words: its median and its 50 % and 90 %
@@ -350,13 +449,22 @@ pub fn bands(s: &Spread, show: fn(f64) -> String) -> String {
     )
 }
 
-fn report(
-    scenario: &Scenario,
-    (first, last): (u64, u64),
-    figures: &[(String, Spread)],
-    title: &str,
-    dir: &Path,
-) -> io::Result<()> {
+/// What an ensemble's report shows.
+struct Report<'a> {
+    /// The ensemble's seeds.
+    seeds: Seeds,
+    /// Every summary figure's spread over the seeds.
+    figures: &'a [(String, Spread)],
+    /// The page's title.
+    title: &'a str,
+    /// The fan charts' SVG markup, just drawn.
+    svg: &'a str,
+}
+
+/// Writes the ensemble's report.html into `dir`.
+fn report(scenario: &Scenario, r: &Report, dir: &Path) -> io::Result<()> {
+    let Seeds { first, last } = r.seeds;
+    let (figures, title) = (r.figures, r.title);
     use crate::output::report::{self, number};
     let headline = HEADLINES
         .iter()
@@ -386,12 +494,12 @@ fn report(
             headline,
             headline_note: format!(
                 "Over {} seeds ({first} to {last}), each a run directory of its own beside this one; ensemble.csv holds every figure.",
-                last - first + 1
+                r.seeds.count()
             ),
             sections: vec![
                 (
                     "Day by day, over the seeds".into(),
-                    report::inline_svg(&dir.join("dashboard.svg"))?,
+                    report::svg_section(r.svg),
                 ),
                 ("Every summary figure".into(), report::table(&rows)),
                 report::glossary(),

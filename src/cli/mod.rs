@@ -77,25 +77,27 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             force,
             quiet,
             json,
-        } => match seeds {
-            Some(seeds) => ensemble(
-                &scenario,
-                seeds,
-                &out,
-                &set,
-                (counterfactual, force),
-                (quiet, json),
-                jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
-            ),
-            None => run(
-                &scenario,
-                seed,
-                &out,
-                &set,
-                (counterfactual, force),
-                (quiet, json),
-            ),
-        },
+        } => {
+            let opts = RunOptions {
+                scenario: &scenario,
+                out: &out,
+                set: &set,
+                counterfactual,
+                force,
+                quiet,
+                json,
+            };
+            match seeds {
+                Some((first, last)) => ensemble(
+                    &opts,
+                    crate::ensemble::Seeds { first, last },
+                    jobs.unwrap_or_else(|| {
+                        std::thread::available_parallelism().map_or(1, |n| n.get())
+                    }),
+                ),
+                None => run(&opts, seed),
+            }
+        }
         Command::Check { files, set } => catalogue::check(&files, &set),
         Command::Sweep {
             file,
@@ -143,15 +145,35 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// What `hashflight run` is asked, for one seed or an ensemble.
+struct RunOptions<'a> {
+    /// A scenario file, or the name of a shipped scenario.
+    scenario: &'a str,
+    /// Directory under which `<scenario>/seed-<seed>/` is written.
+    out: &'a std::path::Path,
+    /// Overrides of scenario fields (`PATH=VALUE`).
+    set: &'a [String],
+    /// Also run each seed without the AI option.
+    counterfactual: bool,
+    /// Replace run directories that hold runs of another scenario.
+    force: bool,
+    /// No progress bar.
+    quiet: bool,
+    /// Print the result as JSON.
+    json: bool,
+}
+
 /// `hashflight run`.
-fn run(
-    scenario: &str,
-    seed: Option<u64>,
-    out: &std::path::Path,
-    set: &[String],
-    (counterfactual, force): (bool, bool),
-    (quiet, json): (bool, bool),
-) -> anyhow::Result<ExitCode> {
+fn run(opts: &RunOptions, seed: Option<u64>) -> anyhow::Result<ExitCode> {
+    let RunOptions {
+        scenario,
+        out,
+        set,
+        counterfactual,
+        force,
+        quiet,
+        json,
+    } = *opts;
     let mut set = overrides(set)?;
     if counterfactual {
         set.push(Override::parse("counterfactual=true")?);
@@ -222,29 +244,41 @@ fn run(
 
 /// `hashflight run --seeds`.
 fn ensemble(
-    scenario: &str,
-    (first, last): (u64, u64),
-    out: &std::path::Path,
-    set: &[String],
-    (counterfactual, force): (bool, bool),
-    (quiet, json): (bool, bool),
+    opts: &RunOptions,
+    seeds: crate::ensemble::Seeds,
     jobs: usize,
 ) -> anyhow::Result<ExitCode> {
+    let RunOptions {
+        scenario,
+        out,
+        set,
+        counterfactual,
+        force,
+        quiet,
+        json,
+    } = *opts;
+    let crate::ensemble::Seeds { first, last } = seeds;
     let mut set = overrides(set)?;
     if counterfactual {
         set.push(Override::parse("counterfactual=true")?);
     }
     let s = Scenario::load(scenario, &set)?;
     let runs = if s.spec().counterfactual { 2 } else { 1 };
-    let seeds = last - first + 1;
+    let count = seeds.count();
     let bar = progress(
         quiet || json,
-        u64::from(s.spec().duration_days) * runs * seeds,
+        u64::from(s.spec().duration_days) * runs * count,
         "days",
     );
     bar.set_message(format!("{} seeds {first}–{last}", s.spec().name));
     let started = std::time::Instant::now();
-    let e = crate::ensemble::run(&s, (first, last), out, (jobs, force), || bar.inc(1))
+    let options = crate::ensemble::Options {
+        seeds,
+        out,
+        jobs,
+        force,
+    };
+    let e = crate::ensemble::run(&s, &options, || bar.inc(1))
         .with_context(|| format!("writing the ensemble under {}", out.display()))?;
     bar.finish_and_clear();
     if json {
@@ -267,7 +301,7 @@ fn ensemble(
         return Ok(ExitCode::SUCCESS);
     }
     say!(
-        "{}: {seeds} seeds in {:.1} s (run directories {}/seed-{first} … seed-{last})",
+        "{}: {count} seeds in {:.1} s (run directories {}/seed-{first} … seed-{last})",
         e.dir.display(),
         started.elapsed().as_secs_f64(),
         out.join(&s.spec().name).display()

@@ -185,13 +185,28 @@ pub struct Recording<'w> {
     rows: ResMut<'w, Rows>,
 }
 
+/// What the pivot and security parts of a row read of the world at the
+/// row's end.
+#[derive(Clone, Copy)]
+struct Now<'a> {
+    /// The hashrate tally.
+    table: &'a HashTable,
+    /// The markets (fees, AI, ASICs).
+    markets: &'a Markets,
+    /// Prices as miners see them (the hashprice).
+    economics: &'a Economics,
+    /// The day of the run.
+    day: u32,
+}
+
 /// The AI and fee-market part of a row, and the period's flows.
-fn pivot(
-    (table, markets, economics, day): (&HashTable, &Markets, &Economics, u32),
-    flows: Flows,
-    subsidy_btc: f64,
-    fees_btc: f64,
-) -> Pivot {
+fn pivot(now: Now, flows: Flows, subsidy_btc: f64, fees_btc: f64) -> Pivot {
+    let Now {
+        table,
+        markets,
+        economics,
+        day,
+    } = now;
     let reward = subsidy_btc + fees_btc;
     let hashprice_usd_per_ph_day = economics.hashprice_usd_per_ph_day;
     Pivot {
@@ -255,15 +270,24 @@ pub fn record_epoch(mut w: Recording, mut stats: ResMut<EpochStats>) {
         offline_mw: w.table.offline_mw,
         active_miners: w.table.active_miners,
         pivot: pivot(
-            (&w.table, &w.markets, &w.economics, w.clock.day),
+            Now {
+                table: &w.table,
+                markets: &w.markets,
+                economics: &w.economics,
+                day: w.clock.day,
+            },
             std::mem::take(&mut w.ledger.epoch),
             subsidy_btc,
             s.fees_btc,
         ),
         security: security(
-            (&w.table, &w.markets, w.clock.day),
+            Now {
+                table: &w.table,
+                markets: &w.markets,
+                economics: &w.economics,
+                day: w.clock.day,
+            },
             &w.measurement.params,
-            &w.economics,
             &centralization,
             (subsidy_btc + s.fees_btc) * w.economics.btc_price_usd
                 / (span / SECONDS_PER_DAY).max(1e-9),
@@ -334,15 +358,24 @@ pub fn record_day(
         offline_mw: w.table.offline_mw,
         fees_btc: day.fees_btc,
         pivot: pivot(
-            (&w.table, &w.markets, &w.economics, w.clock.day),
+            Now {
+                table: &w.table,
+                markets: &w.markets,
+                economics: &w.economics,
+                day: w.clock.day,
+            },
             std::mem::take(&mut w.ledger.day),
             day.reward_btc - day.fees_btc,
             day.fees_btc,
         ),
         security: security(
-            (&w.table, &w.markets, w.clock.day),
+            Now {
+                table: &w.table,
+                markets: &w.markets,
+                economics: &w.economics,
+                day: w.clock.day,
+            },
             &w.measurement.params,
-            &w.economics,
             &centralization,
             day.reward_btc * w.economics.btc_price_usd,
         ),
@@ -498,13 +531,18 @@ pub fn centralization(
 
 /// Security from the current hashrate and prices and the largest shares in
 /// `c`, with the day's or epoch's miner revenue in USD per day.
-pub fn security(
-    (table, markets, day): (&HashTable, &Markets, u32),
+fn security(
+    now: Now,
     spec: &SecurityParams,
-    economics: &Economics,
     c: &Centralization,
     budget_usd_per_day: f64,
 ) -> Security {
+    let Now {
+        table,
+        markets,
+        economics,
+        day,
+    } = now;
     // The attacker orders at today's price, behind the manufacturers'
     // backlog, machines of this year's generation.
     let hashprice = economics.hashprice_usd_per_ph_day;

@@ -2,9 +2,12 @@
 //! files of [`RUN_FILES`]: `scenario.ron` (the fully resolved scenario),
 //! `epochs.csv`, `days.csv`, `pools.csv`, `regions.csv`, `summary.json` and
 //! the dashboard (`dashboard.png`, `dashboard.svg`, drawn by
-//! [`crate::plot`]). Everything is written into a hidden directory beside
-//! it and renamed into place when complete, so an interrupted run leaves no
-//! half directory and an earlier run of the same seed is replaced whole;
+//! [`crate::plot`] from the series the run keeps in memory while it writes
+//! its rows, see [`kept`]) and `report.html` (which embeds the SVG just
+//! drawn). Nothing a run draws is read back from its own files.
+//! Everything is written into a hidden directory beside it and renamed
+//! into place when complete, so an interrupted run leaves no half
+//! directory and an earlier run of the same seed is replaced whole;
 //! [`RunDir::staging`] and [`write_atomically`] do the same for files that
 //! join an existing directory (comparisons, sweeps).
 //!
@@ -20,13 +23,19 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 pub mod columns;
+pub mod kept;
 pub mod lock;
 pub mod report;
 pub mod row;
+pub mod sink;
 
+pub use kept::{Kept, RunSink, Written};
 pub use lock::Lock;
+pub use sink::{CsvSink, RowWriter};
 
-use crate::metrics::{DayRow, EpochRow, PoolDayRow, RecordSink, RegionDayRow, Summary};
+use crate::metrics::series::Field;
+use crate::metrics::{DayRow, Summary};
+use crate::plot::dashboard::{self, Dashboard};
 use crate::scenario::Scenario;
 use crate::sim::Simulation;
 
@@ -46,88 +55,6 @@ pub const RUN_FILES: &[&str] = &[
 /// The subdirectory of a run directory that holds its counterfactual (the
 /// same scenario and seed without the AI option), a run directory itself.
 pub const COUNTERFACTUAL_DIR: &str = "no-ai";
-
-/// Streams rows into `epochs.csv`, `days.csv`, `pools.csv` and
-/// `regions.csv`.
-pub struct CsvSink {
-    epochs: RowWriter,
-    days: RowWriter,
-    pools: RowWriter,
-    regions: RowWriter,
-}
-
-impl CsvSink {
-    /// Creates the files in `dir`.
-    pub fn create(dir: &Path) -> io::Result<Self> {
-        Ok(Self {
-            epochs: RowWriter::create(&dir.join("epochs.csv"))?,
-            days: RowWriter::create(&dir.join("days.csv"))?,
-            pools: RowWriter::create(&dir.join("pools.csv"))?,
-            regions: RowWriter::create(&dir.join("regions.csv"))?,
-        })
-    }
-}
-
-/// Writes serializable rows as CSV: the header from the first row's field
-/// names (flattened parts included, in declaration order), numbers in
-/// shortest round-trip form, missing values empty (see [`row`]).
-pub struct RowWriter {
-    out: csv::Writer<BufWriter<File>>,
-    header: bool,
-    record: csv::ByteRecord,
-}
-
-impl RowWriter {
-    /// Creates the file.
-    pub fn create(path: &Path) -> io::Result<Self> {
-        Ok(Self {
-            out: csv::Writer::from_writer(BufWriter::new(File::create(path)?)),
-            header: false,
-            record: csv::ByteRecord::new(),
-        })
-    }
-
-    /// Writes one row.
-    pub fn write(&mut self, row: &impl serde::Serialize) -> io::Result<()> {
-        if !self.header {
-            let names = row::names(row).map_err(io::Error::other)?;
-            self.out.write_record(&names).map_err(csv_err)?;
-            self.header = true;
-        }
-        row::values(row, &mut self.record).map_err(io::Error::other)?;
-        self.out.write_byte_record(&self.record).map_err(csv_err)
-    }
-
-    /// Flushes the file.
-    pub fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
-    }
-}
-
-fn csv_err(e: csv::Error) -> io::Error {
-    io::Error::other(e)
-}
-
-impl RecordSink for CsvSink {
-    fn epoch(&mut self, row: &EpochRow) -> io::Result<()> {
-        self.epochs.write(row)
-    }
-    fn day(&mut self, row: &DayRow) -> io::Result<()> {
-        self.days.write(row)
-    }
-    fn pool_day(&mut self, row: &PoolDayRow) -> io::Result<()> {
-        self.pools.write(row)
-    }
-    fn region_day(&mut self, row: &RegionDayRow) -> io::Result<()> {
-        self.regions.write(row)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.epochs.flush()?;
-        self.days.flush()?;
-        self.pools.flush()?;
-        self.regions.flush()
-    }
-}
 
 /// A run directory being written.
 #[derive(Debug)]
@@ -269,6 +196,19 @@ pub fn write_run_with(
     force: bool,
     on_day: impl FnMut(u32),
 ) -> io::Result<(PathBuf, Summary)> {
+    let w = write_run_keeping(scenario, out, force, &[], on_day)?;
+    Ok((w.dir, w.summary))
+}
+
+/// [`write_run_with`], keeping the columns `keep` of days.csv (and of its
+/// counterfactual's) in memory for the caller, every day.
+pub fn write_run_keeping(
+    scenario: &Scenario,
+    out: &Path,
+    force: bool,
+    keep: &'static [Field<DayRow>],
+    on_day: impl FnMut(u32),
+) -> io::Result<Written> {
     let spec = scenario.spec();
     // One process at a time writes this scenario and seed under `out`;
     // what a killed one left is removed.
@@ -292,8 +232,13 @@ pub fn write_run_with(
         refuse_another_run(&target, scenario)?;
     }
     let dir = RunDir::create(out, &spec.name, spec.seed)?;
-    match fill(scenario, dir.path(), on_day) {
-        Ok(summary) => Ok((dir.commit()?, summary)),
+    match fill(scenario, dir.path(), keep, on_day) {
+        Ok((summary, kept, no_ai)) => Ok(Written {
+            dir: dir.commit()?,
+            summary,
+            days: kept.days,
+            no_ai_days: no_ai.map(|k| k.days),
+        }),
         Err(e) => {
             dir.abandon();
             Err(e)
@@ -471,47 +416,38 @@ pub fn scenario_hash(scenario: &Scenario) -> String {
     format!("{:016x}", h.finish())
 }
 
-fn fill(scenario: &Scenario, dir: &Path, on_day: impl FnMut(u32)) -> io::Result<Summary> {
-    let header = format!(
+/// The header of a run directory's scenario.ron.
+fn ron_header() -> String {
+    format!(
         "// Resolved by hashflight {}: every field stated, seed included.\n// `hashflight run scenario.ron` reproduces this run exactly.\n",
         env!("CARGO_PKG_VERSION")
-    );
-    fs::write(
-        dir.join("scenario.ron"),
-        header.clone() + &scenario.to_ron(),
-    )?;
+    )
+}
+
+/// Writes a run into `dir`: its scenario, its rows, its counterfactual
+/// (when the scenario asks for one), its summary, dashboard and report.
+/// Returns the summary and the series the run and its counterfactual
+/// kept.
+fn fill(
+    scenario: &Scenario,
+    dir: &Path,
+    keep: &'static [Field<DayRow>],
+    on_day: impl FnMut(u32),
+) -> io::Result<(Summary, Kept, Option<Kept>)> {
+    fs::write(dir.join("scenario.ron"), ron_header() + &scenario.to_ron())?;
     let mut on_day = on_day;
-    let (mut summary, _) = Simulation::new(scenario).run(CsvSink::create(dir)?, &mut on_day)?;
+    let (mut summary, sink) =
+        Simulation::new(scenario).run(RunSink::create(dir, keep)?, &mut on_day)?;
+    let kept = sink.finish();
     // The counterfactual is a run of its own, kept in `no-ai/` (the same
     // seed without the AI option), and the run's summary compares with it.
-    if scenario.spec().counterfactual {
-        let no_ai = scenario.without_ai();
-        let cf = dir.join(COUNTERFACTUAL_DIR);
-        fs::create_dir(&cf)?;
-        fs::write(cf.join("scenario.ron"), header + &no_ai.to_ron())?;
-        let (other, _) = Simulation::new(&no_ai).run(CsvSink::create(&cf)?, &mut on_day)?;
+    let no_ai = if scenario.spec().counterfactual {
+        let (other, no_ai) = counterfactual(scenario, dir, keep, &mut on_day)?;
         summary.set_counterfactual(&other);
-        let other = Summary {
-            overrides: scenario.overrides().to_vec(),
-            command: command_line(),
-            hashflight_commit: COMMIT.to_string(),
-            scenario_hash: scenario_hash(&no_ai),
-            ..other
-        };
-        write_json(&cf.join("summary.json"), &other)?;
-        let title = format!(
-            "{} without the AI option (the counterfactual) — seed {}",
-            clip(&scenario.spec().name, MAX_TITLE_CHARS),
-            scenario.spec().seed
-        );
-        crate::plot::dashboard::write(
-            &cf,
-            &title,
-            Some(scenario.spec().chain.start_time_unix_s),
-            None,
-        )
-        .map_err(io::Error::other)?;
-    }
+        Some(no_ai)
+    } else {
+        None
+    };
     let summary = Summary {
         overrides: scenario.overrides().to_vec(),
         command: command_line(),
@@ -532,24 +468,70 @@ fn fill(scenario: &Scenario, dir: &Path, on_day: impl FnMut(u32)) -> io::Result<
         scenario.spec().seed,
         clip(&with, MAX_TITLE_CHARS)
     );
-    let cf = dir.join(COUNTERFACTUAL_DIR);
-    crate::plot::dashboard::write(
+    let svg = dashboard::write(
         dir,
-        &title,
-        Some(scenario.spec().chain.start_time_unix_s),
-        scenario.spec().counterfactual.then_some(cf.as_path()),
+        &Dashboard {
+            title: &title,
+            start_unix_s: Some(scenario.spec().chain.start_time_unix_s),
+            run: &kept.dashboard,
+            no_ai: no_ai.as_ref().map(|k| &k.dashboard),
+        },
     )
     .map_err(io::Error::other)?;
-    report_of_run(dir, scenario, &summary, &title)?;
-    Ok(summary)
+    report_of_run(dir, scenario, &summary, &title, &svg)?;
+    Ok((summary, kept, no_ai))
 }
 
-/// The report of a run directory (its summary and dashboard written).
+/// Runs the counterfactual of a run in `dir` (the same seed without the
+/// AI option) into its own run directory `dir/no-ai/`, with its summary
+/// and dashboard, and returns its summary (as the simulation gave it) and
+/// what it kept.
+fn counterfactual(
+    scenario: &Scenario,
+    dir: &Path,
+    keep: &'static [Field<DayRow>],
+    on_day: &mut impl FnMut(u32),
+) -> io::Result<(Summary, Kept)> {
+    let no_ai = scenario.without_ai();
+    let cf = dir.join(COUNTERFACTUAL_DIR);
+    fs::create_dir(&cf)?;
+    fs::write(cf.join("scenario.ron"), ron_header() + &no_ai.to_ron())?;
+    let (other, sink) = Simulation::new(&no_ai).run(RunSink::create(&cf, keep)?, &mut *on_day)?;
+    let kept = sink.finish();
+    let written = Summary {
+        overrides: scenario.overrides().to_vec(),
+        command: command_line(),
+        hashflight_commit: COMMIT.to_string(),
+        scenario_hash: scenario_hash(&no_ai),
+        ..other.clone()
+    };
+    write_json(&cf.join("summary.json"), &written)?;
+    let title = format!(
+        "{} without the AI option (the counterfactual) — seed {}",
+        clip(&scenario.spec().name, MAX_TITLE_CHARS),
+        scenario.spec().seed
+    );
+    dashboard::write(
+        &cf,
+        &Dashboard {
+            title: &title,
+            start_unix_s: Some(scenario.spec().chain.start_time_unix_s),
+            run: &kept.dashboard,
+            no_ai: None,
+        },
+    )
+    .map_err(io::Error::other)?;
+    Ok((other, kept))
+}
+
+/// The report of a run directory (its summary written, `svg` its
+/// dashboard's markup).
 fn report_of_run(
     dir: &Path,
-    scenario: &crate::scenario::Scenario,
-    summary: &crate::metrics::Summary,
+    scenario: &Scenario,
+    summary: &Summary,
     title: &str,
+    svg: &str,
 ) -> io::Result<()> {
     let figures = summary.figures();
     let headline = report::HEADLINES
@@ -559,10 +541,7 @@ fn report_of_run(
             v.is_finite().then(|| (what.to_string(), report::number(v)))
         })
         .collect();
-    let mut sections = vec![(
-        "The run, day by day".to_string(),
-        report::inline_svg(&dir.join("dashboard.svg"))?,
-    )];
+    let mut sections = vec![("The run, day by day".to_string(), report::svg_section(svg))];
     if scenario.spec().counterfactual {
         sections.push((
             "The counterfactual".to_string(),

@@ -44,9 +44,14 @@ pub fn escape(s: &str) -> String {
 /// An SVG file's markup to inline in the page (its XML declaration left
 /// out), scaled to the page's width.
 pub fn inline_svg(path: &Path) -> io::Result<String> {
-    let text = std::fs::read_to_string(path)?;
-    let start = text.find("<svg").unwrap_or(0);
-    Ok(format!("<div class=\"plot\">{}</div>", &text[start..]))
+    Ok(svg_section(&std::fs::read_to_string(path)?))
+}
+
+/// SVG markup (a plot just drawn) to inline in the page, its XML
+/// declaration left out, scaled to the page's width.
+pub fn svg_section(markup: &str) -> String {
+    let start = markup.find("<svg").unwrap_or(0);
+    format!("<div class=\"plot\">{}</div>", &markup[start..])
 }
 
 /// An HTML table of rows of cells (the first row is the header).
@@ -64,9 +69,18 @@ pub fn table(rows: &[Vec<String>]) -> String {
     s
 }
 
+/// The header of a two-column table.
+#[derive(Clone, Copy)]
+struct PairHeader<'a> {
+    /// Over the first column: what each row names.
+    what: &'a str,
+    /// Over the second column: the row's value.
+    value: &'a str,
+}
+
 /// A two-column HTML table under a header.
-fn pairs(head: (&str, &str), rows: &[(String, String)]) -> String {
-    let mut all = vec![vec![head.0.to_string(), head.1.to_string()]];
+fn pairs(head: PairHeader, rows: &[(String, String)]) -> String {
+    let mut all = vec![vec![head.what.to_string(), head.value.to_string()]];
     all.extend(rows.iter().map(|(a, b)| vec![a.clone(), b.clone()]));
     table(&all)
 }
@@ -96,7 +110,11 @@ pub fn write(dir: &Path, r: &Report) -> io::Result<()> {
     }
     if !r.headline.is_empty() {
         s.push_str("<h2>The answer</h2>");
-        s.push_str(&pairs(("figure", "value"), &r.headline));
+        let head = PairHeader {
+            what: "figure",
+            value: "value",
+        };
+        s.push_str(&pairs(head, &r.headline));
         if !r.headline_note.is_empty() {
             let _ = write!(s, "<p class=\"note\">{}</p>", escape(&r.headline_note));
         }
@@ -113,7 +131,11 @@ pub fn write(dir: &Path, r: &Report) -> io::Result<()> {
     }
     if !r.provenance.is_empty() {
         s.push_str("<h2>Provenance</h2>");
-        s.push_str(&pairs(("what", "value"), &r.provenance));
+        let head = PairHeader {
+            what: "what",
+            value: "value",
+        };
+        s.push_str(&pairs(head, &r.provenance));
     }
     s.push_str("</body></html>\n");
     std::fs::write(dir.join("report.html"), s)

@@ -1,7 +1,10 @@
-//! A CSV file read back as numeric columns by name (for plotting runs).
+//! A CSV file read back as numeric columns by name (for the commands that
+//! read finished runs: `compare`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
+
+use crate::metrics::series::Thinned;
 
 /// Numeric columns of a CSV file; text cells are read as NaN, except
 /// `0x…` hex which reads as its integer value.
@@ -19,52 +22,17 @@ impl Table {
     }
 
     /// Reads a CSV file with a header row, keeping at most `max_rows` + 1
-    /// rows evenly strided: every row of a short file; of a longer one every
-    /// k-th row (k doubling whenever the kept rows pass `max_rows`) and the
-    /// last row, so a dashboard of a century of days holds as much as one
-    /// of ten years.
+    /// rows evenly strided (see [`Thinned`]).
     pub fn read_thinned(path: &Path, max_rows: usize) -> Result<Self, csv::Error> {
-        let max_rows = max_rows.max(2);
         let mut r = csv::Reader::from_path(path)?;
         let names: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
-        let mut cols: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
-        let (mut stride, mut rows, mut last_kept) = (1usize, 0usize, None);
-        let mut row: Vec<f64> = Vec::with_capacity(names.len());
+        let mut rows = Thinned::new(names.len(), max_rows);
         let mut record = csv::StringRecord::new();
         while r.read_record(&mut record)? {
-            row.clear();
-            row.extend(record.iter().take(names.len()).map(parse_cell));
-            if rows.is_multiple_of(stride) {
-                for (c, v) in cols.iter_mut().zip(&row) {
-                    c.push(*v);
-                }
-                last_kept = Some(rows);
-                if let Some(kept) = cols.first().map(Vec::len)
-                    && kept > max_rows
-                {
-                    // Keep rows 0, 2k, 4k, …: the multiples of the new stride.
-                    if (kept - 1) % 2 == 1 {
-                        last_kept = None;
-                    }
-                    for c in &mut cols {
-                        let mut i = 0;
-                        c.retain(|_| {
-                            i += 1;
-                            i % 2 == 1
-                        });
-                    }
-                    stride *= 2;
-                }
-            }
-            rows += 1;
-        }
-        if rows > 0 && last_kept != Some(rows - 1) {
-            for (c, v) in cols.iter_mut().zip(&row) {
-                c.push(*v);
-            }
+            rows.push(record.iter().take(names.len()).map(parse_cell));
         }
         Ok(Self {
-            columns: names.iter().cloned().zip(cols).collect(),
+            columns: names.iter().cloned().zip(rows.finish()).collect(),
             names,
         })
     }

@@ -285,10 +285,18 @@ fn heatmaps(
         let stem = format!("heatmap-{m}");
         crate::plot::heatmap(
             &dir.join(&stem),
-            &format!("{}: median {} over seeds", plan.file.name, m),
-            (&plan.file.axes[0].path, &xv),
-            (&plan.file.axes[1].path, &yv),
-            &grid,
+            &crate::plot::Heatmap {
+                title: &format!("{}: median {} over seeds", plan.file.name, m),
+                x: crate::plot::MapAxis {
+                    name: &plan.file.axes[0].path,
+                    labels: &xv,
+                },
+                y: crate::plot::MapAxis {
+                    name: &plan.file.axes[1].path,
+                    labels: &yv,
+                },
+                values: &grid,
+            },
         )
         .map_err(io::Error::other)?;
         written.extend([format!("{stem}.png"), format!("{stem}.svg")]);
