@@ -26,11 +26,12 @@
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
+use super::daily::{ChangedSites, DailyMargins, SiteTallies, SiteTally};
 use super::tally::{CountTotals, count_site};
 use super::valuation::{GpuTerms, gpu_net_usd_per_hour, lease_noi_usd_per_month};
 use super::{
-    DailyMargins, Fleet, FleetState, Miner, Order, Orders, ProjectKind, Site, SiteTallies,
-    SiteTally, Strategy, UsedMachines, breakeven_hashprice_usd_per_ph_day,
+    Fleet, FleetState, Miner, Order, Orders, ProjectKind, Site, Strategy, UsedMachines,
+    breakeven_hashprice_usd_per_ph_day,
 };
 use crate::market::ai::AiMarket;
 use crate::state::{
@@ -89,10 +90,12 @@ pub fn update_power_prices(
 /// site's fleet of the same generation if it has one. New machines that
 /// do not fit take the place of worse ones (a renewal), which go to the
 /// second-hand market. Machines for a site sold meanwhile go there too.
+/// Each site energised or given machines is marked in [`ChangedSites`].
 pub fn deliver_asics(
     clock: Res<Clock>,
     mut orders: ResMut<Orders>,
     mut used: ResMut<UsedMachines>,
+    mut changed: ResMut<ChangedSites>,
     mut sites: Query<&mut Site>,
 ) {
     let day = clock.day;
@@ -104,10 +107,11 @@ pub fn deliver_asics(
     let mut due: Vec<Order> = orders.machines.extract_if(.., |o| o.day <= day).collect();
     due.sort_by_key(|o| o.site);
     for mut site in &mut sites {
-        // Read first, so that only a site whose build is ready is marked
-        // changed (the daily pass looks afresh at changed sites).
+        // Only a site whose build is ready is changed (the daily pass
+        // looks afresh at changed sites).
         if site.builds.iter().any(|b| b.ready_day <= day) {
             site.complete_builds(day);
+            changed.mark(site.id);
         }
         if due.is_empty() {
             continue;
@@ -127,6 +131,7 @@ pub fn deliver_asics(
             let left = site.make_room(mw, o.efficiency_j_per_th);
             used.list(site.owner_id, day, left);
             site.add_machines(o.hashrate_ths, o.efficiency_j_per_th);
+            changed.mark(id);
         }
     }
 }
@@ -182,6 +187,7 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
         tallies.reserve_exact(count + count / 8 - tallies.len());
     }
     let (table, regions, margins) = (&mut *d.table, &mut *d.regions, &mut *d.margins);
+    let changed = &*d.changed;
     for mut site in &mut sites {
         let id = site.id as usize;
         if tallies.len() <= id {
@@ -190,7 +196,7 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
         let tally = &mut tallies[id];
         // A site another system has changed since yesterday (the review,
         // a delivery, an event) is looked at afresh.
-        let known = !site.is_changed();
+        let known = !changed.contains(site.id);
         operate_site(
             &mut site,
             known,
@@ -226,6 +232,7 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
     }
     totals.store(table);
     table.finish_sums();
+    d.changed.clear();
     d.ledger.add(|f| {
         f.revenue_mining_usd += revenue;
         f.revenue_ai_lease_usd += lease;
@@ -248,6 +255,7 @@ pub struct OperatingDay<'w> {
     table: ResMut<'w, HashTable>,
     margins: ResMut<'w, DailyMargins>,
     tallies: ResMut<'w, SiteTallies>,
+    changed: ResMut<'w, ChangedSites>,
     ledger: ResMut<'w, Ledger>,
 }
 
@@ -483,11 +491,8 @@ pub fn settle_accounts(
     // The three figures are kept at one length ([`DailyMargins::start`]);
     // a miner past it (none booked yet) has none.
     let n = margins.usd.len();
-    let (incomes, principals, capitalised_by_id) = (
-        &margins.usd,
-        &margins.principal_usd[..n],
-        &margins.capitalised_usd[..n],
-    );
+    let incomes = &margins.usd;
+    let (principals, capitalised_by_id) = margins.projects();
     for mut miner in &mut miners {
         if miner.exited {
             continue;
@@ -759,6 +764,7 @@ mod tests {
         world.insert_resource(HashTable::new(1));
         world.insert_resource(DailyMargins::default());
         world.insert_resource(SiteTallies::default());
+        world.insert_resource(ChangedSites::default());
         world.insert_resource(Ledger::default());
         let mut system = IntoSystem::into_system(operate_fleets);
         system.initialize(&mut world);
@@ -770,6 +776,7 @@ mod tests {
         assert_eq!(day(&mut world, 0), 5e6);
         assert_eq!(day(&mut world, 1), 5e6);
         world.get_mut::<Site>(e).unwrap().add_machines(1e6, 15.0);
+        world.resource_mut::<ChangedSites>().mark(1);
         assert_eq!(day(&mut world, 2), 6e6);
         assert_eq!(day(&mut world, 3), 6e6);
     }

@@ -31,10 +31,10 @@
 //! Everything is visited in a fixed order (by size, then by id) and every
 //! draw is keyed by site, so results never depend on iteration order.
 
-use bevy_ecs::change_detection::Tick;
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
+use crate::agents::daily::ChangedSites;
 use crate::agents::{Entrants, Miner, Orders, Site, Strategy, UsedMachines};
 use crate::state::rng::RunSeed;
 use crate::state::{
@@ -70,6 +70,7 @@ pub struct ReviewWorld<'w, 's> {
     entrants: ResMut<'w, Entrants>,
     counts: ResMut<'w, PopulationCounts>,
     seed: Res<'w, RunSeed>,
+    changed: ResMut<'w, ChangedSites>,
     commands: Commands<'w, 's>,
 }
 
@@ -91,17 +92,11 @@ pub fn review(mut w: ReviewWorld) {
         }
     }
     // Ids are dense (0..n, in spawn order), so sorting by id makes the
-    // position the id. Each site's last change is kept, to be put back on
-    // the sites the review leaves as they were (handing a site over marks
-    // it changed).
-    let mut last_changed = vec![Tick::default(); on_order.len()];
+    // position the id.
     let mut sites: Vec<_> = w
         .sites
         .iter_mut()
-        .map(|(e, s)| {
-            last_changed[s.id as usize] = s.last_changed();
-            (e, s.into_inner())
-        })
+        .map(|(e, s)| (e, s.into_inner()))
         .collect();
     sites.sort_unstable_by_key(|s| s.1.id);
     let sites = sites.into_iter().collect();
@@ -176,18 +171,16 @@ pub fn review(mut w: ReviewWorld) {
             entered = r.entry(&mut book, &mut w.entrants, w.seed.0);
         }
     }
-    // A site the review did not reach mutably is as it was: its last
-    // change is put back, so that the daily pass holds its decision
-    // without reading its fleets again.
+    // The sites the review reached mutably are the ones it changed: the
+    // daily pass looks at them afresh, and holds the others' decisions
+    // without reading their fleets again.
     let touched = book.sites.into_touched();
-    for (_, mut site) in &mut w.sites {
-        let id = site.id as usize;
-        if !touched[id] {
-            site.set_last_changed(last_changed[id]);
-        }
+    for (id, _) in touched.iter().enumerate().filter(|t| *t.1) {
+        w.changed.mark(id as u32);
     }
     // The entrants join the world with the next ids.
     for (miner, mut site) in entered {
+        w.changed.mark(site.id);
         site.miner = w.commands.spawn(miner).id();
         w.commands.spawn(site);
         w.counts.miners += 1;
