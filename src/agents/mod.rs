@@ -42,7 +42,7 @@ pub enum Belief {
 }
 
 /// A mining firm.
-#[derive(Component, Clone, Debug)]
+#[derive(Component, Clone, Debug, PartialEq)]
 pub struct Miner {
     /// Dense index of the miner (named miners first, then the population).
     pub id: u32,
