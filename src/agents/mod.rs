@@ -202,10 +202,12 @@ pub struct Build {
 }
 
 impl Site {
-    /// A mining site with no AI projects, owned by `miner`.
+    /// A mining site with no AI projects, owned by `owner`, the miner whose
+    /// entity is `miner`.
     pub fn new(
         id: u32,
-        (miner, owner): (Entity, &Miner),
+        miner: Entity,
+        owner: &Miner,
         power_mw: f64,
         price: f64,
         region: u16,
@@ -297,8 +299,8 @@ pub fn evict_worst(
 }
 
 impl Site {
-    /// Hands the site to another miner.
-    pub fn transfer(&mut self, (miner, owner): (Entity, &Miner)) {
+    /// Hands the site to another miner: `owner`, whose entity is `miner`.
+    pub fn transfer(&mut self, miner: Entity, owner: &Miner) {
         self.miner = miner;
         self.owner_id = owner.id;
         self.pool = owner.pool;

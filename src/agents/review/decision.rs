@@ -290,7 +290,7 @@ pub fn apply(book: &mut Book, decision: Decision) {
         Decision::SellToMiner { site, buyer, usd } => {
             let (buyer_entity, m) = &mut book.miners[buyer];
             m.cash_usd -= usd;
-            book.sites[site].1.transfer((*buyer_entity, &**m));
+            book.sites[site].1.transfer(*buyer_entity, m);
         }
         Decision::Close { site } => {
             let s = &mut book.sites[site].1;

@@ -70,7 +70,8 @@ impl Review<'_> {
             );
             let s = Site::new(
                 site_id,
-                (bevy_ecs::entity::Entity::PLACEHOLDER, &m),
+                bevy_ecs::entity::Entity::PLACEHOLDER,
+                &m,
                 0.0,
                 price,
                 region,

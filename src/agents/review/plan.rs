@@ -123,7 +123,7 @@ pub(super) mod fixtures {
     /// The same with a site of `mw` MW, full of S19s.
     pub fn miner_with_site_of(id: u32, cash_usd: f64, mw: f64) -> (Miner, Site) {
         let m = Miner::new(id, 0, cash_usd, 0.0, Belief::Myopic, 0.12);
-        let mut s = Site::new(id, (Entity::PLACEHOLDER, &m), mw, 40.0, 0, true);
+        let mut s = Site::new(id, Entity::PLACEHOLDER, &m, mw, 40.0, 0, true);
         s.push_fleet(Fleet::new(mw / 29.5 * 1e6, 29.5));
         (m, s)
     }
