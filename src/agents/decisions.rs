@@ -26,11 +26,12 @@
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
-use super::tally::{CountTotals, count_site};
+use super::daily::{ChangedSites, DailyMargins, SiteTallies, SiteTally};
+use super::tally::{CountInto, CountTotals, count_site};
 use super::valuation::{GpuTerms, gpu_net_usd_per_hour, lease_noi_usd_per_month};
 use super::{
-    DailyMargins, Fleet, FleetState, Miner, Order, Orders, ProjectKind, Site, SiteTallies,
-    SiteTally, Strategy, UsedMachines, breakeven_hashprice_usd_per_ph_day,
+    Fleet, FleetState, Miner, Order, Orders, ProjectKind, Site, Strategy, UsedMachines,
+    breakeven_hashprice_usd_per_ph_day,
 };
 use crate::market::ai::AiMarket;
 use crate::state::{
@@ -89,10 +90,12 @@ pub fn update_power_prices(
 /// site's fleet of the same generation if it has one. New machines that
 /// do not fit take the place of worse ones (a renewal), which go to the
 /// second-hand market. Machines for a site sold meanwhile go there too.
+/// Each site energised or given machines is marked in [`ChangedSites`].
 pub fn deliver_asics(
     clock: Res<Clock>,
     mut orders: ResMut<Orders>,
     mut used: ResMut<UsedMachines>,
+    mut changed: ResMut<ChangedSites>,
     mut sites: Query<&mut Site>,
 ) {
     let day = clock.day;
@@ -104,10 +107,11 @@ pub fn deliver_asics(
     let mut due: Vec<Order> = orders.machines.extract_if(.., |o| o.day <= day).collect();
     due.sort_by_key(|o| o.site);
     for mut site in &mut sites {
-        // Read first, so that only a site whose build is ready is marked
-        // changed (the daily pass looks afresh at changed sites).
+        // Only a site whose build is ready is changed (the daily pass
+        // looks afresh at changed sites).
         if site.builds.iter().any(|b| b.ready_day <= day) {
             site.complete_builds(day);
+            changed.mark(site.id);
         }
         if due.is_empty() {
             continue;
@@ -127,6 +131,7 @@ pub fn deliver_asics(
             let left = site.make_room(mw, o.efficiency_j_per_th);
             used.list(site.owner_id, day, left);
             site.add_machines(o.hashrate_ths, o.efficiency_j_per_th);
+            changed.mark(id);
         }
     }
 }
@@ -153,13 +158,17 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
     let average = d.memory.average_usd_per_ph_day;
     // Today's hashprice net of each pool's fee, and likewise the hashprice
     // expected over a commitment and the moving average.
-    let net_by_pool: Vec<(f64, f64, f64)> = d
+    let net_by_pool: Vec<NetHashprice> = d
         .fees
         .0
         .iter()
         .map(|fee| {
             let keep = 1.0 - fee / 100.0;
-            (hashprice * keep, outlook * keep, average * keep)
+            NetHashprice {
+                today: hashprice * keep,
+                outlook: outlook * keep,
+                average: average * keep,
+            }
         })
         .collect();
     let day = d.clock.day;
@@ -182,6 +191,7 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
         tallies.reserve_exact(count + count / 8 - tallies.len());
     }
     let (table, regions, margins) = (&mut *d.table, &mut *d.regions, &mut *d.margins);
+    let changed = &*d.changed;
     for mut site in &mut sites {
         let id = site.id as usize;
         if tallies.len() <= id {
@@ -190,12 +200,15 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
         let tally = &mut tallies[id];
         // A site another system has changed since yesterday (the review,
         // a delivery, an event) is looked at afresh.
-        let known = !site.is_changed();
+        let known = !changed.contains(site.id);
         operate_site(
             &mut site,
             known,
             tally,
-            (regions, &net_by_pool),
+            DayMarket {
+                regions,
+                net_by_pool: &net_by_pool,
+            },
             plan,
             &mut margins.usd,
             &mut revenue,
@@ -216,16 +229,16 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
             lease += l;
             gpu += g;
         }
-        count_site(
-            (table, &mut totals),
-            &site,
-            (&tally.sums, tally.building_mw),
+        let mut into = CountInto {
+            table,
+            totals: &mut totals,
             regions,
-            day,
-        );
+        };
+        count_site(&mut into, &site, &tally.sums, tally.building_mw, day);
     }
     totals.store(table);
     table.finish_sums();
+    d.changed.clear();
     d.ledger.add(|f| {
         f.revenue_mining_usd += revenue;
         f.revenue_ai_lease_usd += lease;
@@ -248,6 +261,7 @@ pub struct OperatingDay<'w> {
     table: ResMut<'w, HashTable>,
     margins: ResMut<'w, DailyMargins>,
     tallies: ResMut<'w, SiteTallies>,
+    changed: ResMut<'w, ChangedSites>,
     ledger: ResMut<'w, Ledger>,
 }
 
@@ -303,9 +317,28 @@ impl Plan {
     }
 }
 
-/// One site's fleets for the day: see [`operate_fleets`]. `net_by_pool`
-/// holds each pool's net hashprice: today's, expected over a commitment,
-/// and the moving average. The fleets are visited only when the site
+/// A pool's hashprice net of its fee, USD/PH/day.
+#[derive(Clone, Copy, Debug)]
+struct NetHashprice {
+    /// Today's.
+    today: f64,
+    /// Expected over a commitment (the projected retarget included).
+    outlook: f64,
+    /// The moving average ([`HashpriceMemory`]).
+    average: f64,
+}
+
+/// The markets as a site's day reads them.
+#[derive(Clone, Copy)]
+struct DayMarket<'a> {
+    /// The regions: their price factors, and whether each is online.
+    regions: &'a Regions,
+    /// Each pool's net hashprice, by pool index.
+    net_by_pool: &'a [NetHashprice],
+}
+
+/// One site's fleets for the day under `market`: see [`operate_fleets`].
+/// The fleets are visited only when the site
 /// decides today, or its terms have moved (offline, the sign of the net
 /// hashprice), or it is not `known` (changed by
 /// another system since it was last operated) and its fleets no longer
@@ -316,7 +349,7 @@ fn operate_site<S: std::ops::DerefMut<Target = Site>>(
     site: &mut S,
     known: bool,
     tally: &mut SiteTally,
-    (regions, net_by_pool): (&Regions, &[(f64, f64, f64)]),
+    market: DayMarket,
     plan: Plan,
     margins: &mut [f64],
     revenue: &mut f64,
@@ -328,14 +361,17 @@ fn operate_site<S: std::ops::DerefMut<Target = Site>>(
         tally.building_mw = s.building_mw();
     }
     debug_assert_eq!(tally.building_mw, s.building_mw(), "site {}", s.id);
+    let regions = market.regions;
     let price = site_power_price(s, regions);
     let offline = !regions.online[s.region as usize] || s.offline_until_day > plan.day;
-    let (net, outlook, average_net) = net_by_pool[s.pool as usize];
+    let net = market.net_by_pool[s.pool as usize];
     let owner = s.owner_id as usize;
     let turn = plan.turn(s, tally);
     let decides = plan.decides(turn);
-    let terms_hold =
-        tally.valid && !decides && tally.offline == offline && tally.net_positive == (net > 0.0);
+    let terms_hold = tally.valid
+        && !decides
+        && tally.offline == offline
+        && tally.net_positive == (net.today > 0.0);
     // A site changed since (a delivery, an event, or the review, which
     // marks only the sites it reached mutably) holds if its fleets still
     // sum as they did: nothing outside this pass sets a fleet's state, so
@@ -343,20 +379,13 @@ fn operate_site<S: std::ops::DerefMut<Target = Site>>(
     let holds = terms_hold && (known || tally.sums == s.fleet_sums(plan.take_or_pay));
     if !holds {
         let site: &mut Site = site;
-        decide_fleets(
-            &mut site.fleets,
-            offline,
-            decides,
-            (net, outlook, average_net),
-            plan,
-            price,
-        );
+        decide_fleets(&mut site.fleets, offline, decides, net, plan, price);
         *tally = SiteTally {
             building_mw: tally.building_mw,
             sums: site.fleet_sums(plan.take_or_pay),
             valid: true,
             offline,
-            net_positive: net > 0.0,
+            net_positive: net.today > 0.0,
             turn,
         };
     }
@@ -370,23 +399,25 @@ fn operate_site<S: std::ops::DerefMut<Target = Site>>(
     // value of the hashrate), less the power paid for and other opex,
     // which staff, maintenance and site costs run whether the machines
     // do.
-    let r = f.running_phs * net;
+    let r = f.running_phs * net.today;
     margins[owner] +=
         r - f.paid_mw * HOURS_PER_DAY * price - f.installed_mw * HOURS_PER_DAY * plan.opex;
     *revenue += r;
 }
 
 /// Each fleet's state for the day: held offline, or decided on the site's
-/// turn (or on its first day back online), or as it was. Moves each
-/// fleet's count of days switched off and its running share.
+/// turn (or on its first day back online), or as it was, at the site's
+/// net hashprice `net` and power price `price`. Moves each fleet's count
+/// of days switched off and its running share.
 fn decide_fleets(
     fleets: &mut [Fleet],
     offline: bool,
     decides: bool,
-    (net, outlook, average_net): (f64, f64, f64),
+    net: NetHashprice,
     plan: Plan,
     price: f64,
 ) {
+    let (outlook, average_net) = (net.outlook, net.average);
     for fleet in fleets {
         let days_off = fleet.curtailed_days(plan.day.saturating_sub(1));
         let state = if offline {
@@ -411,7 +442,7 @@ fn decide_fleets(
         let (running, days_off) = match state {
             FleetState::Mining => (1.0, days_off.saturating_sub(1)),
             FleetState::Curtailed | FleetState::Mothballed => {
-                let share = standby_share(net, plan.take_or_pay);
+                let share = standby_share(net.today, plan.take_or_pay);
                 (share, days_off + 1)
             }
             FleetState::Offline => (0.0, days_off),
@@ -483,11 +514,8 @@ pub fn settle_accounts(
     // The three figures are kept at one length ([`DailyMargins::start`]);
     // a miner past it (none booked yet) has none.
     let n = margins.usd.len();
-    let (incomes, principals, capitalised_by_id) = (
-        &margins.usd,
-        &margins.principal_usd[..n],
-        &margins.capitalised_usd[..n],
-    );
+    let incomes = &margins.usd;
+    let (principals, capitalised_by_id) = margins.projects();
     for mut miner in &mut miners {
         if miner.exited {
             continue;
@@ -520,7 +548,7 @@ mod tests {
     /// generations, in a pool that keeps 2 %.
     fn site() -> (Site, Regions) {
         let owner = Miner::new(0, 0, 0.0, 0.0, Belief::Myopic, 0.1);
-        let mut site = Site::new(0, (Entity::PLACEHOLDER, &owner), 100.0, 45.0, 0, false);
+        let mut site = Site::new(0, Entity::PLACEHOLDER, &owner, 100.0, 45.0, 0, false);
         for e in [15.0, 17.5, 21.5, 29.5, 34.0] {
             site.push_fleet(Fleet::new(1e6, e));
         }
@@ -551,7 +579,8 @@ mod tests {
     fn operate_with(
         site: &mut Site,
         regions: &Regions,
-        (hashprice, average): (f64, f64),
+        hashprice: f64,
+        average: f64,
         plan: Plan,
     ) -> (Vec<FleetState>, f64, f64) {
         let (mut margins, mut revenue) = ([0.0], 0.0);
@@ -562,10 +591,14 @@ mod tests {
             &mut site,
             false,
             &mut SiteTally::default(),
-            (
+            DayMarket {
                 regions,
-                &[(hashprice * keep, hashprice * keep, average * keep)],
-            ),
+                net_by_pool: &[NetHashprice {
+                    today: hashprice * keep,
+                    outlook: hashprice * keep,
+                    average: average * keep,
+                }],
+            },
             plan,
             &mut margins,
             &mut revenue,
@@ -580,7 +613,7 @@ mod tests {
         hashprice: f64,
         day: u32,
     ) -> (Vec<FleetState>, f64, f64) {
-        operate_with(site, regions, (hashprice, hashprice), daily(day))
+        operate_with(site, regions, hashprice, hashprice, daily(day))
     }
 
     fn states(hashprice: f64) -> Vec<FleetState> {
@@ -609,7 +642,7 @@ mod tests {
         // and draws e MW at $45/MWh for 24 h.
         let expect: f64 = [15.0, 17.5, 21.5]
             .iter()
-            .map(|e| 29_400.0 - e * 24.0 * 45.0)
+            .map(|e| 29_400.0 - e * HOURS_PER_DAY * 45.0)
             .sum();
         assert!((margin - expect).abs() < 1e-6);
         assert!((revenue - 3.0 * 29_400.0).abs() < 1e-6);
@@ -647,14 +680,14 @@ mod tests {
         use FleetState::*;
         let (mut s, r) = site();
         // Site 0 decides on day 0 and on days 7, 14, …
-        operate_with(&mut s, &r, (30.0, 30.0), weekly(0));
+        operate_with(&mut s, &r, 30.0, 30.0, weekly(0));
         // Hashprice soars, then collapses: nothing moves until day 7.
         for day in 1..7 {
             let hp = if day % 2 == 0 { 100.0 } else { 10.0 };
-            let (states, ..) = operate_with(&mut s, &r, (hp, hp), weekly(day));
+            let (states, ..) = operate_with(&mut s, &r, hp, hp, weekly(day));
             assert_eq!(states, [Mining, Mining, Mining, Curtailed, Curtailed]);
         }
-        let (states, ..) = operate_with(&mut s, &r, (100.0, 100.0), weekly(7));
+        let (states, ..) = operate_with(&mut s, &r, 100.0, 100.0, weekly(7));
         assert_eq!(states, [Mining; 5]);
     }
 
@@ -698,7 +731,11 @@ mod tests {
         let mut tally = SiteTally::default();
         for day in 0..7 {
             let hp = 30.0 + day as f64;
-            let nets = [(hp * keep, 30.0 * keep, 30.0 * keep)];
+            let nets = [NetHashprice {
+                today: hp * keep,
+                outlook: 30.0 * keep,
+                average: 30.0 * keep,
+            }];
             let run = |s: &mut Site, known, tally: &mut SiteTally| {
                 let (mut m, mut rev) = ([0.0], 0.0);
                 let mut s = s;
@@ -706,7 +743,10 @@ mod tests {
                     &mut s,
                     known,
                     tally,
-                    (&r, &nets),
+                    DayMarket {
+                        regions: &r,
+                        net_by_pool: &nets,
+                    },
                     weekly(day),
                     &mut m,
                     &mut rev,
@@ -759,6 +799,7 @@ mod tests {
         world.insert_resource(HashTable::new(1));
         world.insert_resource(DailyMargins::default());
         world.insert_resource(SiteTallies::default());
+        world.insert_resource(ChangedSites::default());
         world.insert_resource(Ledger::default());
         let mut system = IntoSystem::into_system(operate_fleets);
         system.initialize(&mut world);
@@ -770,6 +811,7 @@ mod tests {
         assert_eq!(day(&mut world, 0), 5e6);
         assert_eq!(day(&mut world, 1), 5e6);
         world.get_mut::<Site>(e).unwrap().add_machines(1e6, 15.0);
+        world.resource_mut::<ChangedSites>().mark(1);
         assert_eq!(day(&mut world, 2), 6e6);
         assert_eq!(day(&mut world, 3), 6e6);
     }
@@ -785,10 +827,10 @@ mod tests {
         }
         assert_eq!(s.fleets[0].state, Mothballed);
         // A good day is not enough while the average is still $30…
-        let (states, ..) = operate_with(&mut s, &r, (40.0, 30.0), daily(31));
+        let (states, ..) = operate_with(&mut s, &r, 40.0, 30.0, daily(31));
         assert_eq!(states, [Mining, Mining, Mining, Mothballed, Mothballed]);
         // …but once the average pays for the 29.5 J/TH fleet it restarts.
-        let (states, ..) = operate_with(&mut s, &r, (40.0, 33.0), daily(32));
+        let (states, ..) = operate_with(&mut s, &r, 40.0, 33.0, daily(32));
         assert_eq!(states, [Mining, Mining, Mining, Mining, Mothballed]);
     }
 
@@ -800,7 +842,7 @@ mod tests {
             opex: 10.0,
             ..daily(0)
         };
-        let (_, margin, revenue) = operate_with(&mut s, &r, (30.0, 30.0), plan);
+        let (_, margin, revenue) = operate_with(&mut s, &r, 30.0, 30.0, plan);
         // The two curtailed fleets (29.5 and 34 J/TH) still hash a fifth
         // of their machines on power paid for anyway.
         assert!((s.fleets[0].running_share - 0.2).abs() < 1e-12);
@@ -811,7 +853,7 @@ mod tests {
         // other opex on all five.
         let power: f64 = [15.0, 17.5, 21.5].iter().sum::<f64>() + 0.2 * (29.5 + 34.0);
         let opex: f64 = [15.0, 17.5, 21.5, 29.5, 34.0].iter().sum::<f64>();
-        let expect = revenue - power * 24.0 * 45.0 - opex * 24.0 * 10.0;
+        let expect = revenue - power * HOURS_PER_DAY * 45.0 - opex * HOURS_PER_DAY * 10.0;
         assert!((margin - expect).abs() < 1e-6, "{margin} vs {expect}");
     }
 

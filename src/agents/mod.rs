@@ -21,6 +21,7 @@
 
 use bevy_ecs::prelude::*;
 
+pub mod daily;
 pub mod decisions;
 pub mod review;
 pub mod tally;
@@ -41,7 +42,7 @@ pub enum Belief {
 }
 
 /// A mining firm.
-#[derive(Component, Clone, Debug)]
+#[derive(Component, Clone, Debug, PartialEq)]
 pub struct Miner {
     /// Dense index of the miner (named miners first, then the population).
     pub id: u32,
@@ -201,10 +202,12 @@ pub struct Build {
 }
 
 impl Site {
-    /// A mining site with no AI projects, owned by `miner`.
+    /// A mining site with no AI projects, owned by `owner`, the miner whose
+    /// entity is `miner`.
     pub fn new(
         id: u32,
-        (miner, owner): (Entity, &Miner),
+        miner: Entity,
+        owner: &Miner,
         power_mw: f64,
         price: f64,
         region: u16,
@@ -296,8 +299,8 @@ pub fn evict_worst(
 }
 
 impl Site {
-    /// Hands the site to another miner.
-    pub fn transfer(&mut self, (miner, owner): (Entity, &Miner)) {
+    /// Hands the site to another miner: `owner`, whose entity is `miner`.
+    pub fn transfer(&mut self, miner: Entity, owner: &Miner) {
         self.miner = miner;
         self.owner_id = owner.id;
         self.pool = owner.pool;
@@ -477,90 +480,6 @@ pub struct FleetSums {
     pub offline_mw: f64,
     /// Hashrate switched off from outside, TH/s.
     pub offline_ths: f64,
-}
-
-/// What the daily pass last decided for a site's fleets, summed
-/// ([`FleetSums`]), and the terms it decided under. Between the site's
-/// turns, while nothing else has changed the site and the terms hold,
-/// its fleets do the same as the day before, so the day books and counts
-/// the sums without visiting them. The strategy (the commitment, the
-/// take-or-pay share) is fixed for a run, so the tally need not record it.
-/// Kept in [`SiteTallies`], by site id.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SiteTally {
-    /// The site's fleets summed as last operated.
-    pub sums: FleetSums,
-    /// The site's MW under construction ([`Site::building_mw`]), as of
-    /// the last time it changed.
-    pub building_mw: f64,
-    /// Whether the tally is set (false until the site is first operated).
-    pub valid: bool,
-    /// Whether the site was held offline.
-    pub offline: bool,
-    /// Whether the net hashprice was above zero (a switched-off fleet runs
-    /// its take-or-pay share only then).
-    pub net_positive: bool,
-    /// The site's turn in the cycle of `strategy.commit_days`: its id
-    /// modulo the commitment.
-    pub turn: u32,
-}
-
-/// Each site's [`SiteTally`], by site id ([`Site::id`]; a site not yet
-/// operated has none, or the default). Only the daily pass reads and
-/// writes them; kept beside the sites rather than on them, they carry no
-/// change ticks for the pass to read and write.
-#[derive(Resource, Clone, Debug, Default)]
-pub struct SiteTallies(pub Vec<SiteTally>);
-
-/// Each miner's income today, USD, by miner id: the mining margin
-/// (revenue after pool fees less power and other opex) and AI income
-/// (lease NOI, GPU cloud net), booked by [`decisions::operate_fleets`] and
-/// paid into cash by [`decisions::settle_accounts`]; and the principal of
-/// project loans it repays today from that income.
-#[derive(Resource, Clone, Debug, Default)]
-pub struct DailyMargins {
-    /// Income, USD, by miner id.
-    pub usd: Vec<f64>,
-    /// Project-loan principal due, USD, by miner id (booked only through
-    /// [`DailyMargins::book_projects`], which records whom to clear).
-    principal_usd: Vec<f64>,
-    /// Interest on loans of projects still being built, added to the
-    /// loans rather than paid, USD, by miner id (likewise).
-    capitalised_usd: Vec<f64>,
-    /// The miners whose principal or capitalised interest was booked
-    /// since the last [`DailyMargins::start`]: few own projects, so only
-    /// their entries need clearing.
-    project_owners: Vec<u32>,
-}
-
-impl DailyMargins {
-    /// Starts a day of `miners` miners: every figure 0. The income of
-    /// every miner is cleared; of the project figures, only those booked
-    /// since the last start (the rest are 0 already).
-    pub fn start(&mut self, miners: usize) {
-        self.usd.clear();
-        self.usd.resize(miners, 0.0);
-        if self.principal_usd.len() == miners && self.capitalised_usd.len() == miners {
-            for &i in &self.project_owners {
-                self.principal_usd[i as usize] = 0.0;
-                self.capitalised_usd[i as usize] = 0.0;
-            }
-        } else {
-            for v in [&mut self.principal_usd, &mut self.capitalised_usd] {
-                v.clear();
-                v.resize(miners, 0.0);
-            }
-        }
-        self.project_owners.clear();
-    }
-
-    /// Books a project owner's principal due and interest capitalised
-    /// today.
-    pub fn book_projects(&mut self, owner: usize, principal_usd: f64, capitalised_usd: f64) {
-        self.principal_usd[owner] += principal_usd;
-        self.capitalised_usd[owner] += capitalised_usd;
-        self.project_owners.push(owner as u32);
-    }
 }
 
 /// ASICs ordered and not yet delivered, and the ready days of the MW under

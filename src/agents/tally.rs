@@ -50,19 +50,33 @@ impl CountTotals {
     }
 }
 
+/// Where a count of the sites goes ([`count_site`]).
+pub struct CountInto<'a> {
+    /// The tally: its sums by miner, pool and region.
+    pub table: &'a mut HashTable,
+    /// The count's scalar sums, stored into `table` when it ends.
+    pub totals: &'a mut CountTotals,
+    /// The regions, whose AI load (`ai_mw`) the count sums.
+    pub regions: &'a mut Regions,
+}
+
 /// Counts one site — its fleets as summed in `fleets` (see
 /// [`Site::fleet_sums`]), its MW under construction (`building_mw`, as
 /// [`Site::building_mw`] gives it) and its projects as they stand on
-/// `day` — into `totals` and the sums by miner, pool and region of
-/// `table` (AI load into its region's `ai_mw`).
+/// `day` — into the count (AI load into its region's `ai_mw`).
 #[inline(always)]
 pub fn count_site(
-    (table, totals): (&mut HashTable, &mut CountTotals),
+    into: &mut CountInto,
     site: &Site,
-    (fleets, building_mw): (&FleetSums, f64),
-    regions: &mut Regions,
+    fleets: &FleetSums,
+    building_mw: f64,
     day: u32,
 ) {
+    let CountInto {
+        table,
+        totals,
+        regions,
+    } = into;
     if site.sold {
         totals.sold_mw += site.power_mw;
         return;
@@ -124,13 +138,12 @@ pub fn count_sites(
     for site in &sites {
         let fleets = site.fleet_sums(strategy.take_or_pay_share);
         let building_mw = site.building_mw();
-        count_site(
-            (&mut table, &mut totals),
-            site,
-            (&fleets, building_mw),
-            &mut regions,
-            clock.day,
-        );
+        let mut into = CountInto {
+            table: &mut table,
+            totals: &mut totals,
+            regions: &mut regions,
+        };
+        count_site(&mut into, site, &fleets, building_mw, clock.day);
     }
     totals.store(&mut table);
     table.finish_sums();

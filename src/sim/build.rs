@@ -8,7 +8,8 @@ use bevy_ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};
 use super::blocks::{MineOutcome, mine_blocks};
 use super::events::{PendingEvents, Relocations, apply_events};
 use super::population;
-use crate::agents::{DailyMargins, SiteTallies, UsedMachines, decisions, review, tally};
+use crate::agents::daily::{ChangedSites, DailyMargins, SiteTallies};
+use crate::agents::{Site, UsedMachines, decisions, review, tally};
 use crate::market::ai::AiMarket;
 use crate::market::asics::AsicMarket;
 use crate::market::fees::FeeMarket;
@@ -86,6 +87,12 @@ pub fn world(scenario: &Scenario) -> World {
     world.insert_resource(Ledger::default());
     world.insert_resource(DailyMargins::default());
     world.insert_resource(SiteTallies::default());
+    // Every site is new to the daily pass.
+    let mut changed = ChangedSites::default();
+    for site in world.query::<&Site>().iter(&world) {
+        changed.mark(site.id);
+    }
+    world.insert_resource(changed);
     world.insert_resource(pipeline);
     world.insert_resource(UsedMachines::default());
     world.insert_resource(Relocations::default());

@@ -7,6 +7,7 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
 use crate::agents::Site;
+use crate::agents::daily::ChangedSites;
 use crate::scenario::resolve::{Event, Scheduled, Trigger};
 use crate::state::rng::{self, RunSeed};
 use crate::state::{Chain, Clock, Ledger, Markets, Regions};
@@ -31,18 +32,22 @@ pub struct EventWorld<'w> {
     markets: ResMut<'w, Markets>,
     relocations: ResMut<'w, Relocations>,
     ledger: ResMut<'w, Ledger>,
+    changed: ResMut<'w, ChangedSites>,
 }
 
 /// Daily, first: relocated sites arrive, then the events due today apply.
+/// Each site an event changes is marked in [`ChangedSites`].
 pub fn apply_events(mut w: EventWorld, mut sites: Query<(Entity, &mut Site)>) {
     let day = w.clock.day;
     // Relocated sites arrive.
+    let changed = &mut w.changed;
     w.relocations.0.retain(|&(d, site, region)| {
         if d > day {
             return true;
         }
         if let Ok((_, mut s)) = sites.get_mut(site) {
             s.region = region;
+            changed.mark(s.id);
         }
         false
     });
@@ -97,6 +102,7 @@ pub fn apply_events(mut w: EventWorld, mut sites: Query<(Entity, &mut Site)>) {
                 for (_, mut s) in &mut sites {
                     if s.region == r && draw(&s) < share {
                         s.offline_until_day = s.offline_until_day.max(day.saturating_add(days));
+                        w.changed.mark(s.id);
                     }
                 }
             }
@@ -126,11 +132,13 @@ pub fn apply_events(mut w: EventWorld, mut sites: Query<(Entity, &mut Site)>) {
                         let before = s.projects.len();
                         s.projects.retain(|p| !p.converting(day));
                         abandoned += (before - s.projects.len()) as u64;
+                        w.changed.mark(s.id);
                     } else if stall_days > 0 {
                         for p in s.projects.iter_mut().filter(|p| p.converting(day)) {
                             p.ready_day += stall_days;
                             p.end_day += stall_days;
                         }
+                        w.changed.mark(s.id);
                     }
                 }
                 w.ledger.add(|f| f.conversions_abandoned += abandoned);

@@ -127,6 +127,91 @@ fn prospect_draw(scenario: &Scenario, g: &Generator, region_ids: &[u16]) -> Opti
     })
 }
 
+/// One generated miner's draws from its own stream.
+struct Draw {
+    /// Its fleet's generation, by index in the population's fleet mix.
+    class: usize,
+    /// Its size before scaling (a draw of the size distribution).
+    size: f64,
+    /// Its power price, USD/MWh.
+    price: f64,
+    /// A uniform draw deciding whether its site is AI-eligible.
+    ai_draw: f64,
+    /// What it believes of hashprice.
+    belief: Belief,
+    /// Its hurdle rate.
+    hurdle: f64,
+}
+
+/// The generated miners' draws, the first with id `first_id`, each from
+/// its own stream.
+fn tail_draws(scenario: &Scenario, g: &Generator, first_id: u32) -> Vec<Draw> {
+    let (spec, resolved) = (scenario.spec(), scenario.resolved());
+    let strategy = &spec.strategy;
+    (0..resolved.generated_miners)
+        .map(|i| {
+            let mut r = rng::agent(spec.seed, first_id + i);
+            let class = r.sample(&g.class);
+            Draw {
+                class,
+                size: r.sample(g.size),
+                price: r.sample(g.price[class]),
+                ai_draw: r.random(),
+                belief: strategy.beliefs[r.sample(&g.belief)].belief,
+                hurdle: Miner::drawn_hurdle(
+                    strategy.hurdle_rate_per_year,
+                    strategy.hurdle_rate_spread,
+                    r.random(),
+                ),
+            }
+        })
+        .collect()
+}
+
+/// The generated tail before it is scaled, miner by miner.
+struct Tail<'a> {
+    /// Each miner's draws.
+    draws: &'a [Draw],
+    /// Each miner's pool.
+    pools: &'a [u16],
+    /// Each miner's hashrate, TH/s.
+    sizes: &'a [f64],
+}
+
+/// The scale of a tail whose hashrate counts what mines at `hashprice`
+/// (USD/PH/day), so that what would mine at it is `total_ths`: each miner
+/// decides as the daily pass does (its net hashprice against its
+/// breakeven; a fleet switched off runs its take-or-pay share).
+fn mining_scale(scenario: &Scenario, tail: &Tail, hashprice: f64, total_ths: f64) -> f64 {
+    let (pop, resolved) = (&scenario.spec().population, scenario.resolved());
+    let mining: f64 = (tail.draws.iter())
+        .zip(tail.pools)
+        .zip(tail.sizes)
+        .map(|((d, &pool), &ths)| {
+            let keep = 1.0 - resolved.pools[pool as usize].fee_pct / 100.0;
+            let net = hashprice * keep;
+            let breakeven = breakeven_hashprice_usd_per_ph_day(
+                pop.fleet_mix[d.class].efficiency_j_per_th,
+                d.price,
+            );
+            let running = if net >= breakeven {
+                1.0
+            } else {
+                standby_share(net, resolved.strategy.take_or_pay_share)
+            };
+            running * ths
+        })
+        .sum();
+    // Validation asks for a positive hashprice, and the take-or-pay share
+    // mines at any: only a tail of no hashrate, or none of it under
+    // contract and none paying, mines nothing; it stays as drawn.
+    if mining > 0.0 {
+        total_ths / mining
+    } else {
+        1.0
+    }
+}
+
 impl Builder<'_> {
     /// The miners the scenario names, with their sites and fleets.
     fn named(&mut self, scenario: &Scenario) {
@@ -153,7 +238,8 @@ impl Builder<'_> {
             for s in &m.sites {
                 let mut site = Site::new(
                     *sites,
-                    (miner, &owner),
+                    miner,
+                    &owner,
                     s.power_mw,
                     s.power_price_usd_per_mwh,
                     regions.intern(&s.region),
@@ -183,140 +269,88 @@ impl Builder<'_> {
             &mut self.sites,
         );
         let pop = &spec.population;
-        if let Some(g) = &resolved.generator {
-            let region_ids: Vec<u16> = pop
-                .regions
-                .iter()
-                .map(|r| regions.intern(&r.region))
-                .collect();
-            self.entrants.draw = prospect_draw(scenario, g, &region_ids);
-            struct Draw {
-                class: usize,
-                size: f64,
-                price: f64,
-                ai_draw: f64,
-                belief: Belief,
-                hurdle: f64,
+        let Some(g) = &resolved.generator else {
+            return;
+        };
+        let region_ids: Vec<u16> = pop
+            .regions
+            .iter()
+            .map(|r| regions.intern(&r.region))
+            .collect();
+        self.entrants.draw = prospect_draw(scenario, g, &region_ids);
+        let draws = tail_draws(scenario, g, counts.miners);
+        // AI suitability favours big sites with cheap power: each site's
+        // chance is the eligible share scaled by √size × median price /
+        // price, relative to the mean of that weight (capped at 1).
+        let weight = |d: &Draw| d.size.sqrt() * pop.power_price_median_usd_per_mwh / d.price;
+        let mean_weight = draws.iter().map(weight).sum::<f64>() / draws.len() as f64;
+        // Scale sizes so each generation holds its share of the hashrate
+        // (spread over the generations that drew any miner at all).
+        let mut class_size = vec![0.0; pop.fleet_mix.len()];
+        for d in &draws {
+            class_size[d.class] += d.size;
+        }
+        let present_share: f64 = pop
+            .fleet_mix
+            .iter()
+            .zip(&class_size)
+            .filter(|(_, s)| **s > 0.0)
+            .map(|(f, _)| f.share)
+            .sum();
+        let total_ths = pop.hashrate_ehs * THS_PER_EHS;
+        let hashrate_ths = |d: &Draw| {
+            total_ths * pop.fleet_mix[d.class].share / present_share * d.size / class_size[d.class]
+        };
+        // Pools and regions hold their stated shares of the tail's
+        // hashrate on every seed (drawn per miner, heavy-tailed sizes
+        // moved a pool's share by a fifth).
+        let sizes: Vec<f64> = draws.iter().map(hashrate_ths).collect();
+        let pool_of = apportion(&sizes, pop.pools.iter().map(|p| p.share));
+        let region_of = apportion(&sizes, pop.regions.iter().map(|r| r.share));
+        let pools: Vec<u16> = pool_of
+            .iter()
+            .map(|&k| resolved.population_pools[k].0)
+            .collect();
+        let scale = match pop.hashrate_basis {
+            HashrateBasis::Installed => 1.0,
+            HashrateBasis::Mining {
+                hashprice_usd_per_ph_day,
+            } => {
+                let tail = Tail {
+                    draws: &draws,
+                    pools: &pools,
+                    sizes: &sizes,
+                };
+                mining_scale(scenario, &tail, hashprice_usd_per_ph_day, total_ths)
             }
-            let first_id = counts.miners;
-            let draws: Vec<Draw> = (0..resolved.generated_miners)
-                .map(|i| {
-                    let mut r = rng::agent(spec.seed, first_id + i);
-                    let class = r.sample(&g.class);
-                    Draw {
-                        class,
-                        size: r.sample(g.size),
-                        price: r.sample(g.price[class]),
-                        ai_draw: r.random(),
-                        belief: strategy.beliefs[r.sample(&g.belief)].belief,
-                        hurdle: Miner::drawn_hurdle(
-                            strategy.hurdle_rate_per_year,
-                            strategy.hurdle_rate_spread,
-                            r.random(),
-                        ),
-                    }
-                })
-                .collect();
-            // AI suitability favours big sites with cheap power: each site's
-            // chance is the eligible share scaled by √size × median price /
-            // price, relative to the mean of that weight (capped at 1).
-            let weight = |d: &Draw| d.size.sqrt() * pop.power_price_median_usd_per_mwh / d.price;
-            let mean_weight = draws.iter().map(weight).sum::<f64>() / draws.len() as f64;
-            // Scale sizes so each generation holds its share of the hashrate
-            // (spread over the generations that drew any miner at all).
-            let mut class_size = vec![0.0; pop.fleet_mix.len()];
-            for d in &draws {
-                class_size[d.class] += d.size;
-            }
-            let present_share: f64 = pop
-                .fleet_mix
-                .iter()
-                .zip(&class_size)
-                .filter(|(_, s)| **s > 0.0)
-                .map(|(f, _)| f.share)
-                .sum();
-            let total_ths = pop.hashrate_ehs * THS_PER_EHS;
-            let hashrate_ths = |d: &Draw| {
-                total_ths * pop.fleet_mix[d.class].share / present_share * d.size
-                    / class_size[d.class]
-            };
-            // Pools and regions hold their stated shares of the tail's
-            // hashrate on every seed (drawn per miner, heavy-tailed sizes
-            // moved a pool's share by a fifth).
-            let sizes: Vec<f64> = draws.iter().map(hashrate_ths).collect();
-            let pool_of = apportion(&sizes, pop.pools.iter().map(|p| p.share));
-            let region_of = apportion(&sizes, pop.regions.iter().map(|r| r.share));
-            let pools: Vec<u16> = pool_of
-                .iter()
-                .map(|&k| resolved.population_pools[k].0)
-                .collect();
-            // A tail that counts what mines at a hashprice is scaled so
-            // that what would mine at it is its hashrate: each draw decides
-            // as the daily pass does (its net hashprice against its
-            // breakeven; a fleet switched off runs its take-or-pay share).
-            let scale = match pop.hashrate_basis {
-                HashrateBasis::Installed => 1.0,
-                HashrateBasis::Mining {
-                    hashprice_usd_per_ph_day: hashprice,
-                } => {
-                    let mining: f64 = draws
-                        .iter()
-                        .zip(&pools)
-                        .zip(&sizes)
-                        .map(|((d, &pool), &ths)| {
-                            let keep = 1.0 - resolved.pools[pool as usize].fee_pct / 100.0;
-                            let net = hashprice * keep;
-                            let breakeven = breakeven_hashprice_usd_per_ph_day(
-                                pop.fleet_mix[d.class].efficiency_j_per_th,
-                                d.price,
-                            );
-                            let running = if net >= breakeven {
-                                1.0
-                            } else {
-                                standby_share(net, resolved.strategy.take_or_pay_share)
-                            };
-                            running * ths
-                        })
-                        .sum();
-                    // Validation asks for a positive hashprice, and the
-                    // take-or-pay share mines at any: only a tail of no
-                    // hashrate, or none of it under contract and none
-                    // paying, mines nothing; it stays as drawn.
-                    if mining > 0.0 {
-                        total_ths / mining
-                    } else {
-                        1.0
-                    }
-                }
-            };
-            for (i, d) in draws.into_iter().enumerate() {
-                let class = &pop.fleet_mix[d.class];
-                let fleet = Fleet::new(scale * sizes[i], class.efficiency_j_per_th);
-                let power_mw = fleet.power_mw() * pop.power_headroom;
-                let eligible =
-                    d.ai_draw < (pop.ai_eligible_share * weight(&d) / mean_weight).min(1.0);
-                let owner = Miner::new(
-                    counts.miners,
-                    pools[i],
-                    strategy.tail_cash_usd_per_mw * power_mw,
-                    0.0,
-                    d.belief,
-                    d.hurdle,
-                );
-                let miner = world.spawn(owner.clone()).id();
-                let mut site = Site::new(
-                    *sites,
-                    (miner, &owner),
-                    power_mw,
-                    d.price,
-                    region_ids[region_of[i]],
-                    eligible,
-                );
-                site.fleets.push(fleet);
-                world.spawn(site);
-                counts.miners += 1;
-                *sites += 1;
-            }
+        };
+        for (i, d) in draws.into_iter().enumerate() {
+            let class = &pop.fleet_mix[d.class];
+            let fleet = Fleet::new(scale * sizes[i], class.efficiency_j_per_th);
+            let power_mw = fleet.power_mw() * pop.power_headroom;
+            let eligible = d.ai_draw < (pop.ai_eligible_share * weight(&d) / mean_weight).min(1.0);
+            let owner = Miner::new(
+                counts.miners,
+                pools[i],
+                strategy.tail_cash_usd_per_mw * power_mw,
+                0.0,
+                d.belief,
+                d.hurdle,
+            );
+            let miner = world.spawn(owner.clone()).id();
+            let mut site = Site::new(
+                *sites,
+                miner,
+                &owner,
+                power_mw,
+                d.price,
+                region_ids[region_of[i]],
+                eligible,
+            );
+            site.fleets.push(fleet);
+            world.spawn(site);
+            counts.miners += 1;
+            *sites += 1;
         }
     }
 

@@ -12,7 +12,7 @@ use crate::market::ai::AiMarket;
 use crate::market::asics::AsicMarket;
 use crate::market::fees::FeeMarket;
 use crate::market::price::BtcPrice;
-use crate::units::{SECONDS_PER_DAY, sats_to_btc};
+use crate::units::{BLOCK_SPACING_S, SECONDS_PER_DAY, sats_to_btc};
 
 /// Markets of the run.
 #[derive(Resource, Clone, Debug)]
@@ -77,7 +77,7 @@ impl Economics {
 /// target, clamped to Bitcoin's ×4 bound. With no block yet in the epoch
 /// the projection is no change, a whole epoch away.
 pub fn project_retarget(chain: &Chain, epoch: &EpochStats) -> (f64, f64) {
-    const TARGET_S: f64 = 600.0;
+    const TARGET_S: f64 = BLOCK_SPACING_S as f64;
     let Some(interval) = chain.algo.retarget_interval_blocks() else {
         return (1.0, 0.0);
     };

@@ -1,40 +1,52 @@
-//! The strategic review, once an epoch, as stages that read the world and
-//! plan [`Decision`]s, each carried out by [`apply`] before the next is
-//! planned (so that a decision sees the cash and the tenant demand the
-//! ones before it left). The stages, in order ([`plan`]):
-//! 1. contracts that have ended free their MW (idle again);
-//! 2. fleets curtailed for `strategy.retire_after_days` are retired (and
-//!    offered second hand);
-//! 3. miners in distress for `strategy.distress_days` go bankrupt, and each
-//!    of their sites goes to the best bidder: an AI buyer (the hashrate
-//!    leaves) or the solvent miner that values it most (consolidation);
-//!    a site nobody bids for closes;
-//! 4. AI-eligible sites, largest owners first (big firms get first call on
-//!    tenants), compare carrying on with leasing a stage of the site,
-//!    running an own GPU cloud on it, or selling it whole — each switch
-//!    taken only when it beats carrying on by the hysteresis margin and
-//!    the miner can pay its equity share;
-//! 5. the second-hand market clears: machines that left sites are sold to
-//!    sites with free MW, cheapest power first, or scrapped once they have
-//!    waited `strategy.used_listing_days`;
-//! 6. miners with cash above their reserve buy frontier ASICs for free MW
-//!    when the machines pay back within their life at the miner's hurdle,
-//!    or renew their worst fleet when new machines beat keeping it; each
-//!    order joins the manufacturers' order book, so it waits for the ones
-//!    before it and pays the backlog's premium;
-//! 7. miners with no build under way build as many MW again on their
-//!    largest site when it pays, financed by cash and debt;
-//! 8. new firms enter: prospective sites arrive at
+//! The strategic review, once an epoch, as stages that read the world
+//! ([`Book`]) and plan [`Decision`]s without changing anything; [`apply`]
+//! alone writes the book. Each decision is carried out before the next is
+//! planned (so that a decision sees the cash, the free MW, the order book
+//! and the tenant demand the ones before it left): a stage plans one
+//! decision, or one batch planned on the same book, given a cursor (a site,
+//! a miner, a generation of used machines), and the loop here applies it
+//! and asks for the next. The stages, in order, and the files they live in:
+//! 1. `exits.rs`: contracts that have ended free their MW (idle again);
+//! 2. `exits.rs`: fleets curtailed for `strategy.retire_after_days` are
+//!    retired (and offered second hand);
+//! 3. `exits.rs`: miners in distress for `strategy.distress_days` go
+//!    bankrupt, and each of their sites goes to the best bidder: an AI
+//!    buyer (the hashrate leaves) or the solvent miner that values it most
+//!    (consolidation); a site nobody bids for closes;
+//! 4. `ai.rs`: AI-eligible sites, largest owners first (big firms get first
+//!    call on tenants), compare carrying on with leasing a stage of the
+//!    site, running an own GPU cloud on it, or selling it whole — each
+//!    switch taken only when it beats carrying on by the hysteresis margin
+//!    and the miner can pay its equity share;
+//! 5. `used.rs`: the second-hand market clears: machines that left sites
+//!    are scrapped once they have waited `strategy.used_listing_days`, and
+//!    the rest sold to sites with free MW, cheapest power first;
+//! 6. `capital.rs`: miners with cash above their reserve buy frontier ASICs
+//!    for free MW when the machines pay back within their life at the
+//!    miner's hurdle, or renew their worst fleet when new machines beat
+//!    keeping it; each order joins the manufacturers' order book, so it
+//!    waits for the ones before it and pays the backlog's premium;
+//! 7. `capital.rs`: miners with no build under way build as many MW again
+//!    on their largest site when it pays, financed by cash and debt;
+//! 8. `entry.rs`: new firms enter: prospective sites arrive at
 //!    `strategy.entrant_mw_per_year`, and each whose site pays as stage 7's
-//!    would is built by a new miner, spawned with the next ids.
+//!    would is built by a new miner, spawned with the next ids once the
+//!    review ends.
+//!
+//! Beside them: `plan.rs` holds what every stage reads besides the book
+//! ([`plan::Review`]) and how a miner sees the markets from it;
+//! `context.rs` the markets as the review sees them once an epoch;
+//! `decision.rs` the decisions, the book and [`apply`]. The sites the
+//! review reaches mutably are marked in [`ChangedSites`] for the daily
+//! pass.
 //!
 //! Everything is visited in a fixed order (by size, then by id) and every
 //! draw is keyed by site, so results never depend on iteration order.
 
-use bevy_ecs::change_detection::Tick;
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
+use crate::agents::daily::ChangedSites;
 use crate::agents::{Entrants, Miner, Orders, Site, Strategy, UsedMachines};
 use crate::state::rng::RunSeed;
 use crate::state::{
@@ -43,12 +55,19 @@ use crate::state::{
 };
 use crate::units::power_mw;
 
+pub mod ai;
+pub mod capital;
 pub mod context;
 pub mod decision;
+pub mod entry;
+pub mod exits;
 pub mod plan;
+pub mod used;
 
 use context::Context;
 use decision::{Book, Decision, apply};
+use plan::Review;
+use used::UsedMarket;
 
 /// What the review reads and changes.
 #[derive(SystemParam)]
@@ -70,6 +89,7 @@ pub struct ReviewWorld<'w, 's> {
     entrants: ResMut<'w, Entrants>,
     counts: ResMut<'w, PopulationCounts>,
     seed: Res<'w, RunSeed>,
+    changed: ResMut<'w, ChangedSites>,
     commands: Commands<'w, 's>,
 }
 
@@ -91,17 +111,11 @@ pub fn review(mut w: ReviewWorld) {
         }
     }
     // Ids are dense (0..n, in spawn order), so sorting by id makes the
-    // position the id. Each site's last change is kept, to be put back on
-    // the sites the review leaves as they were (handing a site over marks
-    // it changed).
-    let mut last_changed = vec![Tick::default(); on_order.len()];
+    // position the id.
     let mut sites: Vec<_> = w
         .sites
         .iter_mut()
-        .map(|(e, s)| {
-            last_changed[s.id as usize] = s.last_changed();
-            (e, s.into_inner())
-        })
+        .map(|(e, s)| (e, s.into_inner()))
         .collect();
     sites.sort_unstable_by_key(|s| s.1.id);
     let sites = sites.into_iter().collect();
@@ -122,8 +136,9 @@ pub fn review(mut w: ReviewWorld) {
         ai: &mut markets.ai,
         ledger: &mut w.ledger,
         orders: &mut w.orders,
+        entered: Vec::new(),
     };
-    let r = plan::Review {
+    let r = Review {
         cx: &cx,
         strategy: &w.strategy,
         regions: &w.regions,
@@ -131,13 +146,13 @@ pub fn review(mut w: ReviewWorld) {
         size_mw: &w.table.miner_mw,
         network_ths: w.table.total_ths,
     };
-    for d in plan::ending_contracts(&book, cx.day) {
+    for d in exits::ending_contracts(&book, cx.day) {
         apply(&mut book, d);
     }
-    for d in plan::retirements(&book, w.strategy.retire_after_days) {
+    for d in exits::retirements(&book, w.strategy.retire_after_days) {
         apply(&mut book, d);
     }
-    let bankrupt = plan::bankruptcies(&book, w.strategy.distress_days);
+    let bankrupt = exits::bankruptcies(&book, w.strategy.distress_days);
     let is_bankrupt = {
         let mut flags = vec![false; book.miners.len()];
         for d in &bankrupt {
@@ -167,29 +182,76 @@ pub fn review(mut w: ReviewWorld) {
             }
         }
     }
-    r.used_market(&mut book, &on_order, w.strategy.growth);
-    let mut entered = Vec::new();
+    used_market(&r, &mut book, &on_order, w.strategy.growth);
     if w.strategy.growth {
-        r.growth(&mut book, &on_order);
+        machine_orders(&r, &mut book, &on_order);
         if w.strategy.build {
-            r.build(&mut book);
-            entered = r.entry(&mut book, &mut w.entrants, w.seed.0);
+            build(&r, &mut book);
+            entry(&r, &mut book, &mut w.entrants, w.seed.0);
         }
     }
-    // A site the review did not reach mutably is as it was: its last
-    // change is put back, so that the daily pass holds its decision
-    // without reading its fleets again.
-    let touched = book.sites.into_touched();
-    for (_, mut site) in &mut w.sites {
-        let id = site.id as usize;
-        if !touched[id] {
-            site.set_last_changed(last_changed[id]);
-        }
+    let Book { sites, entered, .. } = book;
+    // The sites the review reached mutably are the ones it changed: the
+    // daily pass looks at them afresh, and holds the others' decisions
+    // without reading their fleets again.
+    let touched = sites.into_touched();
+    for (id, _) in touched.iter().enumerate().filter(|t| *t.1) {
+        w.changed.mark(id as u32);
     }
     // The entrants join the world with the next ids.
     for (miner, mut site) in entered {
+        w.changed.mark(site.id);
         site.miner = w.commands.spawn(miner).id();
         w.commands.spawn(site);
         w.counts.miners += 1;
+    }
+}
+
+/// Stage 5: the lots long on offer are scrapped; then, while miners are
+/// `buying` (`strategy.growth`), the market's round ([`UsedMarket`]), each
+/// sale planned on the book the ones before it left. `on_order_mw` is each
+/// site's MW awaiting machines on order, by id.
+fn used_market(r: &Review, book: &mut Book, on_order_mw: &[f64], buying: bool) {
+    if let Some(d) = r.scrapping(book) {
+        apply(book, d);
+    }
+    if book.used.lots.is_empty() || !buying {
+        return;
+    }
+    let mut market = UsedMarket::open(r, book, on_order_mw);
+    while let Some(d) = market.next(r, book) {
+        apply(book, d);
+    }
+}
+
+/// Stage 6: each site's machine order ([`Review::machine_order`]), in id
+/// order, each planned on the order book the ones before it left.
+fn machine_orders(r: &Review, book: &mut Book, on_order_mw: &[f64]) {
+    // Ids are positions (see `review`), so `on_order_mw` is by position.
+    for (site, &ordered_mw) in on_order_mw.iter().enumerate().take(book.sites.len()) {
+        if let Some(d) = r.machine_order(book, site, ordered_mw) {
+            apply(book, d);
+        }
+    }
+}
+
+/// Stage 7: each builder's new MW and machines ([`Review::new_mw`]), in
+/// turn ([`capital::Builders`]), each planned on the cash and order book the ones
+/// before it left.
+fn build(r: &Review, book: &mut Book) {
+    let builders = r.builders(book);
+    for &miner in &builders.miners {
+        for d in r.new_mw(book, &builders, miner).into_iter().flatten() {
+            apply(book, d);
+        }
+    }
+}
+
+/// Stage 8: the prospects due arrive, and new firms enter one by one
+/// ([`Review::entrant`]) into [`Book::entered`].
+fn entry(r: &Review, book: &mut Book, entrants: &mut Entrants, seed: u64) {
+    r.prospects_arrive(entrants);
+    while let Some(d) = r.entrant(book, entrants, seed) {
+        apply(book, d);
     }
 }
