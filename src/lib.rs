@@ -9,9 +9,17 @@
 //! [`state`] (the world's resources), [`agents`] (miners, sites, fleets and
 //! every decision) beside [`metrics`] (what a run measures), [`scenario`]
 //! (the RON input, validated and resolved), [`sim`] (building the world and
-//! driving it), [`plot`] (charts), [`output`] (run directories), then
-//! [`compare`] (runs side by side), [`ensemble`] (a run over many seeds)
-//! and [`sweep`] (many runs over a design), and [`cli`].
+//! driving it), `plot` (charts), [`output`] (run directories), then
+//! `compare` (runs side by side), `ensemble` (a run over many seeds) and
+//! [`sweep`] (many runs over a design), and [`cli`].
+//!
+//! The public API is what the library's users, its tests, benchmarks and
+//! fuzz targets need, and nothing else: the modules declared `pub` below
+//! (within them, the submodules and items they declare `pub`) and the two
+//! unit economics re-exported here. Everything else is `pub(crate)`: the
+//! agents, the plots, `compare` and `ensemble` are reached through the
+//! command line ([`cli`]) or a run ([`sim::Simulation`],
+//! [`output::write_run`]).
 //!
 //! ```no_run
 //! use hashflight::{scenario::Scenario, sim::Simulation};
@@ -21,15 +29,18 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod agents;
+pub use agents::breakeven_hashprice_usd_per_ph_day;
+pub use agents::valuation::margin_usd_per_mw_day;
+
+pub(crate) mod agents;
 pub mod cli;
-pub mod compare;
+pub(crate) mod compare;
 pub mod consensus;
-pub mod ensemble;
+pub(crate) mod ensemble;
 pub mod market;
 pub mod metrics;
 pub mod output;
-pub mod plot;
+pub(crate) mod plot;
 pub mod scenario;
 pub mod sim;
 pub mod state;

@@ -146,13 +146,9 @@ impl ChangedSites {
     }
 
     /// How many sites are marked.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.ids.len()
-    }
-
-    /// Whether no site is marked.
-    pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
     }
 
     /// Unmarks every site (the pass has looked at them).
@@ -170,13 +166,13 @@ mod tests {
     #[test]
     fn a_site_is_changed_from_its_mark_until_the_set_is_cleared() {
         let mut set = ChangedSites::default();
-        assert!(!set.contains(3) && set.is_empty());
+        assert!(!set.contains(3) && set.len() == 0);
         set.mark(3);
         set.mark(3);
         set.mark(0);
         assert!(set.contains(3) && set.contains(0) && !set.contains(1));
         assert_eq!(set.len(), 2);
         set.clear();
-        assert!(!set.contains(3) && !set.contains(0) && set.is_empty());
+        assert!(!set.contains(3) && !set.contains(0) && set.len() == 0);
     }
 }

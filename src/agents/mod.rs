@@ -14,7 +14,7 @@
 //! data.
 //!
 //! ```
-//! use hashflight::agents::breakeven_hashprice_usd_per_ph_day;
+//! use hashflight::breakeven_hashprice_usd_per_ph_day;
 //! // An S21 (17.5 J/TH) at $45/MWh needs $18.90 per PH/s per day.
 //! assert!((breakeven_hashprice_usd_per_ph_day(17.5, 45.0) - 18.9).abs() < 1e-9);
 //! ```

@@ -17,7 +17,7 @@
 //!   project's cost of capital likewise (the contract supports a loan).
 //!
 //! ```
-//! use hashflight::agents::valuation::margin_usd_per_mw_day;
+//! use hashflight::margin_usd_per_mw_day;
 //! // An S21 (17.5 J/TH) at $35/MWh all in, hashprice $38.2, 2 % pool fee:
 //! // 57.14 PH/s per MW earn $2,139 a day and the power costs $840.
 //! let m = margin_usd_per_mw_day(38.2, 0.02, 17.5, 35.0);

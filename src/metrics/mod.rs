@@ -15,7 +15,7 @@ pub use crate::state::economy::hashprice_usd_per_ph_day;
 pub mod concentration;
 pub(crate) mod record;
 pub mod security;
-pub mod series;
+pub(crate) mod series;
 pub mod stats;
 
 /// Days behind the summary's short end-of-run hashrate mean.

@@ -155,6 +155,7 @@ pub mod day {
     };
 
     /// Every column of days.csv above.
+    #[cfg(test)]
     pub const ALL: &[Field<DayRow>] = &[
         DAY,
         TIME_S,
@@ -226,6 +227,7 @@ pub mod epoch {
     };
 
     /// Every column of epochs.csv above.
+    #[cfg(test)]
     pub const ALL: &[Field<EpochRow>] = &[
         END_TIME_S,
         MEAN_BLOCK_INTERVAL_S,

@@ -23,11 +23,11 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 pub mod columns;
-pub mod kept;
-pub mod lock;
-pub mod report;
-pub mod row;
-pub mod sink;
+pub(crate) mod kept;
+pub(crate) mod lock;
+pub(crate) mod report;
+pub(crate) mod row;
+pub(crate) mod sink;
 
 pub use kept::{Kept, RunSink, Written};
 pub use lock::Lock;

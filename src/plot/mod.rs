@@ -4,13 +4,9 @@
 //!
 //! Colours come from the Okabe–Ito palette (safe for colour-blind readers),
 //! and each named series keeps its colour in every plot ([`series_color`]).
-//!
-//! ```no_run
-//! use hashflight::plot::{Line, Panel, render};
-//! let line = Line::new("hashrate", vec![0.0, 1.0], vec![1000.0, 990.0]);
-//! let panel = Panel::new("Hashrate", "EH/s").line(line);
-//! render(std::path::Path::new("/tmp/example"), "Example", &[panel], &Default::default()).unwrap();
-//! ```
+//! A figure is a list of [`Panel`]s, each holding [`Line`]s, drawn by
+//! [`render`] (PNG and SVG beside each other) or [`render_svg`] (which
+//! also returns the SVG, for a report to embed).
 
 pub mod axes;
 pub mod bars;
@@ -25,8 +21,8 @@ pub mod table;
 pub use axes::XAxis;
 pub use chart::{Line, Panel};
 pub use heatmap::{Heatmap, MapAxis, heatmap};
-pub use render::{render, render_columns, render_svg};
-pub use style::{PALETTE, PlotError, init_fonts, nth_color, series_color, short, tint};
+pub use render::{render, render_svg};
+pub use style::{PALETTE, PlotError, nth_color, series_color, short};
 
 /// The unit of a column, from its name.
 pub fn unit_of(column: &str) -> &'static str {

@@ -27,17 +27,6 @@ pub fn render_svg(
     figure(stem, title, panels, x, 2)
 }
 
-/// [`render`] with a chosen number of columns.
-pub fn render_columns(
-    stem: &Path,
-    title: &str,
-    panels: &[Panel],
-    x: &XAxis,
-    columns: usize,
-) -> Result<(), PlotError> {
-    figure(stem, title, panels, x, columns).map(drop)
-}
-
 /// Draws panels in a grid of `columns` into `<stem>.png` and `<stem>.svg`
 /// and returns the SVG markup.
 fn figure(

@@ -46,11 +46,6 @@ impl Table {
     pub fn len(&self) -> usize {
         self.columns.values().next().map_or(0, Vec::len)
     }
-
-    /// Whether there are no rows.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// A cell as a number: decimal, `0x…` hex as its integer value, else NaN.

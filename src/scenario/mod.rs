@@ -16,13 +16,13 @@
 //! ```
 
 mod checker;
-pub mod error;
-pub mod load;
+pub(crate) mod error;
+pub(crate) mod load;
 pub mod locate;
-pub mod resolve;
+pub(crate) mod resolve;
 pub mod schema;
 pub mod shipped;
-pub mod validate;
+pub(crate) mod validate;
 
 pub use error::{Problem, ScenarioError};
 pub use load::{Override, Scenario};

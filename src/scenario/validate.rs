@@ -7,9 +7,7 @@ use crate::consensus::bitcoin::{EPOCH_BLOCKS, pow_limit};
 use crate::consensus::compact::from_compact;
 
 use super::checker::{Checker, Problems};
-pub use super::checker::{
-    MAX_AGENTS, MAX_DURATION_DAYS, MAX_HASHRATE_EHS, SHARE_TOLERANCE, is_directory_name,
-};
+pub use super::checker::{MAX_DURATION_DAYS, is_directory_name};
 use super::schema::*;
 
 mod economics;

@@ -6,13 +6,13 @@
 //! knows nothing of the agents (which write the tally) or of the measures
 //! (which read it).
 
-pub mod chain;
+pub(crate) mod chain;
 pub mod economy;
-pub mod ledger;
-pub mod pools;
-pub mod regions;
+pub(crate) mod ledger;
+pub(crate) mod pools;
+pub(crate) mod regions;
 pub mod rng;
-pub mod tally;
+pub(crate) mod tally;
 
 pub use chain::{Chain, Clock, DayStats, EpochStats};
 pub use economy::{Economics, HashpriceMemory, Markets};

@@ -19,12 +19,12 @@
 //! ```
 
 pub mod checks;
-pub mod diff;
-pub mod merge;
-pub mod resume;
-pub mod sensitivity;
+pub(crate) mod diff;
+pub(crate) mod merge;
+pub(crate) mod resume;
+pub(crate) mod sensitivity;
 pub mod spec;
-pub mod value;
+pub(crate) mod value;
 
 mod directory;
 mod dry_run;

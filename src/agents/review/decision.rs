@@ -209,12 +209,8 @@ impl<'a> Sites<'a> {
         self.list.len()
     }
 
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-
     /// Whether site `id` was reached mutably.
+    #[cfg(test)]
     pub fn touched(&self, id: usize) -> bool {
         self.touched[id]
     }
