@@ -26,7 +26,7 @@ pub const DEFAULT_METRICS: &[&str] = &[
 
 /// Why runs cannot be compared.
 #[derive(Debug, thiserror::Error)]
-pub enum CompareError {
+pub(crate) enum CompareError {
     /// A directory is not a run directory.
     #[error(
         "{0} is not a run directory: it has no {1} (a run directory holds scenario.ron, epochs.csv, days.csv and summary.json)"
@@ -131,7 +131,7 @@ fn series(run: &Run, metric: &str) -> Option<Vec<f64>> {
 type Groups = Vec<(String, Vec<usize>)>;
 
 /// Compares run directories into `out` and returns the files written.
-pub fn compare(
+pub(crate) fn compare(
     dirs: &[PathBuf],
     out: &Path,
     metrics: &[String],

@@ -29,10 +29,10 @@ use crate::scenario::Scenario;
 use crate::units::SECONDS_PER_DAY;
 
 /// Most seeds one ensemble runs.
-pub const MAX_SEEDS: u64 = 100_000;
+pub(crate) const MAX_SEEDS: u64 = 100_000;
 
 /// Parses `A..B` (inclusive) or `N` (meaning `1..N`).
-pub fn parse_seeds(s: &str) -> Result<(u64, u64), String> {
+pub(crate) fn parse_seeds(s: &str) -> Result<(u64, u64), String> {
     let bad = |why: &str| {
         format!(
             "`{s}`: {why}: give a count (`--seeds 20`, seeds 1 to 20) or an inclusive range (`--seeds 5..24`)"
@@ -60,20 +60,20 @@ pub fn parse_seeds(s: &str) -> Result<(u64, u64), String> {
 }
 
 /// The name of an ensemble's directory.
-pub fn dir_name(first: u64, last: u64) -> String {
+pub(crate) fn dir_name(first: u64, last: u64) -> String {
     format!("ensemble-{first}-{last}")
 }
 
 /// One of the day series an ensemble summarises: its column of days.csv,
 /// with its panel's title and unit.
 #[derive(Clone, Copy, Debug)]
-pub struct DaySeries {
+pub(crate) struct DaySeries {
     /// The column of days.csv.
-    pub field: Field<DayRow>,
+    pub(crate) field: Field<DayRow>,
     /// The panel's title.
-    pub title: &'static str,
+    pub(crate) title: &'static str,
     /// The panel's unit.
-    pub unit: &'static str,
+    pub(crate) unit: &'static str,
 }
 
 const fn series(field: Field<DayRow>, title: &'static str, unit: &'static str) -> DaySeries {
@@ -82,7 +82,7 @@ const fn series(field: Field<DayRow>, title: &'static str, unit: &'static str) -
 
 /// The dashboard's series that `ensemble-days.csv` summarises, from
 /// days.csv, with their panel titles and units.
-pub const DAY_SERIES: &[DaySeries] = &[
+pub(crate) const DAY_SERIES: &[DaySeries] = &[
     series(day::HASHRATE_EHS, "Hashrate mining", "EH/s"),
     series(day::DIFFICULTY, "Difficulty", "T"),
     series(
@@ -115,7 +115,7 @@ pub const DAY_SERIES: &[DaySeries] = &[
 
 /// The columns of days.csv each run (and its counterfactual) keeps for
 /// the ensemble: the day, its time and [`DAY_SERIES`].
-pub const ENSEMBLE_FIELDS: &[Field<DayRow>] = &[
+pub(crate) const ENSEMBLE_FIELDS: &[Field<DayRow>] = &[
     day::DAY,
     day::TIME_S,
     day::HASHRATE_EHS,
@@ -134,12 +134,12 @@ pub const ENSEMBLE_FIELDS: &[Field<DayRow>] = &[
 
 /// The series of ensemble-days.csv with a counterfactual: the hashrate of
 /// the same seed without AI, and the run's less it.
-pub const NO_AI_SERIES: [&str; 2] = ["hashrate_no_ai_ehs", "hashrate_vs_no_ai_ehs"];
+pub(crate) const NO_AI_SERIES: [&str; 2] = ["hashrate_no_ai_ehs", "hashrate_vs_no_ai_ehs"];
 
-pub use crate::output::report::HEADLINES;
+pub(crate) use crate::output::report::HEADLINES;
 
 /// The statistics of every row, in column order.
-pub const STATS: &[&str] = &["mean", "sd", "median", "p05", "p25", "p75", "p95"];
+pub(crate) const STATS: &[&str] = &["mean", "sd", "median", "p05", "p25", "p75", "p95"];
 
 fn cell(v: f64) -> String {
     if v.is_nan() {
@@ -151,35 +151,35 @@ fn cell(v: f64) -> String {
 
 /// What an ensemble wrote.
 #[derive(Clone, Debug, serde::Serialize)]
-pub struct Ensemble {
+pub(crate) struct Ensemble {
     /// The ensemble directory.
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// Each seed's run directory, in seed order.
-    pub runs: Vec<PathBuf>,
+    pub(crate) runs: Vec<PathBuf>,
     /// Per summary figure: its name and its spread over the seeds.
     #[serde(skip)]
-    pub figures: Vec<(String, Spread)>,
+    pub(crate) figures: Vec<(String, Spread)>,
 }
 
 impl Ensemble {
     /// The statistics of one figure.
-    pub fn figure(&self, name: &str) -> Option<Spread> {
+    pub(crate) fn figure(&self, name: &str) -> Option<Spread> {
         self.figures.iter().find(|f| f.0 == name).map(|f| f.1)
     }
 }
 
 /// The seeds of an ensemble, `first..=last`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Seeds {
+pub(crate) struct Seeds {
     /// The first seed.
-    pub first: u64,
+    pub(crate) first: u64,
     /// The last seed (included).
-    pub last: u64,
+    pub(crate) last: u64,
 }
 
 impl Seeds {
     /// How many seeds.
-    pub fn count(&self) -> u64 {
+    pub(crate) fn count(&self) -> u64 {
         self.last - self.first + 1
     }
 }
@@ -188,13 +188,13 @@ impl Seeds {
 #[derive(Clone, Copy, Debug)]
 pub struct Options<'a> {
     /// Its seeds.
-    pub seeds: Seeds,
+    pub(crate) seeds: Seeds,
     /// The directory under which runs and the ensemble are written.
-    pub out: &'a Path,
+    pub(crate) out: &'a Path,
     /// Worker threads.
-    pub jobs: usize,
+    pub(crate) jobs: usize,
     /// Replace run directories that hold runs of another scenario.
-    pub force: bool,
+    pub(crate) force: bool,
 }
 
 /// Runs `scenario` for its seeds on `jobs` threads, each into its run
@@ -438,7 +438,7 @@ fn fan_dashboard(
 
 /// A figure over the seeds as words: its median and its 50 % and 90 %
 /// bands, each number shown by `show`.
-pub fn bands(s: &Spread, show: fn(f64) -> String) -> String {
+pub(crate) fn bands(s: &Spread, show: fn(f64) -> String) -> String {
     format!(
         "median {} (50 % of seeds: {} to {}; 90 %: {} to {})",
         show(s.median),

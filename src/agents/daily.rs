@@ -17,22 +17,22 @@ use super::FleetSums;
 /// take-or-pay share) is fixed for a run, so the tally need not record it.
 /// Kept in [`SiteTallies`], by site id.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct SiteTally {
+pub(crate) struct SiteTally {
     /// The site's fleets summed as last operated.
-    pub sums: FleetSums,
+    pub(crate) sums: FleetSums,
     /// The site's MW under construction ([`super::Site::building_mw`]), as of
     /// the last time it changed.
-    pub building_mw: f64,
+    pub(crate) building_mw: f64,
     /// Whether the tally is set (false until the site is first operated).
-    pub valid: bool,
+    pub(crate) valid: bool,
     /// Whether the site was held offline.
-    pub offline: bool,
+    pub(crate) offline: bool,
     /// Whether the net hashprice was above zero (a switched-off fleet runs
     /// its take-or-pay share only then).
-    pub net_positive: bool,
+    pub(crate) net_positive: bool,
     /// The site's turn in the cycle of `strategy.commit_days`: its id
     /// modulo the commitment.
-    pub turn: u32,
+    pub(crate) turn: u32,
 }
 
 /// Each site's [`SiteTally`], by site id ([`super::Site::id`]; a site not yet
@@ -40,7 +40,7 @@ pub struct SiteTally {
 /// writes them; kept beside the sites rather than on them, they carry no
 /// change ticks for the pass to read and write.
 #[derive(Resource, Clone, Debug, Default)]
-pub struct SiteTallies(pub Vec<SiteTally>);
+pub(crate) struct SiteTallies(pub Vec<SiteTally>);
 
 /// Each miner's income today, USD, by miner id: the mining margin
 /// (revenue after pool fees less power and other opex) and AI income
@@ -48,9 +48,9 @@ pub struct SiteTallies(pub Vec<SiteTally>);
 /// paid into cash by [`super::decisions::settle_accounts`]; and the principal of
 /// project loans it repays today from that income.
 #[derive(Resource, Clone, Debug, Default)]
-pub struct DailyMargins {
+pub(crate) struct DailyMargins {
     /// Income, USD, by miner id.
-    pub usd: Vec<f64>,
+    pub(crate) usd: Vec<f64>,
     /// Project-loan principal due, USD, by miner id (booked only through
     /// [`DailyMargins::book_projects`], which records whom to clear).
     principal_usd: Vec<f64>,
@@ -67,7 +67,7 @@ impl DailyMargins {
     /// Starts a day of `miners` miners: every figure 0. The income of
     /// every miner is cleared; of the project figures, only those booked
     /// since the last start (the rest are 0 already).
-    pub fn start(&mut self, miners: usize) {
+    pub(crate) fn start(&mut self, miners: usize) {
         self.usd.clear();
         self.usd.resize(miners, 0.0);
         if self.principal_usd.len() == miners && self.capitalised_usd.len() == miners {
@@ -86,14 +86,14 @@ impl DailyMargins {
 
     /// The project-loan principal due and the interest capitalised today,
     /// USD, by miner id (as long as the income, [`DailyMargins::usd`]).
-    pub fn projects(&self) -> (&[f64], &[f64]) {
+    pub(crate) fn projects(&self) -> (&[f64], &[f64]) {
         let n = self.usd.len();
         (&self.principal_usd[..n], &self.capitalised_usd[..n])
     }
 
     /// Books a project owner's principal due and interest capitalised
     /// today.
-    pub fn book_projects(&mut self, owner: usize, principal_usd: f64, capitalised_usd: f64) {
+    pub(crate) fn book_projects(&mut self, owner: usize, principal_usd: f64, capitalised_usd: f64) {
         self.principal_usd[owner] += principal_usd;
         self.capitalised_usd[owner] += capitalised_usd;
         self.project_owners.push(owner as u32);
@@ -120,7 +120,7 @@ impl DailyMargins {
 /// between-turns bookkeeping (a debug check in the pass catches fleets
 /// that changed while their decision held).
 #[derive(Resource, Clone, Debug, Default)]
-pub struct ChangedSites {
+pub(crate) struct ChangedSites {
     /// Whether each site, by id, is marked.
     marked: Vec<bool>,
     /// The ids marked, in the order they were marked (to clear them).
@@ -129,7 +129,7 @@ pub struct ChangedSites {
 
 impl ChangedSites {
     /// Marks site `id` as changed.
-    pub fn mark(&mut self, id: u32) {
+    pub(crate) fn mark(&mut self, id: u32) {
         let i = id as usize;
         if self.marked.len() <= i {
             self.marked.resize(i + 1, false);
@@ -141,18 +141,18 @@ impl ChangedSites {
     }
 
     /// Whether site `id` has changed since the pass last ran.
-    pub fn contains(&self, id: u32) -> bool {
+    pub(crate) fn contains(&self, id: u32) -> bool {
         self.marked.get(id as usize).copied().unwrap_or(false)
     }
 
     /// How many sites are marked.
     #[cfg(test)]
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.ids.len()
     }
 
     /// Unmarks every site (the pass has looked at them).
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         for id in self.ids.drain(..) {
             self.marked[id as usize] = false;
         }

@@ -41,7 +41,7 @@ use crate::state::{
 use crate::units::{DAYS_PER_MONTH, DAYS_PER_YEAR, HOURS_PER_DAY};
 
 /// A site's price today, USD/MWh, electricity only.
-pub fn site_power_price(site: &Site, regions: &Regions) -> f64 {
+pub(crate) fn site_power_price(site: &Site, regions: &Regions) -> f64 {
     site.power_price_usd_per_mwh * regions.price_factor[site.region as usize]
 }
 
@@ -50,7 +50,7 @@ pub fn site_power_price(site: &Site, regions: &Regions) -> f64 {
 /// per BTC of block reward and applied to today's reward, so that a
 /// halving, which every miner knows of, halves it at once instead of
 /// dragging it down over the memory.
-pub fn remember_hashprice(
+pub(crate) fn remember_hashprice(
     economics: Res<Economics>,
     strategy: Res<Strategy>,
     mut memory: ResMut<HashpriceMemory>,
@@ -71,7 +71,7 @@ pub fn remember_hashprice(
 }
 
 /// Daily: each region's power-price factor.
-pub fn update_power_prices(
+pub(crate) fn update_power_prices(
     clock: Res<Clock>,
     strategy: Res<Strategy>,
     mut regions: ResMut<Regions>,
@@ -91,7 +91,7 @@ pub fn update_power_prices(
 /// do not fit take the place of worse ones (a renewal), which go to the
 /// second-hand market. Machines for a site sold meanwhile go there too.
 /// Each site energised or given machines is marked in [`ChangedSites`].
-pub fn deliver_asics(
+pub(crate) fn deliver_asics(
     clock: Res<Clock>,
     mut orders: ResMut<Orders>,
     mut used: ResMut<UsedMachines>,
@@ -144,7 +144,7 @@ pub fn deliver_asics(
 /// A site's AI projects book their income to its owner too. Each site is
 /// then counted into the [`HashTable`] (all in one pass, so the day visits
 /// every site once).
-pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
+pub(crate) fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
     let d = &mut day;
     let hashprice = d.economics.hashprice_usd_per_ph_day;
     let opex = d.strategy.other_opex_usd_per_mwh;
@@ -249,7 +249,7 @@ pub fn operate_fleets(mut day: OperatingDay, mut sites: Query<&mut Site>) {
 
 /// What [`operate_fleets`] reads and writes besides the sites.
 #[derive(SystemParam)]
-pub struct OperatingDay<'w> {
+pub(crate) struct OperatingDay<'w> {
     clock: Res<'w, Clock>,
     economics: Res<'w, Economics>,
     memory: Res<'w, HashpriceMemory>,
@@ -456,7 +456,7 @@ fn decide_fleets(
 /// The share of a switched-off fleet that still hashes at today's net
 /// hashprice `net`: its take-or-pay share (`take_or_pay`), whose power is
 /// paid for anyway, while hashing earns anything at all.
-pub fn standby_share(net: f64, take_or_pay: f64) -> f64 {
+pub(crate) fn standby_share(net: f64, take_or_pay: f64) -> f64 {
     if net > 0.0 { take_or_pay } else { 0.0 }
 }
 
@@ -503,7 +503,7 @@ fn project_income(
 /// interest of projects being built, which joins the debt instead — and
 /// less the principal its project loans repay today (which lowers the
 /// debt). A miner below its credit line counts a day of distress.
-pub fn settle_accounts(
+pub(crate) fn settle_accounts(
     strategy: Res<Strategy>,
     table: Res<HashTable>,
     margins: Res<DailyMargins>,

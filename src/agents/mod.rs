@@ -21,12 +21,12 @@
 
 use bevy_ecs::prelude::*;
 
-pub mod daily;
-pub mod decisions;
-pub mod review;
+pub(crate) mod daily;
+pub(crate) mod decisions;
+pub(crate) mod review;
 pub mod tally;
 #[cfg(test)]
-pub mod testing;
+pub(crate) mod testing;
 pub mod valuation;
 
 /// How a miner forecasts hashprice.
@@ -43,23 +43,23 @@ pub enum Belief {
 
 /// A mining firm.
 #[derive(Component, Clone, Debug, PartialEq)]
-pub struct Miner {
+pub(crate) struct Miner {
     /// Dense index of the miner (named miners first, then the population).
-    pub id: u32,
+    pub(crate) id: u32,
     /// Index of its pool in the scenario's pool list.
-    pub pool: u16,
+    pub(crate) pool: u16,
     /// Cash on hand, USD.
-    pub cash_usd: f64,
+    pub(crate) cash_usd: f64,
     /// Debt outstanding, USD.
-    pub debt_usd: f64,
+    pub(crate) debt_usd: f64,
     /// How it forecasts hashprice.
-    pub belief: Belief,
+    pub(crate) belief: Belief,
     /// Its hurdle rate per year: the discount rate of its decisions.
-    pub hurdle_rate_per_year: f64,
+    pub(crate) hurdle_rate_per_year: f64,
     /// Consecutive days its cash has been below its credit line.
-    pub distress_days: u32,
+    pub(crate) distress_days: u32,
     /// Gone bankrupt: its sites were auctioned.
-    pub exited: bool,
+    pub(crate) exited: bool,
 }
 
 impl Miner {
@@ -67,12 +67,12 @@ impl Miner {
     /// by `u` in [0, 1) (`strategy.hurdle_rate_per_year`,
     /// `strategy.hurdle_rate_spread`); the population and new firms draw it
     /// alike.
-    pub fn drawn_hurdle(rate: f64, spread: f64, u: f64) -> f64 {
+    pub(crate) fn drawn_hurdle(rate: f64, spread: f64, u: f64) -> f64 {
         rate + spread * (2.0 * u - 1.0)
     }
 
     /// A solvent miner with no history.
-    pub fn new(
+    pub(crate) fn new(
         id: u32,
         pool: u16,
         cash_usd: f64,
@@ -95,7 +95,7 @@ impl Miner {
 
 /// What a conversion project turns a site's MW into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProjectKind {
+pub(crate) enum ProjectKind {
     /// Leased to an AI tenant (the miner is the landlord).
     Lease,
     /// The miner's own GPU cloud.
@@ -109,41 +109,41 @@ pub enum ProjectKind {
 /// are), and the loan is repaid in equal daily parts from `ready_day` to
 /// `end_day` out of its income.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Project {
+pub(crate) struct Project {
     /// Lease or GPU cloud.
-    pub kind: ProjectKind,
+    pub(crate) kind: ProjectKind,
     /// Gross MW it takes.
-    pub mw: f64,
+    pub(crate) mw: f64,
     /// First day it earns.
-    pub ready_day: u32,
+    pub(crate) ready_day: u32,
     /// Day the contract ends.
-    pub end_day: u32,
+    pub(crate) end_day: u32,
     /// Lease rate signed, USD per critical kW-month (leases only).
-    pub lease_usd_per_kw_month: f64,
+    pub(crate) lease_usd_per_kw_month: f64,
     /// GPU rental price signed, USD per GPU-hour (GPU clouds only).
-    pub gpu_usd_per_hour: f64,
+    pub(crate) gpu_usd_per_hour: f64,
     /// Project loan drawn at the decision, USD.
-    pub loan_usd: f64,
+    pub(crate) loan_usd: f64,
     /// What the customer prepaid at signing, USD (GPU clouds only):
     /// worked off in equal daily parts of the income under contract.
-    pub prepaid_usd: f64,
+    pub(crate) prepaid_usd: f64,
 }
 
 impl Project {
     /// Whether it is still being built on `day`.
-    pub fn converting(&self, day: u32) -> bool {
+    pub(crate) fn converting(&self, day: u32) -> bool {
         day < self.ready_day
     }
 
     /// Principal repaid on `day`, USD: the loan in equal parts over the
     /// days under contract.
-    pub fn principal_usd(&self, day: u32) -> f64 {
+    pub(crate) fn principal_usd(&self, day: u32) -> f64 {
         self.per_contract_day(self.loan_usd, day)
     }
 
     /// The prepayment worked off on `day`, USD: in equal parts over the
     /// days under contract.
-    pub fn prepaid_worked_off_usd(&self, day: u32) -> f64 {
+    pub(crate) fn prepaid_worked_off_usd(&self, day: u32) -> f64 {
         self.per_contract_day(self.prepaid_usd, day)
     }
 
@@ -157,54 +157,54 @@ impl Project {
 
 /// A site: a grid connection with a power price, in a region.
 #[derive(Component, Clone, Debug, PartialEq)]
-pub struct Site {
+pub(crate) struct Site {
     /// Dense index of the site (in spawn order).
-    pub id: u32,
+    pub(crate) id: u32,
     /// The miner that owns it.
-    pub miner: Entity,
+    pub(crate) miner: Entity,
     /// That miner's id ([`Miner::id`]), kept beside `miner` so the daily
     /// systems need not look the miner up.
-    pub owner_id: u32,
+    pub(crate) owner_id: u32,
     /// That miner's pool ([`Miner::pool`]), likewise.
-    pub pool: u16,
+    pub(crate) pool: u16,
     /// Grid connection, MW.
-    pub power_mw: f64,
+    pub(crate) power_mw: f64,
     /// All-in power price, USD/MWh.
-    pub power_price_usd_per_mwh: f64,
+    pub(crate) power_price_usd_per_mwh: f64,
     /// Index into [`crate::state::Regions`].
-    pub region: u16,
+    pub(crate) region: u16,
     /// Whether it could host AI/HPC tenants.
-    pub ai_eligible: bool,
+    pub(crate) ai_eligible: bool,
     /// Its AI projects (building or under contract).
-    pub projects: Vec<Project>,
+    pub(crate) projects: Vec<Project>,
     /// Gross MW of converted halls whose contract has ended: the next
     /// project on them pays no conversion capex.
-    pub shell_mw: f64,
+    pub(crate) shell_mw: f64,
     /// Sold to an AI buyer: it has left mining for good.
-    pub sold: bool,
+    pub(crate) sold: bool,
     /// Curtailed from outside (a storm) until this day (exclusive).
-    pub offline_until_day: u32,
+    pub(crate) offline_until_day: u32,
     /// Its machines, one fleet per generation, worst J/TH first (the order
     /// in which they give way to a conversion).
-    pub fleets: Vec<Fleet>,
+    pub(crate) fleets: Vec<Fleet>,
     /// Grid connection under construction: MW that join `power_mw` on
     /// their ready day.
-    pub builds: Vec<Build>,
+    pub(crate) builds: Vec<Build>,
 }
 
 /// MW of a site under construction.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Build {
+pub(crate) struct Build {
     /// MW it adds.
-    pub mw: f64,
+    pub(crate) mw: f64,
     /// Day it is energised.
-    pub ready_day: u32,
+    pub(crate) ready_day: u32,
 }
 
 impl Site {
     /// A mining site with no AI projects, owned by `owner`, the miner whose
     /// entity is `miner`.
-    pub fn new(
+    pub(crate) fn new(
         id: u32,
         miner: Entity,
         owner: &Miner,
@@ -232,17 +232,17 @@ impl Site {
     }
 
     /// MW under construction.
-    pub fn building_mw(&self) -> f64 {
+    pub(crate) fn building_mw(&self) -> f64 {
         self.builds.iter().map(|b| b.mw).sum()
     }
 
     /// MW neither machines nor projects use (energised or being built).
-    pub fn free_mw(&self) -> f64 {
+    pub(crate) fn free_mw(&self) -> f64 {
         self.power_mw + self.building_mw() - self.fleet_mw() - self.project_mw()
     }
 
     /// Energises the builds ready by `day`.
-    pub fn complete_builds(&mut self, day: u32) {
+    pub(crate) fn complete_builds(&mut self, day: u32) {
         if self.builds.is_empty() {
             return;
         }
@@ -260,7 +260,7 @@ impl Site {
     /// Makes room for `mw` MW of new machines in the MW energised: the
     /// worst machines leave (the last in part), as long as they are worse
     /// than `efficiency_j_per_th`; returns what left, as (TH/s, J/TH).
-    pub fn make_room(&mut self, mw: f64, efficiency_j_per_th: f64) -> Vec<(f64, f64)> {
+    pub(crate) fn make_room(&mut self, mw: f64, efficiency_j_per_th: f64) -> Vec<(f64, f64)> {
         let need = mw - (self.power_mw - self.fleet_mw() - self.project_mw());
         evict_worst(&mut self.fleets, need, efficiency_j_per_th)
     }
@@ -269,7 +269,7 @@ impl Site {
 /// Takes `need_mw` of machines off `fleets` (kept worst first): whole
 /// fleets, the last in part, as long as they are worse than
 /// `better_than_j_per_th`; returns what left, as (TH/s, J/TH).
-pub fn evict_worst(
+pub(crate) fn evict_worst(
     fleets: &mut Vec<Fleet>,
     need_mw: f64,
     better_than_j_per_th: f64,
@@ -300,20 +300,20 @@ pub fn evict_worst(
 
 impl Site {
     /// Hands the site to another miner: `owner`, whose entity is `miner`.
-    pub fn transfer(&mut self, miner: Entity, owner: &Miner) {
+    pub(crate) fn transfer(&mut self, miner: Entity, owner: &Miner) {
         self.miner = miner;
         self.owner_id = owner.id;
         self.pool = owner.pool;
     }
 
     /// Gross MW its projects take.
-    pub fn project_mw(&self) -> f64 {
+    pub(crate) fn project_mw(&self) -> f64 {
         self.projects.iter().map(|p| p.mw).sum()
     }
 
     /// Its fleets summed by what they are doing, with `take_or_pay` the
     /// share of every fleet's power bought take-or-pay.
-    pub fn fleet_sums(&self, take_or_pay: f64) -> FleetSums {
+    pub(crate) fn fleet_sums(&self, take_or_pay: f64) -> FleetSums {
         let mut s = FleetSums::default();
         for fleet in &self.fleets {
             let mw = fleet.power_mw();
@@ -342,14 +342,14 @@ impl Site {
     }
 
     /// MW its machines draw when running.
-    pub fn fleet_mw(&self) -> f64 {
+    pub(crate) fn fleet_mw(&self) -> f64 {
         self.fleets.iter().map(Fleet::power_mw).sum()
     }
 
     /// Adds machines: to the fleet of the same efficiency if the site has
     /// one, else as a new fleet in worst-first order (after any equally
     /// efficient ones, so the order of arrival breaks ties).
-    pub fn add_machines(&mut self, hashrate_ths: f64, efficiency_j_per_th: f64) {
+    pub(crate) fn add_machines(&mut self, hashrate_ths: f64, efficiency_j_per_th: f64) {
         if let Some(f) = self
             .fleets
             .iter_mut()
@@ -363,7 +363,7 @@ impl Site {
 
     /// Adds a fleet of its own in worst-first order (after any equally
     /// efficient ones).
-    pub fn push_fleet(&mut self, fleet: Fleet) {
+    pub(crate) fn push_fleet(&mut self, fleet: Fleet) {
         let at = self
             .fleets
             .partition_point(|f| f.efficiency_j_per_th >= fleet.efficiency_j_per_th);
@@ -373,7 +373,7 @@ impl Site {
 
 /// What a fleet is doing today.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FleetState {
+pub(crate) enum FleetState {
     /// Hashing.
     Mining,
     /// Switched off by its owner: the hashprice expected over its site's
@@ -393,17 +393,17 @@ pub enum FleetState {
 
 /// Machines of one ASIC generation on a site.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Fleet {
+pub(crate) struct Fleet {
     /// Hashrate when running, TH/s.
-    pub hashrate_ths: f64,
+    pub(crate) hashrate_ths: f64,
     /// Efficiency, J/TH.
-    pub efficiency_j_per_th: f64,
+    pub(crate) efficiency_j_per_th: f64,
     /// What it is doing.
-    pub state: FleetState,
+    pub(crate) state: FleetState,
     /// Share of its machines hashing: 1 while mining; a curtailed or
     /// mothballed fleet still runs its take-or-pay share
     /// (`power.take_or_pay_share`); 0 offline.
-    pub running_share: f64,
+    pub(crate) running_share: f64,
     /// Days its owner has kept it switched off, net of the days it has
     /// mined since, as of the end of `counted_day`: see
     /// [`Fleet::curtailed_days`].
@@ -414,7 +414,7 @@ pub struct Fleet {
 
 impl Fleet {
     /// New machines, mining.
-    pub fn new(hashrate_ths: f64, efficiency_j_per_th: f64) -> Self {
+    pub(crate) fn new(hashrate_ths: f64, efficiency_j_per_th: f64) -> Self {
         Self {
             hashrate_ths,
             efficiency_j_per_th,
@@ -432,7 +432,7 @@ impl Fleet {
     /// all while offline — and the state changes only when its site
     /// decides, so the count is kept as of that day and read forward
     /// (the daily pass need not visit a fleet whose decision holds).
-    pub fn curtailed_days(&self, day: u32) -> u32 {
+    pub(crate) fn curtailed_days(&self, day: u32) -> u32 {
         let n = day.saturating_sub(self.counted_day);
         match self.state {
             FleetState::Mining => self.counted_days_off.saturating_sub(n),
@@ -445,13 +445,13 @@ impl Fleet {
 
     /// Sets the count of [`Fleet::curtailed_days`] as of the end of `day`
     /// (read forward from there in the fleet's state).
-    pub fn set_curtailed_days(&mut self, days: u32, day: u32) {
+    pub(crate) fn set_curtailed_days(&mut self, days: u32, day: u32) {
         self.counted_days_off = days;
         self.counted_day = day;
     }
 
     /// Power drawn when running, MW (TH/s · J/TH = W).
-    pub fn power_mw(&self) -> f64 {
+    pub(crate) fn power_mw(&self) -> f64 {
         crate::units::power_mw(self.hashrate_ths, self.efficiency_j_per_th)
     }
 }
@@ -459,50 +459,50 @@ impl Fleet {
 /// A site's fleets summed by what they are doing ([`Site::fleet_sums`]):
 /// what its owner is paid and pays for them, and what the tally counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct FleetSums {
+pub(crate) struct FleetSums {
     /// Power of every machine installed, running or not, MW.
-    pub installed_mw: f64,
+    pub(crate) installed_mw: f64,
     /// Hashrate of every machine installed, running or not, TH/s.
-    pub installed_ths: f64,
+    pub(crate) installed_ths: f64,
     /// Hashrate hashing (each fleet's running share of it), TH/s.
-    pub running_ths: f64,
+    pub(crate) running_ths: f64,
     /// The same in PH/s, the unit hashprice is quoted in.
-    pub running_phs: f64,
+    pub(crate) running_phs: f64,
     /// Power hashing, MW.
-    pub running_mw: f64,
+    pub(crate) running_mw: f64,
     /// Power paid for: what runs, or the take-or-pay share if more, MW.
-    pub paid_mw: f64,
+    pub(crate) paid_mw: f64,
     /// Power switched off by the owner, MW.
-    pub curtailed_mw: f64,
+    pub(crate) curtailed_mw: f64,
     /// Hashrate switched off by the owner, TH/s.
-    pub curtailed_ths: f64,
+    pub(crate) curtailed_ths: f64,
     /// Power switched off from outside (region or site offline), MW.
-    pub offline_mw: f64,
+    pub(crate) offline_mw: f64,
     /// Hashrate switched off from outside, TH/s.
-    pub offline_ths: f64,
+    pub(crate) offline_ths: f64,
 }
 
 /// ASICs ordered and not yet delivered, and the ready days of the MW under
 /// construction (so that a day with neither visits no site).
 #[derive(Resource, Clone, Debug, Default)]
-pub struct Orders {
+pub(crate) struct Orders {
     /// Machines on their way.
-    pub machines: Vec<Order>,
+    pub(crate) machines: Vec<Order>,
     /// Ready day of every build under way.
-    pub build_days: Vec<u32>,
+    pub(crate) build_days: Vec<u32>,
 }
 
 /// Machines on their way to a site.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Order {
+pub(crate) struct Order {
     /// Day they start hashing.
-    pub day: u32,
+    pub(crate) day: u32,
     /// Where: the site's id ([`Site::id`]).
-    pub site: u32,
+    pub(crate) site: u32,
     /// Hashrate, TH/s.
-    pub hashrate_ths: f64,
+    pub(crate) hashrate_ths: f64,
     /// Efficiency, J/TH.
-    pub efficiency_j_per_th: f64,
+    pub(crate) efficiency_j_per_th: f64,
 }
 
 /// New firms. Prospective sites arrive at `strategy.entrant_mw_per_year`
@@ -511,36 +511,36 @@ pub struct Order {
 /// do, and a firm enters when its site pays as a miner's own build would
 /// (review stage 8). Prospects that do not pay go elsewhere.
 #[derive(Resource, Clone, Debug, Default)]
-pub struct Entrants {
+pub(crate) struct Entrants {
     /// How prospects are drawn; `None` (a scenario without a generated
     /// population) brings none.
-    pub draw: Option<ProspectDraw>,
+    pub(crate) draw: Option<ProspectDraw>,
     /// MW of prospects due and not yet arrived (less than a site).
-    pub owed_mw: f64,
+    pub(crate) owed_mw: f64,
     /// Day of the last review that counted prospects in.
-    pub last_day: u32,
+    pub(crate) last_day: u32,
     /// Prospects drawn so far (each draws from its own stream).
-    pub drawn: u64,
+    pub(crate) drawn: u64,
 }
 
 /// The population's distributions, as a prospect draws from them.
 #[derive(Clone, Debug)]
-pub struct ProspectDraw {
+pub(crate) struct ProspectDraw {
     /// Power price, USD/MWh.
-    pub price: rand_distr::LogNormal<f64>,
+    pub(crate) price: rand_distr::LogNormal<f64>,
     /// Region ids and the index drawing one by the population's shares.
-    pub regions: (Vec<u16>, rand::distr::weighted::WeightedIndex<f64>),
+    pub(crate) regions: (Vec<u16>, rand::distr::weighted::WeightedIndex<f64>),
     /// Pool ids and the index drawing one by the population's shares.
-    pub pools: (Vec<u16>, rand::distr::weighted::WeightedIndex<f64>),
+    pub(crate) pools: (Vec<u16>, rand::distr::weighted::WeightedIndex<f64>),
     /// Beliefs and the index drawing one by `strategy.beliefs`' shares.
-    pub beliefs: (Vec<Belief>, rand::distr::weighted::WeightedIndex<f64>),
+    pub(crate) beliefs: (Vec<Belief>, rand::distr::weighted::WeightedIndex<f64>),
     /// Hurdle rate per year, and the spread either side drawn uniformly.
-    pub hurdle: (f64, f64),
+    pub(crate) hurdle: (f64, f64),
     /// Chance a prospect's site suits AI (`population.ai_eligible_share`).
-    pub ai_eligible_share: f64,
+    pub(crate) ai_eligible_share: f64,
     /// Cash an entrant holds beyond its site's equity, USD per MW
     /// (`strategy.tail_cash_usd_per_mw`, as the generated miners).
-    pub cash_usd_per_mw: f64,
+    pub(crate) cash_usd_per_mw: f64,
 }
 
 /// Machines offered second hand: they left a site that was sold,
@@ -548,29 +548,34 @@ pub struct ProspectDraw {
 /// with free MW for up to `strategy.used_listing_days`; then they are
 /// scrapped.
 #[derive(Resource, Clone, Debug, Default)]
-pub struct UsedMachines {
+pub(crate) struct UsedMachines {
     /// Lots on offer, in the order they were listed.
-    pub lots: Vec<Lot>,
+    pub(crate) lots: Vec<Lot>,
     /// Mean price of the last review's trades, USD/TH (0 before any).
-    pub last_price_usd_per_th: f64,
+    pub(crate) last_price_usd_per_th: f64,
 }
 
 /// Machines of one generation offered by one seller.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Lot {
+pub(crate) struct Lot {
     /// Hashrate, TH/s.
-    pub hashrate_ths: f64,
+    pub(crate) hashrate_ths: f64,
     /// Efficiency, J/TH.
-    pub efficiency_j_per_th: f64,
+    pub(crate) efficiency_j_per_th: f64,
     /// The seller's miner id (paid what the lot fetches).
-    pub seller: u32,
+    pub(crate) seller: u32,
     /// Day it was listed.
-    pub listed_day: u32,
+    pub(crate) listed_day: u32,
 }
 
 impl UsedMachines {
     /// Offers machines that left a site of `seller` on `day`.
-    pub fn list(&mut self, seller: u32, day: u32, machines: impl IntoIterator<Item = (f64, f64)>) {
+    pub(crate) fn list(
+        &mut self,
+        seller: u32,
+        day: u32,
+        machines: impl IntoIterator<Item = (f64, f64)>,
+    ) {
         for (hashrate_ths, efficiency_j_per_th) in machines {
             if hashrate_ths > 0.0 {
                 self.lots.push(Lot {
@@ -584,7 +589,7 @@ impl UsedMachines {
     }
 
     /// Hashrate on offer, TH/s.
-    pub fn stock_ths(&self) -> f64 {
+    pub(crate) fn stock_ths(&self) -> f64 {
         self.lots.iter().map(|l| l.hashrate_ths).sum()
     }
 }
@@ -593,53 +598,53 @@ impl UsedMachines {
 /// site's price: the scenario's `strategy` and `power` sections as the
 /// decisions read them (the schema documents each field).
 #[derive(Resource, Clone, Debug, PartialEq)]
-pub struct Strategy {
+pub(crate) struct Strategy {
     /// Memory of adaptive forecasts, days.
-    pub memory_days: f64,
+    pub(crate) memory_days: f64,
     /// Growth of difficulty that halving-aware miners expect, per year.
-    pub difficulty_growth_per_year: f64,
+    pub(crate) difficulty_growth_per_year: f64,
     /// Share of capex (or of a sale price) a switch must beat carrying on by.
-    pub hysteresis_share: f64,
+    pub(crate) hysteresis_share: f64,
     /// Whether miners buy machines (new and second hand) and build.
-    pub growth: bool,
+    pub(crate) growth: bool,
     /// Cash kept before buying machines, USD per MW owned.
-    pub cash_reserve_usd_per_mw: f64,
+    pub(crate) cash_reserve_usd_per_mw: f64,
     /// Interest on debt per year.
-    pub interest_rate_per_year: f64,
+    pub(crate) interest_rate_per_year: f64,
     /// Share of an AI project's capex paid from cash.
-    pub ai_equity_share: f64,
+    pub(crate) ai_equity_share: f64,
     /// Credit line, USD per MW owned.
-    pub credit_line_usd_per_mw: f64,
+    pub(crate) credit_line_usd_per_mw: f64,
     /// Days below the credit line before bankruptcy.
-    pub distress_days: u32,
+    pub(crate) distress_days: u32,
     /// Days curtailed (net of days mined) before a fleet is retired.
-    pub retire_after_days: u32,
+    pub(crate) retire_after_days: u32,
     /// Days an on/off decision holds (sites take turns to reconsider).
-    pub commit_days: u32,
+    pub(crate) commit_days: u32,
     /// Days curtailed (net) before a fleet is mothballed.
-    pub mothball_after_days: u32,
+    pub(crate) mothball_after_days: u32,
     /// Cash opex other than electricity, USD per MWh of installed
     /// machines, paid whether they run or not.
-    pub other_opex_usd_per_mwh: f64,
+    pub(crate) other_opex_usd_per_mwh: f64,
     /// Share of every fleet's power bought take-or-pay.
-    pub take_or_pay_share: f64,
+    pub(crate) take_or_pay_share: f64,
     /// Power-price pressure of AI load, per GW.
-    pub ai_price_pressure_per_gw: f64,
+    pub(crate) ai_price_pressure_per_gw: f64,
     /// Whether miners build new grid connections.
-    pub build: bool,
+    pub(crate) build: bool,
     /// Capex of building a MW of mining site (before machines), USD.
-    pub build_usd_per_mw: f64,
+    pub(crate) build_usd_per_mw: f64,
     /// Days from the decision to build to the MW being energised.
-    pub build_lead_days: u32,
+    pub(crate) build_lead_days: u32,
     /// Share of growth's capex (new MW, machines) paid from cash; the rest
     /// is borrowed.
-    pub growth_equity_share: f64,
+    pub(crate) growth_equity_share: f64,
     /// Days second-hand machines wait for a buyer before being scrapped.
-    pub used_listing_days: u32,
+    pub(crate) used_listing_days: u32,
     /// MW of new sites new firms consider a year.
-    pub entrant_mw_per_year: f64,
+    pub(crate) entrant_mw_per_year: f64,
     /// MW of an entrant's site.
-    pub entrant_site_mw: f64,
+    pub(crate) entrant_site_mw: f64,
 }
 
 /// The hashprice at which a machine just pays for its power, USD per PH/s

@@ -14,7 +14,7 @@ use crate::state::{Clock, HashTable, PopulationCounts, Regions};
 /// ends. Each sum adds the sites in the same order as the table would,
 /// from the same zero, so the stored figures are the table's own.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct CountTotals {
+pub(crate) struct CountTotals {
     sold_mw: f64,
     building_mw: f64,
     installed_mw: f64,
@@ -33,7 +33,7 @@ pub struct CountTotals {
 impl CountTotals {
     /// Ends a count begun by [`HashTable::clear_sums`]: its sums into
     /// `table` (the only place they are set).
-    pub fn store(self, table: &mut HashTable) {
+    pub(crate) fn store(self, table: &mut HashTable) {
         table.sold_mw = self.sold_mw;
         table.building_mw = self.building_mw;
         table.installed_mw = self.installed_mw;
@@ -51,13 +51,13 @@ impl CountTotals {
 }
 
 /// Where a count of the sites goes ([`count_site`]).
-pub struct CountInto<'a> {
+pub(crate) struct CountInto<'a> {
     /// The tally: its sums by miner, pool and region.
-    pub table: &'a mut HashTable,
+    pub(crate) table: &'a mut HashTable,
     /// The count's scalar sums, stored into `table` when it ends.
-    pub totals: &'a mut CountTotals,
+    pub(crate) totals: &'a mut CountTotals,
     /// The regions, whose AI load (`ai_mw`) the count sums.
-    pub regions: &'a mut Regions,
+    pub(crate) regions: &'a mut Regions,
 }
 
 /// Counts one site — its fleets as summed in `fleets` (see
@@ -65,7 +65,7 @@ pub struct CountInto<'a> {
 /// [`Site::building_mw`] gives it) and its projects as they stand on
 /// `day` — into the count (AI load into its region's `ai_mw`).
 #[inline(always)]
-pub fn count_site(
+pub(crate) fn count_site(
     into: &mut CountInto,
     site: &Site,
     fleets: &FleetSums,
@@ -113,7 +113,11 @@ pub fn count_site(
 }
 
 /// After a count: the machines on order and on offer second hand.
-pub fn count_pipeline(orders: Res<Orders>, used: Res<UsedMachines>, mut table: ResMut<HashTable>) {
+pub(crate) fn count_pipeline(
+    orders: Res<Orders>,
+    used: Res<UsedMachines>,
+    mut table: ResMut<HashTable>,
+) {
     table.on_order_ths = orders.machines.iter().map(|o| o.hashrate_ths).sum();
     table.used_stock_ths = used.stock_ths();
     table.used_stock_mw = used
@@ -125,7 +129,7 @@ pub fn count_pipeline(orders: Res<Orders>, used: Res<UsedMachines>, mut table: R
 }
 
 /// Counts every site afresh (after the review has changed them).
-pub fn count_sites(
+pub(crate) fn count_sites(
     clock: Res<Clock>,
     strategy: Res<Strategy>,
     mut table: ResMut<HashTable>,

@@ -10,7 +10,7 @@ use crate::state::Markets;
 
 /// A strategy with daily decisions, growth on, building off, and no
 /// opex, take-or-pay or credit line.
-pub fn strategy() -> Strategy {
+pub(crate) fn strategy() -> Strategy {
     Strategy {
         memory_days: 30.0,
         difficulty_growth_per_year: 0.0,
@@ -39,7 +39,7 @@ pub fn strategy() -> Strategy {
 
 /// An AI market with `unmet_mw` critical MW of tenants waiting and a
 /// buyer paying `sale_usd_per_w`.
-pub fn markets(unmet_mw: f64, sale_usd_per_w: f64) -> Markets {
+pub(crate) fn markets(unmet_mw: f64, sale_usd_per_w: f64) -> Markets {
     let mut ai = AiMarket::new(AiParams {
         enabled: true,
         critical_it_share: 0.75,

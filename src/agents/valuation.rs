@@ -35,22 +35,22 @@ use super::Belief;
 
 /// What the market looks like today, for forecasts.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct MarketView {
+pub(crate) struct MarketView {
     /// Today's hashprice, USD/PH/day.
-    pub hashprice_usd_per_ph_day: f64,
+    pub(crate) hashprice_usd_per_ph_day: f64,
     /// Its moving average over the adaptive memory.
-    pub hashprice_average_usd_per_ph_day: f64,
+    pub(crate) hashprice_average_usd_per_ph_day: f64,
     /// Height of the next block.
-    pub next_height: u64,
+    pub(crate) next_height: u64,
     /// Fees expected per block, BTC.
-    pub fees_btc: f64,
+    pub(crate) fees_btc: f64,
     /// Difficulty growth halving-aware miners expect, per year.
-    pub difficulty_growth_per_year: f64,
+    pub(crate) difficulty_growth_per_year: f64,
 }
 
 /// Expected hashprice for each of the next `months` months (index 0 is the
 /// current month) under a belief.
-pub fn forecast(belief: Belief, view: &MarketView, months: usize) -> Vec<f64> {
+pub(crate) fn forecast(belief: Belief, view: &MarketView, months: usize) -> Vec<f64> {
     match belief {
         Belief::Myopic => vec![view.hashprice_usd_per_ph_day; months],
         Belief::Adaptive => vec![view.hashprice_average_usd_per_ph_day; months],
@@ -84,53 +84,53 @@ pub fn margin_usd_per_mw_day(
 }
 
 /// Monthly discount factor at `rate_per_year`.
-pub fn monthly_discount(rate_per_year: f64) -> f64 {
+pub(crate) fn monthly_discount(rate_per_year: f64) -> f64 {
     (1.0 + rate_per_year).powf(-1.0 / MONTHS_PER_YEAR)
 }
 
 /// The ASIC market as the valuation needs it.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct MachineMarket {
+pub(crate) struct MachineMarket {
     /// Frontier efficiency in month m is `floor_j_per_th` +
     /// (`frontier_j_per_th` − floor) × `frontier_monthly`^m.
-    pub frontier_j_per_th: f64,
+    pub(crate) frontier_j_per_th: f64,
     /// Monthly factor on the frontier's gap to its floor.
-    pub frontier_monthly: f64,
+    pub(crate) frontier_monthly: f64,
     /// The engineering floor, J/TH.
-    pub floor_j_per_th: f64,
+    pub(crate) floor_j_per_th: f64,
     /// USD/TH per USD/PH/day of hashprice (machines cost in proportion).
-    pub usd_per_th_per_hashprice: f64,
+    pub(crate) usd_per_th_per_hashprice: f64,
     /// Machine life, months.
-    pub life_months: f64,
+    pub(crate) life_months: f64,
 }
 
 /// How one miner values mining on one site: the site's cost of power, the
 /// miner's pool fee, forecast and discount rate, and the machine market.
 #[derive(Clone, Copy, Debug)]
-pub struct MiningView<'a> {
+pub(crate) struct MiningView<'a> {
     /// Power and other opex, USD/MWh.
-    pub cost_usd_per_mwh: f64,
+    pub(crate) cost_usd_per_mwh: f64,
     /// The pool's fee, a fraction.
-    pub pool_fee: f64,
+    pub(crate) pool_fee: f64,
     /// Expected hashprice by month, USD/PH/day.
-    pub hashprice: &'a [f64],
+    pub(crate) hashprice: &'a [f64],
     /// A factor on every month of `hashprice` (1 for the forecast as it is).
-    pub hashprice_scale: f64,
+    pub(crate) hashprice_scale: f64,
     /// Monthly discount factor.
-    pub discount_monthly: f64,
+    pub(crate) discount_monthly: f64,
     /// The machine market.
-    pub machines: &'a MachineMarket,
+    pub(crate) machines: &'a MachineMarket,
 }
 
 impl MiningView<'_> {
     /// What a MW costs to run for a day, USD.
-    pub fn cost_usd_per_mw_day(&self) -> f64 {
+    pub(crate) fn cost_usd_per_mw_day(&self) -> f64 {
         cost_usd_per_mw_day(self.cost_usd_per_mwh)
     }
 }
 
 /// What a MW costs to run for a day at `cost_usd_per_mwh`, USD.
-pub fn cost_usd_per_mw_day(cost_usd_per_mwh: f64) -> f64 {
+pub(crate) fn cost_usd_per_mw_day(cost_usd_per_mwh: f64) -> f64 {
     HOURS_PER_DAY * cost_usd_per_mwh
 }
 
@@ -138,7 +138,7 @@ pub fn cost_usd_per_mw_day(cost_usd_per_mwh: f64) -> f64 {
 /// of `efficiency_j_per_th` (None for idle MW). As [`machines_value_usd`],
 /// it gives up early with +∞ once the value is sure to exceed `cap_usd`
 /// (pass ∞ for the value itself).
-pub fn mining_value_usd(
+pub(crate) fn mining_value_usd(
     v: &MiningView,
     mw: f64,
     efficiency_j_per_th: Option<f64>,
@@ -157,7 +157,7 @@ pub fn mining_value_usd(
 /// than rounding could account for) the rest is skipped and the result is
 /// +∞ — the caller only needed to know that it is too much (a switch it
 /// would block cannot happen). Pass ∞ for the value itself.
-pub fn machines_value_usd(
+pub(crate) fn machines_value_usd(
     v: &MiningView,
     mw: f64,
     on_site: Option<(f64, f64)>,
@@ -183,7 +183,7 @@ pub fn machines_value_usd(
 /// USD, as a view sees it: the value counts each month's revenue less
 /// [`MiningView::cost_usd_per_mw_day`], floored at zero. Read month by
 /// month, in order, with [`MonthlyRevenue::next`].
-pub struct MonthlyRevenue {
+pub(crate) struct MonthlyRevenue {
     hashprice_scale: f64,
     k_site: f64,
     a_frontier: f64,
@@ -196,7 +196,7 @@ pub struct MonthlyRevenue {
 impl MonthlyRevenue {
     /// The revenue of `on_site` (efficiency, months of life left; None
     /// for idle MW) as `v` sees it, from month 0.
-    pub fn new(v: &MiningView, on_site: Option<(f64, f64)>) -> Self {
+    pub(crate) fn new(v: &MiningView, on_site: Option<(f64, f64)>) -> Self {
         let (efficiency_j_per_th, life_left) = on_site.map_or((None, 0.0), |(e, l)| (Some(e), l));
         let machines = v.machines;
         // Per month the revenue is h × a / e: `a` per PH/s for the machines
@@ -219,7 +219,7 @@ impl MonthlyRevenue {
     /// Month `m`'s revenue at expected hashprice `h`, USD per MW-day; the
     /// months must be read in order from 0.
     #[inline]
-    pub fn next(&mut self, m: usize, h: f64) -> f64 {
+    pub(crate) fn next(&mut self, m: usize, h: f64) -> f64 {
         let k = if (m as f64) < self.life_left {
             self.k_site
         } else {
@@ -232,35 +232,35 @@ impl MonthlyRevenue {
 
 /// Terms of an AI option for `mw` gross MW.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct AiTerms {
+pub(crate) struct AiTerms {
     /// Critical IT MW per gross MW.
-    pub critical_it_share: f64,
+    pub(crate) critical_it_share: f64,
     /// Months of lead time.
-    pub lead_months: usize,
+    pub(crate) lead_months: usize,
     /// Months of contract.
-    pub term_months: usize,
+    pub(crate) term_months: usize,
     /// Capex, USD per critical MW.
-    pub capex_usd_per_critical_mw: f64,
+    pub(crate) capex_usd_per_critical_mw: f64,
     /// What is left of the hall when the contract ends, USD per critical
     /// MW.
-    pub residual_usd_per_critical_mw: f64,
+    pub(crate) residual_usd_per_critical_mw: f64,
 }
 
 impl AiTerms {
     /// Months from now to the end of the contract.
-    pub fn horizon_months(&self) -> usize {
+    pub(crate) fn horizon_months(&self) -> usize {
         self.lead_months + self.term_months
     }
 
     /// Capex for `mw` gross MW, USD.
-    pub fn capex_usd(&self, mw: f64) -> f64 {
+    pub(crate) fn capex_usd(&self, mw: f64) -> f64 {
         mw * self.critical_it_share * self.capex_usd_per_critical_mw
     }
 }
 
 /// Net operating income of `mw` gross MW leased at
 /// `lease_usd_per_kw_month` with `noi_margin`, USD per month.
-pub fn lease_noi_usd_per_month(
+pub(crate) fn lease_noi_usd_per_month(
     mw: f64,
     critical_it_share: f64,
     lease_usd_per_kw_month: f64,
@@ -271,7 +271,7 @@ pub fn lease_noi_usd_per_month(
 
 /// Net present value of leasing `mw` gross MW at `lease_usd_per_kw_month`
 /// with `noi_margin`, USD (capex and the hall left at the end included).
-pub fn lease_value_usd(
+pub(crate) fn lease_value_usd(
     mw: f64,
     terms: &AiTerms,
     lease_usd_per_kw_month: f64,
@@ -293,15 +293,15 @@ pub fn lease_value_usd(
 
 /// The GPU-cloud economics per critical MW.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct GpuTerms {
+pub(crate) struct GpuTerms {
     /// GPUs per critical MW.
-    pub gpus_per_critical_mw: f64,
+    pub(crate) gpus_per_critical_mw: f64,
     /// Share of hours rented.
-    pub utilisation: f64,
+    pub(crate) utilisation: f64,
     /// Opex other than power, share of revenue.
-    pub opex_share: f64,
+    pub(crate) opex_share: f64,
     /// Share of the contract's revenue prepaid at signing.
-    pub prepayment_share: f64,
+    pub(crate) prepayment_share: f64,
 }
 
 impl From<&crate::market::ai::GpuParams> for GpuTerms {
@@ -319,7 +319,12 @@ impl From<&crate::market::ai::GpuParams> for GpuTerms {
 /// USD: `prepayment_share` of the GPU-hours it rents over the term at
 /// `gpu_usd_per_hour`. It funds the capex first and is worked off in equal
 /// parts of the revenue over the term.
-pub fn gpu_prepaid_usd(mw: f64, terms: &AiTerms, gpu: &GpuTerms, gpu_usd_per_hour: f64) -> f64 {
+pub(crate) fn gpu_prepaid_usd(
+    mw: f64,
+    terms: &AiTerms,
+    gpu: &GpuTerms,
+    gpu_usd_per_hour: f64,
+) -> f64 {
     let gpus = mw * terms.critical_it_share * gpu.gpus_per_critical_mw;
     let hours = HOURS_PER_MONTH * terms.term_months as f64;
     gpu.prepayment_share * gpus * gpu_usd_per_hour * gpu.utilisation * hours
@@ -327,7 +332,7 @@ pub fn gpu_prepaid_usd(mw: f64, terms: &AiTerms, gpu: &GpuTerms, gpu_usd_per_hou
 
 /// Net income of an own GPU cloud on `mw` gross MW, USD per hour: rented
 /// GPU-hours at `gpu_usd_per_hour` after opex, less power.
-pub fn gpu_net_usd_per_hour(
+pub(crate) fn gpu_net_usd_per_hour(
     mw: f64,
     critical_it_share: f64,
     gpu: &GpuTerms,
@@ -343,7 +348,7 @@ pub fn gpu_net_usd_per_hour(
 /// `gpu_usd_per_hour` for the whole contract (the price signed), the
 /// customer's prepayment ([`gpu_prepaid_usd`]) received now and worked off
 /// over the term.
-pub fn gpu_value_usd(
+pub(crate) fn gpu_value_usd(
     mw: f64,
     terms: &AiTerms,
     gpu: &GpuTerms,
@@ -371,13 +376,13 @@ pub fn gpu_value_usd(
 
 /// The cost of capital of a project financed with `equity_share` of equity
 /// at `hurdle` and the rest as debt at `interest`.
-pub fn project_rate(equity_share: f64, hurdle: f64, interest: f64) -> f64 {
+pub(crate) fn project_rate(equity_share: f64, hurdle: f64, interest: f64) -> f64 {
     equity_share * hurdle + (1.0 - equity_share) * interest
 }
 
 /// Whether an irreversible switch is worth taking: its value must beat
 /// carrying on by `hysteresis` × `stake` (its capex, or the sale price).
-pub fn worth_switching(
+pub(crate) fn worth_switching(
     option_value: f64,
     carry_on_value: f64,
     stake: f64,

@@ -15,12 +15,12 @@
 use super::{DayRow, EpochRow};
 
 /// One column of a row type: its key in the file and its value in a row.
-pub struct Field<R> {
+pub(crate) struct Field<R> {
     /// The column's name in the file's header.
-    pub key: &'static str,
+    pub(crate) key: &'static str,
     /// Its value in a row, as the file holds it (NaN where the cell is
     /// empty).
-    pub value: fn(&R) -> f64,
+    pub(crate) value: fn(&R) -> f64,
 }
 
 impl<R> Clone for Field<R> {
@@ -49,114 +49,114 @@ fn optional(v: Option<f64>) -> f64 {
 }
 
 /// Columns of `days.csv`.
-pub mod day {
+pub(crate) mod day {
     use super::{DayRow, Field, cell, optional};
 
     /// Day of the run, from 0.
-    pub const DAY: Field<DayRow> = Field {
+    pub(crate) const DAY: Field<DayRow> = Field {
         key: "day",
         value: |r| f64::from(r.day),
     };
     /// Simulated time at the day's end, s.
-    pub const TIME_S: Field<DayRow> = Field {
+    pub(crate) const TIME_S: Field<DayRow> = Field {
         key: "time_s",
         value: |r| cell(r.time_s),
     };
     /// Hashrate mining, EH/s.
-    pub const HASHRATE_EHS: Field<DayRow> = Field {
+    pub(crate) const HASHRATE_EHS: Field<DayRow> = Field {
         key: "hashrate_ehs",
         value: |r| cell(r.hashrate_ehs),
     };
     /// Hashrate curtailed by its owners, EH/s.
-    pub const CURTAILED_EHS: Field<DayRow> = Field {
+    pub(crate) const CURTAILED_EHS: Field<DayRow> = Field {
         key: "curtailed_ehs",
         value: |r| cell(r.curtailed_ehs),
     };
     /// Hashrate in offline regions, EH/s.
-    pub const OFFLINE_EHS: Field<DayRow> = Field {
+    pub(crate) const OFFLINE_EHS: Field<DayRow> = Field {
         key: "offline_ehs",
         value: |r| cell(r.offline_ehs),
     };
     /// Mean block interval over the day, s (NaN on a day without two
     /// blocks).
-    pub const MEAN_BLOCK_INTERVAL_S: Field<DayRow> = Field {
+    pub(crate) const MEAN_BLOCK_INTERVAL_S: Field<DayRow> = Field {
         key: "mean_block_interval_s",
         value: |r| optional(r.mean_block_interval_s),
     };
     /// Difficulty.
-    pub const DIFFICULTY: Field<DayRow> = Field {
+    pub(crate) const DIFFICULTY: Field<DayRow> = Field {
         key: "difficulty",
         value: |r| cell(r.difficulty),
     };
     /// BTC price, USD.
-    pub const BTC_PRICE_USD: Field<DayRow> = Field {
+    pub(crate) const BTC_PRICE_USD: Field<DayRow> = Field {
         key: "btc_price_usd",
         value: |r| cell(r.btc_price_usd),
     };
     /// Hashprice, USD per PH/s per day.
-    pub const HASHPRICE_USD_PER_PH_DAY: Field<DayRow> = Field {
+    pub(crate) const HASHPRICE_USD_PER_PH_DAY: Field<DayRow> = Field {
         key: "hashprice_usd_per_ph_day",
         value: |r| cell(r.hashprice_usd_per_ph_day),
     };
     /// AI capacity leased to tenants, MW.
-    pub const AI_MW: Field<DayRow> = Field {
+    pub(crate) const AI_MW: Field<DayRow> = Field {
         key: "ai_mw",
         value: |r| cell(r.pivot.ai_mw),
     };
     /// AI capacity run as the miners' own GPU cloud, MW.
-    pub const GPU_CLOUD_MW: Field<DayRow> = Field {
+    pub(crate) const GPU_CLOUD_MW: Field<DayRow> = Field {
         key: "gpu_cloud_mw",
         value: |r| cell(r.pivot.gpu_cloud_mw),
     };
     /// Capacity being converted to AI, MW.
-    pub const CONVERTING_MW: Field<DayRow> = Field {
+    pub(crate) const CONVERTING_MW: Field<DayRow> = Field {
         key: "converting_mw",
         value: |r| cell(r.pivot.converting_mw),
     };
     /// Capacity sold to AI buyers, MW.
-    pub const SOLD_MW: Field<DayRow> = Field {
+    pub(crate) const SOLD_MW: Field<DayRow> = Field {
         key: "sold_mw",
         value: |r| cell(r.pivot.sold_mw),
     };
     /// Pool concentration (HHI).
-    pub const POOL_HHI: Field<DayRow> = Field {
+    pub(crate) const POOL_HHI: Field<DayRow> = Field {
         key: "pool_hhi",
         value: |r| optional(r.centralization.pool_hhi),
     };
     /// Firm concentration (HHI).
-    pub const FIRM_HHI: Field<DayRow> = Field {
+    pub(crate) const FIRM_HHI: Field<DayRow> = Field {
         key: "firm_hhi",
         value: |r| optional(r.centralization.firm_hhi),
     };
     /// Template-builder concentration (HHI).
-    pub const TEMPLATE_HHI: Field<DayRow> = Field {
+    pub(crate) const TEMPLATE_HHI: Field<DayRow> = Field {
         key: "template_hhi",
         value: |r| optional(r.centralization.template_hhi),
     };
     /// Security budget, USD per day.
-    pub const SECURITY_BUDGET_USD_PER_DAY: Field<DayRow> = Field {
+    pub(crate) const SECURITY_BUDGET_USD_PER_DAY: Field<DayRow> = Field {
         key: "security_budget_usd_per_day",
         value: |r| cell(r.security.security_budget_usd_per_day),
     };
     /// Dormant machines (curtailed, offline, second hand), EH/s.
-    pub const DORMANT_EHS: Field<DayRow> = Field {
+    pub(crate) const DORMANT_EHS: Field<DayRow> = Field {
         key: "dormant_ehs",
         value: |r| cell(r.security.dormant_ehs),
     };
     /// Machines for a majority attack, built new, USD.
-    pub const ATTACK_BUILD_ASIC_USD: Field<DayRow> = Field {
+    pub(crate) const ATTACK_BUILD_ASIC_USD: Field<DayRow> = Field {
         key: "attack_build_asic_usd",
         value: |r| cell(r.security.attack_build_asic_usd),
     };
     /// Machines for a majority attack, dormant ones first, USD.
-    pub const ATTACK_DORMANT_ASIC_USD: Field<DayRow> = Field {
+    pub(crate) const ATTACK_DORMANT_ASIC_USD: Field<DayRow> = Field {
         key: "attack_dormant_asic_usd",
         value: |r| cell(r.security.attack_dormant_asic_usd),
     };
 
     /// Every column of days.csv above.
     #[cfg(test)]
-    pub const ALL: &[Field<DayRow>] = &[
+    pub(crate) const ALL: &[Field<DayRow>] = &[
         DAY,
         TIME_S,
         HASHRATE_EHS,
@@ -181,54 +181,54 @@ pub mod day {
 }
 
 /// Columns of `epochs.csv`.
-pub mod epoch {
+pub(crate) mod epoch {
     use super::{EpochRow, Field, cell, optional};
 
     /// Simulated time at the epoch's end, s.
-    pub const END_TIME_S: Field<EpochRow> = Field {
+    pub(crate) const END_TIME_S: Field<EpochRow> = Field {
         key: "end_time_s",
         value: |r| cell(r.end_time_s),
     };
     /// Mean block interval over the epoch, s.
-    pub const MEAN_BLOCK_INTERVAL_S: Field<EpochRow> = Field {
+    pub(crate) const MEAN_BLOCK_INTERVAL_S: Field<EpochRow> = Field {
         key: "mean_block_interval_s",
         value: |r| cell(r.mean_block_interval_s),
     };
     /// Longest block interval of the epoch, s.
-    pub const MAX_BLOCK_INTERVAL_S: Field<EpochRow> = Field {
+    pub(crate) const MAX_BLOCK_INTERVAL_S: Field<EpochRow> = Field {
         key: "max_block_interval_s",
         value: |r| cell(r.max_block_interval_s),
     };
     /// Fees paid over the epoch, BTC.
-    pub const FEES_BTC: Field<EpochRow> = Field {
+    pub(crate) const FEES_BTC: Field<EpochRow> = Field {
         key: "fees_btc",
         value: |r| cell(r.fees_btc),
     };
     /// Subsidy paid over the epoch, BTC.
-    pub const SUBSIDY_BTC: Field<EpochRow> = Field {
+    pub(crate) const SUBSIDY_BTC: Field<EpochRow> = Field {
         key: "subsidy_btc",
         value: |r| cell(r.subsidy_btc),
     };
     /// Pool concentration at the epoch's end (HHI).
-    pub const POOL_HHI: Field<EpochRow> = Field {
+    pub(crate) const POOL_HHI: Field<EpochRow> = Field {
         key: "pool_hhi",
         value: |r| optional(r.centralization.pool_hhi),
     };
     /// Pools that together hold over half the hashrate.
-    pub const POOL_NAKAMOTO: Field<EpochRow> = Field {
+    pub(crate) const POOL_NAKAMOTO: Field<EpochRow> = Field {
         key: "pool_nakamoto",
         value: |r| r.centralization.pool_nakamoto as f64,
     };
     /// Odds of a double spend by the largest pool against 6
     /// confirmations.
-    pub const DOUBLE_SPEND_P_TOP_POOL_Z6: Field<EpochRow> = Field {
+    pub(crate) const DOUBLE_SPEND_P_TOP_POOL_Z6: Field<EpochRow> = Field {
         key: "double_spend_p_top_pool_z6",
         value: |r| cell(r.security.double_spend_p_top_pool_z6),
     };
 
     /// Every column of epochs.csv above.
     #[cfg(test)]
-    pub const ALL: &[Field<EpochRow>] = &[
+    pub(crate) const ALL: &[Field<EpochRow>] = &[
         END_TIME_S,
         MEAN_BLOCK_INTERVAL_S,
         MAX_BLOCK_INTERVAL_S,
@@ -245,7 +245,7 @@ pub mod epoch {
 /// the kept rows pass `max_rows`) and the last row, so that a century of
 /// days holds as much as ten years.
 #[derive(Clone, Debug)]
-pub struct Thinned {
+pub(crate) struct Thinned {
     columns: Vec<Vec<f64>>,
     max_rows: usize,
     stride: usize,
@@ -257,7 +257,7 @@ pub struct Thinned {
 impl Thinned {
     /// No rows yet of `columns` columns, to keep at most `max_rows` + 1
     /// (`usize::MAX`: every row).
-    pub fn new(columns: usize, max_rows: usize) -> Self {
+    pub(crate) fn new(columns: usize, max_rows: usize) -> Self {
         Self {
             columns: vec![Vec::new(); columns],
             max_rows: max_rows.max(2),
@@ -270,7 +270,7 @@ impl Thinned {
 
     /// Takes the next row (its values in column order; a short row fills
     /// the first columns only).
-    pub fn push(&mut self, row: impl IntoIterator<Item = f64>) {
+    pub(crate) fn push(&mut self, row: impl IntoIterator<Item = f64>) {
         self.last.clear();
         self.last.extend(row);
         if self.rows.is_multiple_of(self.stride) {
@@ -311,7 +311,7 @@ impl Thinned {
 
 /// Records the values of some fields from each row of a run.
 #[derive(Clone, Debug)]
-pub struct Recorder<R: 'static> {
+pub(crate) struct Recorder<R: 'static> {
     fields: &'static [Field<R>],
     rows: Thinned,
 }
@@ -319,7 +319,7 @@ pub struct Recorder<R: 'static> {
 impl<R> Recorder<R> {
     /// Records `fields`, keeping at most `max_rows` + 1 rows (see
     /// [`Thinned`]; `usize::MAX` keeps every row).
-    pub fn new(fields: &'static [Field<R>], max_rows: usize) -> Self {
+    pub(crate) fn new(fields: &'static [Field<R>], max_rows: usize) -> Self {
         Self {
             fields,
             rows: Thinned::new(fields.len(), max_rows),
@@ -327,7 +327,7 @@ impl<R> Recorder<R> {
     }
 
     /// Takes a row.
-    pub fn record(&mut self, row: &R) {
+    pub(crate) fn record(&mut self, row: &R) {
         self.rows.push(self.fields.iter().map(|f| (f.value)(row)));
     }
 
@@ -342,26 +342,21 @@ impl<R> Recorder<R> {
 
 /// Recorded columns of a run, by field.
 #[derive(Clone, Debug)]
-pub struct Columns<R: 'static> {
+pub(crate) struct Columns<R: 'static> {
     fields: &'static [Field<R>],
     values: Vec<Vec<f64>>,
 }
 
 impl<R> Columns<R> {
     /// A field's values, if it was recorded.
-    pub fn get(&self, field: Field<R>) -> Option<&[f64]> {
+    pub(crate) fn get(&self, field: Field<R>) -> Option<&[f64]> {
         let i = self.fields.iter().position(|f| f.key == field.key)?;
         self.values.get(i).map(Vec::as_slice)
     }
 
     /// Number of rows.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.values.first().map_or(0, Vec::len)
-    }
-
-    /// Whether there are no rows.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

@@ -13,7 +13,7 @@ use crate::plot::dashboard::{self, SeriesRecorder};
 use super::sink::CsvSink;
 
 /// Writes a run's CSV files and keeps its series.
-pub struct RunSink {
+pub(crate) struct RunSink {
     csv: CsvSink,
     dashboard: SeriesRecorder,
     days: Recorder<DayRow>,
@@ -22,7 +22,7 @@ pub struct RunSink {
 impl RunSink {
     /// Creates the CSV files in `dir`; `keep` are the columns of days.csv
     /// to keep in full beside the dashboard's series.
-    pub fn create(dir: &Path, keep: &'static [Field<DayRow>]) -> io::Result<Self> {
+    pub(crate) fn create(dir: &Path, keep: &'static [Field<DayRow>]) -> io::Result<Self> {
         Ok(Self {
             csv: CsvSink::create(dir)?,
             dashboard: SeriesRecorder::default(),
@@ -62,26 +62,26 @@ impl RecordSink for RunSink {
 
 /// The series one run (or its counterfactual) kept.
 #[derive(Clone, Debug)]
-pub struct Kept {
+pub(crate) struct Kept {
     /// What its dashboard draws.
-    pub dashboard: dashboard::Series,
+    pub(crate) dashboard: dashboard::Series,
     /// The columns of days.csv its caller asked for, every day.
-    pub days: Columns<DayRow>,
+    pub(crate) days: Columns<DayRow>,
 }
 
 /// A run written into its directory, with the series its caller asked to
 /// keep.
 #[derive(Clone, Debug)]
-pub struct Written {
+pub(crate) struct Written {
     /// The run directory.
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// Its summary.
-    pub summary: Summary,
+    pub(crate) summary: Summary,
     /// The columns of days.csv asked for, every day.
-    pub days: Columns<DayRow>,
+    pub(crate) days: Columns<DayRow>,
     /// The same of its counterfactual (the same seed without the AI
     /// option), if it has one.
-    pub no_ai_days: Option<Columns<DayRow>>,
+    pub(crate) no_ai_days: Option<Columns<DayRow>>,
 }
 
 #[cfg(test)]

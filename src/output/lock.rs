@@ -30,7 +30,7 @@ pub struct Lock {
 impl Lock {
     /// Takes the lock file `path` (creating it), or fails at once with an
     /// error naming `what` is locked and the PID that holds it.
-    pub fn acquire(path: &Path, what: &str) -> io::Result<Self> {
+    pub(crate) fn acquire(path: &Path, what: &str) -> io::Result<Self> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
@@ -104,7 +104,7 @@ impl Lock {
     /// `prefixes` (hidden partial directories and files of a process that
     /// died), and returns how many. Only call it with the lock of `dir`'s
     /// writes held.
-    pub fn clear_stale(&self, dir: &Path, prefixes: &[&str]) -> io::Result<usize> {
+    pub(crate) fn clear_stale(&self, dir: &Path, prefixes: &[&str]) -> io::Result<usize> {
         let mut removed = 0;
         let Ok(entries) = fs::read_dir(dir) else {
             return Ok(0);

@@ -29,9 +29,8 @@ pub(crate) mod report;
 pub(crate) mod row;
 pub(crate) mod sink;
 
-pub use kept::{Kept, RunSink, Written};
+pub(crate) use kept::{Kept, RunSink, Written};
 pub use lock::Lock;
-pub use sink::{CsvSink, RowWriter};
 
 use crate::metrics::series::Field;
 use crate::metrics::{DayRow, Summary};
@@ -202,7 +201,7 @@ pub fn write_run_with(
 
 /// [`write_run_with`], keeping the columns `keep` of days.csv (and of its
 /// counterfactual's) in memory for the caller, every day.
-pub fn write_run_keeping(
+pub(crate) fn write_run_keeping(
     scenario: &Scenario,
     out: &Path,
     force: bool,

@@ -9,25 +9,25 @@ use std::path::Path;
 
 /// A report's contents.
 #[derive(Clone, Debug, Default)]
-pub struct Report {
+pub(crate) struct Report {
     /// The page's title (the scenario or sweep and its seeds).
-    pub title: String,
+    pub(crate) title: String,
     /// The question: the scenario's description.
-    pub question: String,
+    pub(crate) question: String,
     /// The headline answer: (what, value as text) rows.
-    pub headline: Vec<(String, String)>,
+    pub(crate) headline: Vec<(String, String)>,
     /// A note under the headline (what the bands are, say).
-    pub headline_note: String,
+    pub(crate) headline_note: String,
     /// Further sections: (heading, HTML body).
-    pub sections: Vec<(String, String)>,
+    pub(crate) sections: Vec<(String, String)>,
     /// The resolved scenario (or sweep) as RON.
-    pub source: String,
+    pub(crate) source: String,
     /// How it was made: (key, value).
-    pub provenance: Vec<(String, String)>,
+    pub(crate) provenance: Vec<(String, String)>,
 }
 
 /// Text made safe for HTML.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -43,19 +43,19 @@ pub fn escape(s: &str) -> String {
 
 /// An SVG file's markup to inline in the page (its XML declaration left
 /// out), scaled to the page's width.
-pub fn inline_svg(path: &Path) -> io::Result<String> {
+pub(crate) fn inline_svg(path: &Path) -> io::Result<String> {
     Ok(svg_section(&std::fs::read_to_string(path)?))
 }
 
 /// SVG markup (a plot just drawn) to inline in the page, its XML
 /// declaration left out, scaled to the page's width.
-pub fn svg_section(markup: &str) -> String {
+pub(crate) fn svg_section(markup: &str) -> String {
     let start = markup.find("<svg").unwrap_or(0);
     format!("<div class=\"plot\">{}</div>", &markup[start..])
 }
 
 /// An HTML table of rows of cells (the first row is the header).
-pub fn table(rows: &[Vec<String>]) -> String {
+pub(crate) fn table(rows: &[Vec<String>]) -> String {
     let mut s = String::from("<table>");
     for (i, r) in rows.iter().enumerate() {
         let tag = if i == 0 { "th" } else { "td" };
@@ -93,7 +93,7 @@ th{background:#f3f3f3}.question{font-size:1.1em;background:#f6f8fa;padding:.8em 
 .note{color:#555;font-size:.9em}";
 
 /// Writes `report.html` into `dir`.
-pub fn write(dir: &Path, r: &Report) -> io::Result<()> {
+pub(crate) fn write(dir: &Path, r: &Report) -> io::Result<()> {
     let mut s = String::new();
     let _ = write!(
         s,
@@ -142,7 +142,7 @@ pub fn write(dir: &Path, r: &Report) -> io::Result<()> {
 }
 
 /// A number as a report shows it.
-pub fn number(v: f64) -> String {
+pub(crate) fn number(v: f64) -> String {
     if v.is_finite() {
         crate::plot::short(v)
     } else {
@@ -182,7 +182,7 @@ pub const HEADLINES: &[(&str, &str)] = &[
 
 /// "What the figures mean": the headline figures' units and meanings from
 /// the column catalogue (the same words as `hashflight columns`).
-pub fn glossary() -> (String, String) {
+pub(crate) fn glossary() -> (String, String) {
     let summary = super::columns::file("summary.json").expect("summary.json is catalogued");
     let mut rows = vec![vec![
         "figure".to_string(),
@@ -210,7 +210,7 @@ pub fn glossary() -> (String, String) {
 }
 
 /// Provenance rows: the version and commit, then `more`.
-pub fn provenance(more: &[(&str, String)]) -> Vec<(String, String)> {
+pub(crate) fn provenance(more: &[(&str, String)]) -> Vec<(String, String)> {
     let mut rows = vec![
         (
             "hashflight version".to_string(),

@@ -10,7 +10,7 @@ use serde::ser::{self, Impossible, Serialize};
 
 /// Why a row cannot be written as CSV.
 #[derive(Debug)]
-pub struct RowError(String);
+pub(crate) struct RowError(String);
 
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -31,13 +31,13 @@ fn unsupported(what: &str) -> RowError {
 }
 
 /// Fills `record` with the leaf values of `row`, in field order.
-pub fn values(row: &impl Serialize, record: &mut csv::ByteRecord) -> Result<(), RowError> {
+pub(crate) fn values(row: &impl Serialize, record: &mut csv::ByteRecord) -> Result<(), RowError> {
     record.clear();
     row.serialize(Row { record })
 }
 
 /// The field names of `row`, in the order [`values`] writes them.
-pub fn names(row: &impl Serialize) -> Result<Vec<String>, RowError> {
+pub(crate) fn names(row: &impl Serialize) -> Result<Vec<String>, RowError> {
     let value = serde_json::to_value(row).map_err(|e| RowError(e.to_string()))?;
     let object = value
         .as_object()

@@ -10,7 +10,7 @@ use super::row;
 
 /// Streams rows into `epochs.csv`, `days.csv`, `pools.csv` and
 /// `regions.csv`.
-pub struct CsvSink {
+pub(crate) struct CsvSink {
     epochs: RowWriter,
     days: RowWriter,
     pools: RowWriter,
@@ -19,7 +19,7 @@ pub struct CsvSink {
 
 impl CsvSink {
     /// Creates the files in `dir`.
-    pub fn create(dir: &Path) -> io::Result<Self> {
+    pub(crate) fn create(dir: &Path) -> io::Result<Self> {
         Ok(Self {
             epochs: RowWriter::create(&dir.join("epochs.csv"))?,
             days: RowWriter::create(&dir.join("days.csv"))?,
@@ -32,7 +32,7 @@ impl CsvSink {
 /// Writes serializable rows as CSV: the header from the first row's field
 /// names (flattened parts included, in declaration order), numbers in
 /// shortest round-trip form, missing values empty (see [`row`]).
-pub struct RowWriter {
+pub(crate) struct RowWriter {
     out: csv::Writer<BufWriter<File>>,
     header: bool,
     record: csv::ByteRecord,
@@ -40,7 +40,7 @@ pub struct RowWriter {
 
 impl RowWriter {
     /// Creates the file.
-    pub fn create(path: &Path) -> io::Result<Self> {
+    pub(crate) fn create(path: &Path) -> io::Result<Self> {
         Ok(Self {
             out: csv::Writer::from_writer(BufWriter::new(File::create(path)?)),
             header: false,
@@ -49,7 +49,7 @@ impl RowWriter {
     }
 
     /// Writes one row.
-    pub fn write(&mut self, row: &impl serde::Serialize) -> io::Result<()> {
+    pub(crate) fn write(&mut self, row: &impl serde::Serialize) -> io::Result<()> {
         if !self.header {
             let names = row::names(row).map_err(io::Error::other)?;
             self.out.write_record(&names).map_err(csv_err)?;
@@ -60,7 +60,7 @@ impl RowWriter {
     }
 
     /// Flushes the file.
-    pub fn flush(&mut self) -> io::Result<()> {
+    pub(crate) fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
 }

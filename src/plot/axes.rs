@@ -11,12 +11,12 @@ use super::style::short;
 #[derive(Clone, Debug, Default)]
 pub struct XAxis {
     /// Unix time of x = 0 when x is days: ticks become dates.
-    pub start_unix_s: Option<i64>,
+    pub(crate) start_unix_s: Option<i64>,
     /// Label of the axis.
-    pub label: Option<String>,
+    pub(crate) label: Option<String>,
     /// Text ticks: x = k is labelled `ticks[k]` (an axis of text values);
     /// other x are left unlabelled.
-    pub ticks: Option<Vec<String>>,
+    pub(crate) ticks: Option<Vec<String>>,
 }
 
 impl XAxis {

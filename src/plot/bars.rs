@@ -10,16 +10,16 @@ use super::style::{PlotError, err, init_fonts, nth_color, short};
 /// One bar series (e.g. "S1 (first order)"): a value and a 95 % interval
 /// per row, NaN where there is none.
 #[derive(Clone, Debug)]
-pub struct Series {
+pub(crate) struct Series {
     /// Legend label.
-    pub label: String,
+    pub(crate) label: String,
     /// Per row: (value, low, high).
-    pub values: Vec<(f64, f64, f64)>,
+    pub(crate) values: Vec<(f64, f64, f64)>,
 }
 
 /// Draws rows (already ranked, first at the top) of one or more bar series
 /// into `<stem>.png` and `<stem>.svg`, with `x_label` under the axis.
-pub fn ranked(
+pub(crate) fn ranked(
     stem: &Path,
     title: &str,
     rows: &[String],

@@ -8,23 +8,23 @@ use super::style::series_color;
 #[derive(Clone, Debug)]
 pub struct Line {
     /// Legend label.
-    pub label: String,
+    pub(crate) label: String,
     /// Colour.
-    pub color: RGBColor,
+    pub(crate) color: RGBColor,
     /// X values (days since the run started, or an axis value).
-    pub xs: Vec<f64>,
+    pub(crate) xs: Vec<f64>,
     /// Y values.
-    pub ys: Vec<f64>,
+    pub(crate) ys: Vec<f64>,
     /// A band (low, high) around the line, e.g. 5–95 % over seeds.
-    pub band: Option<(Vec<f64>, Vec<f64>)>,
+    pub(crate) band: Option<(Vec<f64>, Vec<f64>)>,
     /// Draw the points as markers, not joined (a scatter: points that are
     /// not a series along x).
-    pub markers: bool,
+    pub(crate) markers: bool,
 }
 
 impl Line {
     /// A line whose colour follows its key.
-    pub fn new(key: &str, xs: Vec<f64>, ys: Vec<f64>) -> Self {
+    pub(crate) fn new(key: &str, xs: Vec<f64>, ys: Vec<f64>) -> Self {
         Self {
             label: key.to_string(),
             color: series_color(key),
@@ -36,25 +36,25 @@ impl Line {
     }
 
     /// Draws the points as markers, not joined.
-    pub fn markers(mut self) -> Self {
+    pub(crate) fn markers(mut self) -> Self {
         self.markers = true;
         self
     }
 
     /// Sets the legend label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
+    pub(crate) fn label(mut self, label: impl Into<String>) -> Self {
         self.label = label.into();
         self
     }
 
     /// Sets the colour.
-    pub fn color(mut self, color: RGBColor) -> Self {
+    pub(crate) fn color(mut self, color: RGBColor) -> Self {
         self.color = color;
         self
     }
 
     /// Adds a band.
-    pub fn band(mut self, lo: Vec<f64>, hi: Vec<f64>) -> Self {
+    pub(crate) fn band(mut self, lo: Vec<f64>, hi: Vec<f64>) -> Self {
         self.band = Some((lo, hi));
         self
     }
@@ -64,20 +64,20 @@ impl Line {
 #[derive(Clone, Debug)]
 pub struct Panel {
     /// Title.
-    pub title: String,
+    pub(crate) title: String,
     /// Unit of the y axis.
-    pub unit: String,
+    pub(crate) unit: String,
     /// Lines (drawn in order; stacked panels stack them in order).
-    pub lines: Vec<Line>,
+    pub(crate) lines: Vec<Line>,
     /// Stack the lines as areas.
-    pub stacked: bool,
+    pub(crate) stacked: bool,
     /// Logarithmic y axis: `None` decides from the data (over two decades).
-    pub log_y: Option<bool>,
+    pub(crate) log_y: Option<bool>,
 }
 
 impl Panel {
     /// An empty panel.
-    pub fn new(title: impl Into<String>, unit: impl Into<String>) -> Self {
+    pub(crate) fn new(title: impl Into<String>, unit: impl Into<String>) -> Self {
         Self {
             title: title.into(),
             unit: unit.into(),
@@ -88,19 +88,19 @@ impl Panel {
     }
 
     /// Adds a line.
-    pub fn line(mut self, line: Line) -> Self {
+    pub(crate) fn line(mut self, line: Line) -> Self {
         self.lines.push(line);
         self
     }
 
     /// Stacks the lines as areas.
-    pub fn stacked(mut self) -> Self {
+    pub(crate) fn stacked(mut self) -> Self {
         self.stacked = true;
         self
     }
 
     /// Forces a linear or log y axis.
-    pub fn log_y(mut self, log: bool) -> Self {
+    pub(crate) fn log_y(mut self, log: bool) -> Self {
         self.log_y = Some(log);
         self
     }

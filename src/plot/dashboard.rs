@@ -12,7 +12,7 @@ use crate::units::SECONDS_PER_DAY;
 use super::{Line, PALETTE, Panel, PlotError, XAxis, render_svg};
 
 /// The columns of days.csv a dashboard draws.
-pub const DAY_FIELDS: &[Field<DayRow>] = &[
+pub(crate) const DAY_FIELDS: &[Field<DayRow>] = &[
     day::TIME_S,
     day::HASHRATE_EHS,
     day::CURTAILED_EHS,
@@ -30,7 +30,7 @@ pub const DAY_FIELDS: &[Field<DayRow>] = &[
 ];
 
 /// The columns of epochs.csv a dashboard draws.
-pub const EPOCH_FIELDS: &[Field<EpochRow>] = &[
+pub(crate) const EPOCH_FIELDS: &[Field<EpochRow>] = &[
     epoch::END_TIME_S,
     epoch::MEAN_BLOCK_INTERVAL_S,
     epoch::MAX_BLOCK_INTERVAL_S,
@@ -45,20 +45,20 @@ pub const EPOCH_FIELDS: &[Field<EpochRow>] = &[
 /// full resolution; longer runs evenly thinned (see
 /// [`crate::metrics::series::Thinned`]), so drawing a century takes no
 /// more memory than a decade.
-pub const DASHBOARD_ROWS: usize = 4_000;
+pub(crate) const DASHBOARD_ROWS: usize = 4_000;
 
 /// The series a dashboard draws, as a run kept them.
 #[derive(Clone, Debug)]
-pub struct Series {
+pub(crate) struct Series {
     /// [`DAY_FIELDS`], thinned to [`DASHBOARD_ROWS`].
-    pub days: Columns<DayRow>,
+    pub(crate) days: Columns<DayRow>,
     /// [`EPOCH_FIELDS`], thinned to [`DASHBOARD_ROWS`].
-    pub epochs: Columns<EpochRow>,
+    pub(crate) epochs: Columns<EpochRow>,
 }
 
 /// Keeps a dashboard's [`Series`] from a run's rows as they are produced.
 #[derive(Clone, Debug)]
-pub struct SeriesRecorder {
+pub(crate) struct SeriesRecorder {
     days: Recorder<DayRow>,
     epochs: Recorder<EpochRow>,
 }
@@ -190,7 +190,7 @@ fn with(mut panel: Panel, lines: Vec<Option<Line>>) -> Panel {
 }
 
 /// The panels of a run's dashboard from its series.
-pub fn panels(series: &Series) -> Vec<Panel> {
+pub(crate) fn panels(series: &Series) -> Vec<Panel> {
     let lines = Lines::of(series);
     let day = |field: Field<DayRow>, scale: f64| lines.day(field, scale);
     let epoch = |field: Field<EpochRow>| lines.epoch(field);
@@ -273,20 +273,20 @@ pub fn panels(series: &Series) -> Vec<Panel> {
 /// counterfactual (the same seed without the AI option) on one more panel
 /// when `no_ai` is given.
 #[derive(Clone, Copy, Debug)]
-pub struct Dashboard<'a> {
+pub(crate) struct Dashboard<'a> {
     /// The figure's title.
-    pub title: &'a str,
+    pub(crate) title: &'a str,
     /// Unix time of the run's start (ticks become dates), if known.
-    pub start_unix_s: Option<i64>,
+    pub(crate) start_unix_s: Option<i64>,
     /// The run's series.
-    pub run: &'a Series,
+    pub(crate) run: &'a Series,
     /// Its counterfactual's series, if it has one.
-    pub no_ai: Option<&'a Series>,
+    pub(crate) no_ai: Option<&'a Series>,
 }
 
 /// Draws `dashboard.png` and `dashboard.svg` in a run directory and
 /// returns the SVG markup (for the report).
-pub fn write(dir: &Path, d: &Dashboard) -> Result<String, PlotError> {
+pub(crate) fn write(dir: &Path, d: &Dashboard) -> Result<String, PlotError> {
     let x = XAxis {
         start_unix_s: d.start_unix_s,
         label: None,

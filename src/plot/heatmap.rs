@@ -13,22 +13,22 @@ use super::style::{PlotError, err, init_fonts, short};
 #[derive(Clone, Copy, Debug)]
 pub struct MapAxis<'a> {
     /// What the axis is (a sweep axis' path).
-    pub name: &'a str,
+    pub(crate) name: &'a str,
     /// Its values as text, one cell each.
-    pub labels: &'a [String],
+    pub(crate) labels: &'a [String],
 }
 
 /// A heatmap: a value per cell of two axes.
 #[derive(Clone, Copy, Debug)]
 pub struct Heatmap<'a> {
     /// The figure's title.
-    pub title: &'a str,
+    pub(crate) title: &'a str,
     /// The horizontal axis.
-    pub x: MapAxis<'a>,
+    pub(crate) x: MapAxis<'a>,
     /// The vertical axis.
-    pub y: MapAxis<'a>,
+    pub(crate) y: MapAxis<'a>,
     /// `values[x][y]`, NaN where a cell has none.
-    pub values: &'a [Vec<f64>],
+    pub(crate) values: &'a [Vec<f64>],
 }
 
 /// The range of values the colour scale spans.

@@ -9,23 +9,23 @@
 //! also returns the SVG, for a report to embed).
 
 pub mod axes;
-pub mod bars;
+pub(crate) mod bars;
 mod chart;
-pub mod dashboard;
+pub(crate) mod dashboard;
 pub mod heatmap;
 mod panel;
 mod render;
 mod style;
-pub mod table;
+pub(crate) mod table;
 
-pub use axes::XAxis;
-pub use chart::{Line, Panel};
-pub use heatmap::{Heatmap, MapAxis, heatmap};
-pub use render::{render, render_svg};
-pub use style::{PALETTE, PlotError, nth_color, series_color, short};
+pub(crate) use axes::XAxis;
+pub(crate) use chart::{Line, Panel};
+pub(crate) use heatmap::{Heatmap, MapAxis, heatmap};
+pub(crate) use render::{render, render_svg};
+pub(crate) use style::{PALETTE, PlotError, nth_color, series_color, short};
 
 /// The unit of a column, from its name.
-pub fn unit_of(column: &str) -> &'static str {
+pub(crate) fn unit_of(column: &str) -> &'static str {
     let suffixes = [
         ("_ehs", "EH/s"),
         ("_s", "s"),

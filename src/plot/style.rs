@@ -63,7 +63,7 @@ pub fn nth_color(n: usize) -> RGBColor {
 }
 
 /// Registers the bundled font once per process.
-pub fn init_fonts() {
+pub(crate) fn init_fonts() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         for (style, bytes) in [
@@ -118,7 +118,7 @@ pub(super) fn err<E: std::fmt::Display>(e: E) -> PlotError {
 }
 
 /// `color` blended with white; `strength` 1 is the colour itself.
-pub fn tint(color: RGBColor, strength: f64) -> RGBColor {
+pub(crate) fn tint(color: RGBColor, strength: f64) -> RGBColor {
     let mix = |c: u8| (255.0 - (255.0 - c as f64) * strength).round() as u8;
     RGBColor(mix(color.0), mix(color.1), mix(color.2))
 }

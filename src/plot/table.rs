@@ -9,21 +9,21 @@ use crate::metrics::series::Thinned;
 /// Numeric columns of a CSV file; text cells are read as NaN, except
 /// `0x…` hex which reads as its integer value.
 #[derive(Clone, Debug, Default)]
-pub struct Table {
+pub(crate) struct Table {
     /// Column names in file order.
-    pub names: Vec<String>,
+    pub(crate) names: Vec<String>,
     columns: BTreeMap<String, Vec<f64>>,
 }
 
 impl Table {
     /// Reads a CSV file with a header row.
-    pub fn read(path: &Path) -> Result<Self, csv::Error> {
+    pub(crate) fn read(path: &Path) -> Result<Self, csv::Error> {
         Self::read_thinned(path, usize::MAX)
     }
 
     /// Reads a CSV file with a header row, keeping at most `max_rows` + 1
     /// rows evenly strided (see [`Thinned`]).
-    pub fn read_thinned(path: &Path, max_rows: usize) -> Result<Self, csv::Error> {
+    pub(crate) fn read_thinned(path: &Path, max_rows: usize) -> Result<Self, csv::Error> {
         let mut r = csv::Reader::from_path(path)?;
         let names: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
         let mut rows = Thinned::new(names.len(), max_rows);
@@ -38,12 +38,12 @@ impl Table {
     }
 
     /// A column, if present.
-    pub fn get(&self, name: &str) -> Option<&[f64]> {
+    pub(crate) fn get(&self, name: &str) -> Option<&[f64]> {
         self.columns.get(name).map(Vec::as_slice)
     }
 
     /// Number of rows.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.columns.values().next().map_or(0, Vec::len)
     }
 }

@@ -255,7 +255,7 @@ impl Scenario {
     }
 
     /// Everything the simulation builds from.
-    pub fn resolved(&self) -> &resolve::Resolved {
+    pub(crate) fn resolved(&self) -> &resolve::Resolved {
         &self.resolved
     }
 

@@ -7,7 +7,7 @@ use crate::consensus::bitcoin::{EPOCH_BLOCKS, pow_limit};
 use crate::consensus::compact::from_compact;
 
 use super::checker::{Checker, Problems};
-pub use super::checker::{MAX_DURATION_DAYS, is_directory_name};
+pub(crate) use super::checker::{MAX_DURATION_DAYS, is_directory_name};
 use super::schema::*;
 
 mod economics;
@@ -19,7 +19,7 @@ use events::check_events;
 use miners::{check_miners, check_population};
 
 /// Validates a scenario, or lists every problem as (field, message).
-pub fn validate(file: ScenarioFile) -> Result<ScenarioFile, Problems> {
+pub(crate) fn validate(file: ScenarioFile) -> Result<ScenarioFile, Problems> {
     let mut c = Checker::default();
     check_top(&mut c, &file);
     check_chain(&mut c, &file);

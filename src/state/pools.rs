@@ -10,7 +10,7 @@ pub struct PoolId(pub u16);
 impl PoolId {
     /// As an index into per-pool vectors.
     #[inline]
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self.0 as usize
     }
 }
@@ -24,5 +24,5 @@ pub struct PoolFees(pub Vec<f64>);
 #[derive(Resource, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PopulationCounts {
     /// Miners (firms).
-    pub miners: u32,
+    pub(crate) miners: u32,
 }

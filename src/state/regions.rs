@@ -8,22 +8,22 @@ use bevy_ecs::prelude::*;
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Regions {
     /// Names in order of first appearance.
-    pub names: Vec<String>,
+    pub(crate) names: Vec<String>,
     /// `false` while an event holds the region offline.
-    pub online: Vec<bool>,
+    pub(crate) online: Vec<bool>,
     /// Drift per year of the region's power prices.
-    pub drift_per_year: Vec<f64>,
+    pub(crate) drift_per_year: Vec<f64>,
     /// Product of the tariff steps so far.
-    pub tariff: Vec<f64>,
+    pub(crate) tariff: Vec<f64>,
     /// Today's factor on every site's price: drift × tariffs × AI pressure.
-    pub price_factor: Vec<f64>,
+    pub(crate) price_factor: Vec<f64>,
     /// AI load (leased and GPU cloud) in the region, MW.
-    pub ai_mw: Vec<f64>,
+    pub(crate) ai_mw: Vec<f64>,
 }
 
 impl Regions {
     /// The index of a region, adding it if new.
-    pub fn intern(&mut self, name: &str) -> u16 {
+    pub(crate) fn intern(&mut self, name: &str) -> u16 {
         match self.names.iter().position(|n| n == name) {
             Some(i) => i as u16,
             None => {

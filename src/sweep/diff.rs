@@ -172,9 +172,9 @@ fn read_points(given: &Path) -> Result<Points, SweepError> {
 #[derive(Clone, Debug)]
 pub struct Options {
     /// A change within this share of A's median (in %) is not a move.
-    pub tolerance_pct: f64,
+    pub(crate) tolerance_pct: f64,
     /// The figures compared (default: every figure both hold).
-    pub metrics: Vec<String>,
+    pub(crate) metrics: Vec<String>,
 }
 
 impl Default for Options {
@@ -188,62 +188,62 @@ impl Default for Options {
 
 /// One point and figure of a diff.
 #[derive(Clone, Debug)]
-pub struct Change {
+pub(crate) struct Change {
     /// The point's axis values, in axis order.
-    pub point: Vec<String>,
+    pub(crate) point: Vec<String>,
     /// The figure.
-    pub metric: String,
+    pub(crate) metric: String,
     /// Its spread in A.
-    pub a: Spread,
+    pub(crate) a: Spread,
     /// Its spread in B.
-    pub b: Spread,
+    pub(crate) b: Spread,
     /// Median of B less median of A (NaN when either has none).
-    pub change: f64,
+    pub(crate) change: f64,
     /// The change as a share of A's median, in %.
-    pub change_pct: f64,
+    pub(crate) change_pct: f64,
     /// Whether the change exceeds the tolerance (or a value appeared or
     /// vanished).
-    pub beyond_tolerance: bool,
+    pub(crate) beyond_tolerance: bool,
     /// Whether the two 5–95 % bands, each widened to the figure's widest
     /// band in either sweep, do not overlap.
-    pub beyond_noise: bool,
+    pub(crate) beyond_noise: bool,
     /// That widest band (p95 − p05) of the figure.
-    pub noise_width: f64,
+    pub(crate) noise_width: f64,
 }
 
 impl Change {
     /// Whether this is a move: beyond both the tolerance and the noise.
-    pub fn moved(&self) -> bool {
+    pub(crate) fn moved(&self) -> bool {
         self.beyond_tolerance && self.beyond_noise
     }
 }
 
 /// A diff of two sweeps.
 #[derive(Clone, Debug)]
-pub struct Diff {
+pub(crate) struct Diff {
     /// Where A's points were read.
-    pub a: PathBuf,
+    pub(crate) a: PathBuf,
     /// Where B's points were read.
-    pub b: PathBuf,
+    pub(crate) b: PathBuf,
     /// The axes both vary.
-    pub axes: Vec<String>,
+    pub(crate) axes: Vec<String>,
     /// The tolerance, in %.
-    pub tolerance_pct: f64,
+    pub(crate) tolerance_pct: f64,
     /// Every point and figure compared (both with a value, or one).
-    pub changes: Vec<Change>,
+    pub(crate) changes: Vec<Change>,
     /// Figures held by only one of the two (not compared).
-    pub unmatched_figures: Vec<String>,
+    pub(crate) unmatched_figures: Vec<String>,
 }
 
 impl Diff {
     /// The moves.
-    pub fn moved(&self) -> impl Iterator<Item = &Change> {
+    pub(crate) fn moved(&self) -> impl Iterator<Item = &Change> {
         self.changes.iter().filter(|c| c.moved())
     }
 }
 
 /// Compares two sweeps of one plan.
-pub fn diff(a: &Path, b: &Path, opts: &Options) -> Result<Diff, SweepError> {
+pub(crate) fn diff(a: &Path, b: &Path, opts: &Options) -> Result<Diff, SweepError> {
     if !(opts.tolerance_pct.is_finite() && opts.tolerance_pct >= 0.0) {
         return Err(cannot(format!(
             "tolerance {} %: give a share ≥ 0, e.g. 5%",
@@ -424,7 +424,7 @@ impl Change {
 }
 
 /// Parses a tolerance: a percentage, the `%` optional (`5%`, `5`, `0.5%`).
-pub fn parse_tolerance(s: &str) -> Result<f64, String> {
+pub(crate) fn parse_tolerance(s: &str) -> Result<f64, String> {
     let t = s.trim();
     let x: f64 = t
         .strip_suffix('%')
@@ -449,7 +449,7 @@ fn cell(x: f64) -> String {
 impl Diff {
     /// Writes diff.csv (every point and figure compared) into `out`,
     /// through a staging directory.
-    pub fn write_csv(&self, out: &Path) -> io::Result<PathBuf> {
+    pub(crate) fn write_csv(&self, out: &Path) -> io::Result<PathBuf> {
         let staging = RunDir::staging(out, "diff")?;
         let mut w =
             csv::Writer::from_path(staging.path().join("diff.csv")).map_err(io::Error::other)?;

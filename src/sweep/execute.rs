@@ -50,7 +50,7 @@ pub struct Outcome {
     /// on the merge).
     pub verdicts: Vec<checks::Verdict>,
     /// What resuming repaired in a damaged runs.csv.
-    pub repairs: resume::Repairs,
+    pub(crate) repairs: resume::Repairs,
 }
 
 /// Runs a sweep (or one shard of it) and returns its directory, the

@@ -17,7 +17,7 @@ use crate::output::{RunDir, write_atomically, write_json};
 /// `out`: checks they are shards of one sweep with every run present once,
 /// then writes runs.csv in plan order, manifest.json, points.csv and plots.
 /// Returns the merged directory and the verdicts of the sweep's checks.
-pub fn merge(
+pub(crate) fn merge(
     dirs: &[PathBuf],
     out: Option<&Path>,
 ) -> Result<(PathBuf, Vec<super::checks::Verdict>), SweepError> {

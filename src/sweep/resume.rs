@@ -25,28 +25,28 @@ use super::spec::{Plan, PlannedRun};
 
 /// What resuming found in a runs.csv and did about it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Repairs {
+pub(crate) struct Repairs {
     /// Rows kept (their checks hold).
-    pub kept: usize,
+    pub(crate) kept: usize,
     /// Of the kept rows, those whose key fields (point, replicate, seed,
     /// axis values) differed from the plan's and were restored from it.
-    pub restored: usize,
+    pub(crate) restored: usize,
     /// Runs done again because their row was damaged or missing before a
     /// kept row, by id, in plan order.
-    pub redone: Vec<String>,
+    pub(crate) redone: Vec<String>,
     /// Duplicate rows dropped (a run recorded twice).
-    pub duplicates: usize,
+    pub(crate) duplicates: usize,
     /// Rows dropped that name no run of this sweep (or shard).
-    pub foreign: usize,
+    pub(crate) foreign: usize,
     /// Whether the header was missing or damaged and was written again.
-    pub header_rewritten: bool,
+    pub(crate) header_rewritten: bool,
     /// Whether kept rows were out of plan order and were put back in it.
-    pub reordered: bool,
+    pub(crate) reordered: bool,
 }
 
 impl Repairs {
     /// Whether anything was repaired.
-    pub fn any(&self) -> bool {
+    pub(crate) fn any(&self) -> bool {
         self.restored > 0
             || !self.redone.is_empty()
             || self.duplicates > 0
@@ -56,7 +56,7 @@ impl Repairs {
     }
 
     /// What was repaired, in a sentence (empty when nothing was).
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         if !self.any() {
             return String::new();
         }
@@ -112,13 +112,13 @@ impl Repairs {
 /// What a runs.csv holds for the runs of a sweep (or shard).
 pub(super) struct Recorded {
     /// The row of each run (by its position in the runs given), if kept.
-    pub rows: Vec<Option<Vec<u8>>>,
+    pub(crate) rows: Vec<Option<Vec<u8>>>,
     /// When the file is already a clean prefix of the plan (its header,
     /// then rows for the first runs in order, then at most a damaged or
     /// torn tail): the byte length of that prefix, to cut the tail at.
-    pub clean_len: Option<u64>,
+    pub(crate) clean_len: Option<u64>,
     /// What was found and what must be done again.
-    pub repairs: Repairs,
+    pub(crate) repairs: Repairs,
 }
 
 /// Reads a runs.csv against the runs it should hold (`mine`, in plan

@@ -27,14 +27,14 @@ use rand::RngExt;
 use rand::seq::SliceRandom;
 
 /// Bootstrap resamples of every interval.
-pub const BOOTSTRAP: usize = 1000;
+pub(crate) const BOOTSTRAP: usize = 1000;
 
 /// The largest `n` of a Sobol design (the sequence's length limit).
-pub const MAX_SOBOL_N: u32 = 1 << 16;
+pub(crate) const MAX_SOBOL_N: u32 = 1 << 16;
 
 /// How a sensitivity design's points are laid out.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Layout {
+pub(crate) enum Layout {
     /// Trajectories of k + 1 points, each step moving one axis.
     Morris {
         /// Per trajectory, its k steps: (axis, signed Δ on the unit scale).
@@ -55,7 +55,7 @@ pub enum Layout {
 
 impl Layout {
     /// Unit-scale coordinates of every point, in plan order.
-    pub fn fractions(&self) -> &[Vec<f64>] {
+    pub(crate) fn fractions(&self) -> &[Vec<f64>] {
         match self {
             Layout::Morris { fractions, .. } | Layout::Sobol { fractions, .. } => fractions,
         }
@@ -64,7 +64,7 @@ impl Layout {
 
 /// The Morris layout: `trajectories` paths through k axes on a grid of
 /// `levels` levels, drawn from `seed`.
-pub fn morris(k: usize, trajectories: usize, levels: u32, seed: u64) -> Layout {
+pub(crate) fn morris(k: usize, trajectories: usize, levels: u32, seed: u64) -> Layout {
     let p = levels.max(2) as f64;
     let delta = p / (2.0 * (p - 1.0));
     let mut rng = crate::state::rng::stream(seed, 0x4d4f_5252);
@@ -96,7 +96,7 @@ pub fn morris(k: usize, trajectories: usize, levels: u32, seed: u64) -> Layout {
 }
 
 /// The Sobol (Saltelli) layout: n (k + 2) points, scrambled by `seed`.
-pub fn sobol(k: usize, n: usize, seed: u64) -> Layout {
+pub(crate) fn sobol(k: usize, n: usize, seed: u64) -> Layout {
     let scramble = (seed ^ (seed >> 32)) as u32;
     // Dimensions 0..k are A's columns, k..2k are B's; sample 0 of an
     // Owen-scrambled sequence is as good a point as any other.
@@ -121,17 +121,17 @@ pub fn sobol(k: usize, n: usize, seed: u64) -> Layout {
 
 /// One index of one axis: its value and bootstrap 95 % interval.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Index {
+pub(crate) struct Index {
     /// The estimate.
-    pub value: f64,
+    pub(crate) value: f64,
     /// 2.5 % of the bootstrap distribution (NaN without one).
-    pub low: f64,
+    pub(crate) low: f64,
     /// 97.5 % of the bootstrap distribution (NaN without one).
-    pub high: f64,
+    pub(crate) high: f64,
 }
 
 /// Elementary effects per axis: (μ*, μ, σ), μ* with its interval.
-pub fn morris_indices(
+pub(crate) fn morris_indices(
     steps: &[Vec<(usize, f64)>],
     y: &[f64],
     k: usize,
@@ -177,7 +177,7 @@ pub fn morris_indices(
 
 /// First-order and total indices per axis: (S1, ST), each with its
 /// interval. `y` holds A's n outputs, B's, then each A_B(i)'s.
-pub fn sobol_indices(y: &[f64], n: usize, k: usize, seed: u64) -> Vec<[Index; 2]> {
+pub(crate) fn sobol_indices(y: &[f64], n: usize, k: usize, seed: u64) -> Vec<[Index; 2]> {
     let (fa, rest) = y.split_at(n);
     let (fb, fab) = rest.split_at(n);
     let estimate = |rows: &[usize], i: usize| -> (f64, f64) {
@@ -247,7 +247,7 @@ fn interval(boot: &mut Vec<f64>) -> (f64, f64) {
 /// The share of the runs' variance that lies within points (between the
 /// seeds of one point): near 1, the answer is mostly seed noise. `runs`
 /// holds each point's values over its seeds; None with one seed a point.
-pub fn seed_share(runs: &[Vec<f64>]) -> Option<f64> {
+pub(crate) fn seed_share(runs: &[Vec<f64>]) -> Option<f64> {
     if runs.iter().any(|r| r.len() < 2) || runs.is_empty() {
         return None;
     }
@@ -263,28 +263,28 @@ pub fn seed_share(runs: &[Vec<f64>]) -> Option<f64> {
 
 /// One row of sensitivity.csv.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Row {
+pub(crate) struct Row {
     /// The summary figure.
-    pub metric: String,
+    pub(crate) metric: String,
     /// The axis path (or `seeds` for the seed share).
-    pub parameter: String,
+    pub(crate) parameter: String,
     /// `mu_star`, `mu`, `sigma`, `S1`, `ST` or `seed_share`.
-    pub index: String,
+    pub(crate) index: String,
     /// The index.
-    pub value: f64,
+    pub(crate) value: f64,
     /// 2.5 % of its bootstrap distribution.
-    pub low: f64,
+    pub(crate) low: f64,
     /// 97.5 %.
-    pub high: f64,
+    pub(crate) high: f64,
 }
 
 /// The columns of sensitivity.csv.
-pub const COLUMNS: &[&str] = &["metric", "parameter", "index", "value", "low", "high"];
+pub(crate) const COLUMNS: &[&str] = &["metric", "parameter", "index", "value", "low", "high"];
 
 /// The indices of every metric, parameters ranked by μ* (Morris) or ST
 /// (Sobol), most influential first, then the seed share. `runs` holds,
 /// per point in plan order, per metric, the values over seeds.
-pub fn indices(
+pub(crate) fn indices(
     layout: &Layout,
     axes: &[String],
     metrics: &[String],
@@ -351,7 +351,7 @@ pub fn indices(
 
 /// Writes sensitivity.csv and a ranked bar plot per metric
 /// (`sensitivity-<metric>.png/.svg`) into `dir`; returns the file names.
-pub fn write(
+pub(crate) fn write(
     layout: &Layout,
     rows: &[Row],
     metrics: &[String],
@@ -450,7 +450,7 @@ pub fn write(
 }
 
 /// Reads the rows of a sensitivity.csv.
-pub fn read(path: &std::path::Path) -> std::io::Result<Vec<Row>> {
+pub(crate) fn read(path: &std::path::Path) -> std::io::Result<Vec<Row>> {
     let mut r = csv::Reader::from_path(path).map_err(std::io::Error::other)?;
     let num = |s: &str| {
         if s.is_empty() {
@@ -476,7 +476,7 @@ pub fn read(path: &std::path::Path) -> std::io::Result<Vec<Row>> {
 
 /// The ranking as text: per metric, each parameter's main index with its
 /// interval, then the seed share.
-pub fn table(rows: &[Row]) -> String {
+pub(crate) fn table(rows: &[Row]) -> String {
     let f = |v: f64| {
         if v.is_nan() {
             "–".to_string()

@@ -14,7 +14,7 @@ use crate::units::DAYS_PER_MONTH;
 impl Review<'_> {
     /// Stage 4a: AI-eligible sites of solvent miners, largest owners
     /// first, then by owner id, then by site id.
-    pub fn ai_candidates(&self, book: &Book) -> Vec<usize> {
+    pub(crate) fn ai_candidates(&self, book: &Book) -> Vec<usize> {
         let mut c: Vec<(u32, u32)> = (0..book.sites.len())
             .filter_map(|i| {
                 let s = book.site(i);
@@ -35,7 +35,7 @@ impl Review<'_> {
     /// rest is a project loan against the contract — and is not started
     /// below [`MIN_STAGE_MW`]. Options are
     /// ranked by their advantage per MW; on a tie, the first considered.
-    pub fn ai_option(&self, book: &Book, site: usize) -> Option<Decision> {
+    pub(crate) fn ai_option(&self, book: &Book, site: usize) -> Option<Decision> {
         let s = book.site(site);
         let m = book.miner(s.owner_id as usize);
         let ai = book.ai.params();

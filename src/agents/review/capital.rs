@@ -133,7 +133,12 @@ impl Review<'_> {
     /// beat keeping it by the hysteresis margin (the old machines make
     /// room on delivery and are sold second hand). The wait for delivery
     /// is discounted and the price carries the backlog's premium.
-    pub fn machine_order(&self, book: &Book, id: usize, ordered_mw: f64) -> Option<Decision> {
+    pub(crate) fn machine_order(
+        &self,
+        book: &Book,
+        id: usize,
+        ordered_mw: f64,
+    ) -> Option<Decision> {
         let cx = self.cx;
         let st = self.strategy;
         if cx.asic_usd_per_th <= 0.0 {
@@ -211,7 +216,7 @@ impl Review<'_> {
     /// hysteresis margin, paying `strategy.growth_equity_share` from spare
     /// cash and borrowing the rest; a miner short of cash builds a smaller
     /// site. Stage 7a: who considers building ([`Builders`]).
-    pub fn builders(&self, book: &Book) -> Builders {
+    pub(crate) fn builders(&self, book: &Book) -> Builders {
         let cx = self.cx;
         let st = self.strategy;
         let ready_day = cx.day.saturating_add(st.build_lead_days);
@@ -252,7 +257,12 @@ impl Review<'_> {
     /// as the builders before it left it: the new MW on its largest site
     /// and the machines for them, in that order; `None` when it builds
     /// nothing.
-    pub fn new_mw(&self, book: &Book, builders: &Builders, id: u32) -> Option<[Decision; 2]> {
+    pub(crate) fn new_mw(
+        &self,
+        book: &Book,
+        builders: &Builders,
+        id: u32,
+    ) -> Option<[Decision; 2]> {
         let st = self.strategy;
         let ready_day = builders.ready_day;
         let owner = id as usize;
@@ -297,10 +307,10 @@ impl Review<'_> {
 
 /// Stage 7's builders, as the stage begins: the miners that consider
 /// building, in the order they are planned, and each miner's largest site.
-pub struct Builders {
+pub(crate) struct Builders {
     /// Solvent miners with no build under way whose turn it is, largest
     /// first.
-    pub miners: Vec<u32>,
+    pub(crate) miners: Vec<u32>,
     /// Each miner's largest site not sold, by miner id (the first of the
     /// largest by site id).
     largest: Vec<Option<usize>>,

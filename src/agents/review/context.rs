@@ -8,41 +8,41 @@ use crate::state::{Economics, HashpriceMemory, Markets};
 use crate::units::{BLOCKS_PER_MONTH, DAYS_PER_MONTH, MONTHS_PER_YEAR, sats_to_btc};
 
 /// What the review needs to know about the markets, once per epoch.
-pub struct Context {
+pub(crate) struct Context {
     /// Today.
-    pub day: u32,
+    pub(crate) day: u32,
     /// Number of the epoch about to begin (the review's turn).
-    pub epoch: u64,
+    pub(crate) epoch: u64,
     forecasts: [Vec<f64>; 3],
     /// Each belief's forecast for purchases ([`Self::capital_forecast`]).
     capital: [Vec<f64>; 3],
     /// The machine market as valuations see it.
-    pub machines: MachineMarket,
+    pub(crate) machines: MachineMarket,
     /// Leasing a stage.
-    pub lease_terms: AiTerms,
+    pub(crate) lease_terms: AiTerms,
     /// Running an own GPU cloud on a stage.
-    pub gpu_terms: AiTerms,
+    pub(crate) gpu_terms: AiTerms,
     /// The GPU cloud's economics.
-    pub gpu: GpuTerms,
+    pub(crate) gpu: GpuTerms,
     /// The GPU rental price a contract signs at today, USD/GPU-hour.
-    pub gpu_usd_per_hour: f64,
+    pub(crate) gpu_usd_per_hour: f64,
     /// An AI buyer's offer for an unconverted site, USD per MW.
-    pub sale_usd_per_mw: f64,
+    pub(crate) sale_usd_per_mw: f64,
     /// The lease rate a contract signs at today, USD per critical kW-month.
-    pub lease_usd_per_kw_month: f64,
+    pub(crate) lease_usd_per_kw_month: f64,
     /// Net operating income over lease revenue.
-    pub noi_margin: f64,
+    pub(crate) noi_margin: f64,
     /// Today's hashprice, USD/PH/day.
-    pub hashprice_usd_per_ph_day: f64,
+    pub(crate) hashprice_usd_per_ph_day: f64,
     /// Frontier machines today with no backlog, USD/TH.
-    pub asic_usd_per_th: f64,
+    pub(crate) asic_usd_per_th: f64,
     /// Machine life, months.
-    pub life_months: usize,
+    pub(crate) life_months: usize,
 }
 
 impl Context {
     /// The markets as the review sees them today.
-    pub fn new(
+    pub(crate) fn new(
         day: u32,
         strategy: &Strategy,
         economics: &Economics,
@@ -134,7 +134,7 @@ impl Context {
     }
 
     /// Expected hashprice by month under a belief.
-    pub fn forecast(&self, belief: Belief) -> &[f64] {
+    pub(crate) fn forecast(&self, belief: Belief) -> &[f64] {
         &self.forecasts[belief as usize]
     }
 
@@ -142,7 +142,7 @@ impl Context {
     /// belief's, with the subsidy's known halvings applied to the beliefs
     /// that do not already see them (no miner buys a five-year machine
     /// without knowing the halving date).
-    pub fn capital_forecast(&self, belief: Belief) -> &[f64] {
+    pub(crate) fn capital_forecast(&self, belief: Belief) -> &[f64] {
         &self.capital[belief as usize]
     }
 }

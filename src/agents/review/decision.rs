@@ -14,7 +14,7 @@ use crate::units::ths_to_ehs;
 /// A decision of the review: what a stage plans and [`apply`] carries
 /// out. Sites and miners are named by id.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Decision {
+pub(crate) enum Decision {
     /// The site's contracts that end by `day` free their MW.
     EndContracts {
         /// The site.
@@ -130,48 +130,48 @@ pub enum Decision {
 
 /// A new firm as it enters ([`Decision::Enter`]).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// The firm, with its cash and the debt it raised.
-    pub miner: Miner,
+    pub(crate) miner: Miner,
     /// Its site, with nothing energised yet.
-    pub site: Site,
+    pub(crate) site: Site,
     /// The site's MW and when they are energised.
-    pub build: Build,
+    pub(crate) build: Build,
     /// Capex of the site, USD.
-    pub site_capex_usd: f64,
+    pub(crate) site_capex_usd: f64,
     /// The machines for the site.
-    pub order: Order,
+    pub(crate) order: Order,
     /// Their place in the manufacturers' order book.
-    pub quote: Quote,
+    pub(crate) quote: Quote,
     /// What they cost, USD.
-    pub machines_usd: f64,
+    pub(crate) machines_usd: f64,
 }
 
 /// The world as the review changes it: every site and miner by id, the AI
 /// and ASIC markets, the ledger, the order book and the second-hand
 /// market.
-pub struct Book<'a> {
+pub(crate) struct Book<'a> {
     /// Today.
-    pub day: u32,
+    pub(crate) day: u32,
     /// The ASIC market (its order book).
-    pub asics: &'a mut AsicMarket,
+    pub(crate) asics: &'a mut AsicMarket,
     /// Machines on offer second hand.
-    pub used: &'a mut UsedMachines,
+    pub(crate) used: &'a mut UsedMachines,
     /// Hashrate on order, TH/s (kept as orders are placed).
-    pub on_order_ths: f64,
+    pub(crate) on_order_ths: f64,
     /// Sites by id.
-    pub sites: Sites<'a>,
+    pub(crate) sites: Sites<'a>,
     /// Miners by id.
-    pub miners: Vec<(Entity, &'a mut Miner)>,
+    pub(crate) miners: Vec<(Entity, &'a mut Miner)>,
     /// Tenant demand and rates.
-    pub ai: &'a mut AiMarket,
+    pub(crate) ai: &'a mut AiMarket,
     /// Flows of the day, epoch and run.
-    pub ledger: &'a mut Ledger,
+    pub(crate) ledger: &'a mut Ledger,
     /// Machines on order.
-    pub orders: &'a mut Orders,
+    pub(crate) orders: &'a mut Orders,
     /// New firms and their sites, by id after the book's, for the world to
     /// spawn once the review ends.
-    pub entered: Vec<(Miner, Site)>,
+    pub(crate) entered: Vec<(Miner, Site)>,
 }
 
 impl Book<'_> {
@@ -198,26 +198,26 @@ impl Book<'_> {
 /// The sites by id, as the review holds them: each one reached mutably
 /// is recorded as touched, so that the daily pass need look afresh only at
 /// the sites the review changed (see [`super::review`]).
-pub struct Sites<'a> {
+pub(crate) struct Sites<'a> {
     list: Vec<(Entity, &'a mut Site)>,
     touched: Vec<bool>,
 }
 
 impl<'a> Sites<'a> {
     /// How many.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.list.len()
     }
 
     /// Whether site `id` was reached mutably.
     #[cfg(test)]
-    pub fn touched(&self, id: usize) -> bool {
+    pub(crate) fn touched(&self, id: usize) -> bool {
         self.touched[id]
     }
 
     /// Whether each site, by id, was reached mutably; ends the hold on
     /// the sites.
-    pub fn into_touched(self) -> Vec<bool> {
+    pub(crate) fn into_touched(self) -> Vec<bool> {
         self.touched
     }
 }
@@ -246,12 +246,12 @@ impl std::ops::IndexMut<usize> for Sites<'_> {
 
 impl Book<'_> {
     /// Site `id`.
-    pub fn site(&self, id: usize) -> &Site {
+    pub(crate) fn site(&self, id: usize) -> &Site {
         self.sites[id].1
     }
 
     /// Miner `id`.
-    pub fn miner(&self, id: usize) -> &Miner {
+    pub(crate) fn miner(&self, id: usize) -> &Miner {
         self.miners[id].1
     }
 
@@ -270,7 +270,7 @@ fn take_fleets(fleets: &mut Vec<Fleet>) -> Vec<(f64, f64)> {
 }
 
 /// Carries out one decision: the only writer of the [`Book`].
-pub fn apply(book: &mut Book, decision: Decision) {
+pub(crate) fn apply(book: &mut Book, decision: Decision) {
     match decision {
         Decision::EndContracts { site, day } => end_contracts(book, site, day),
         Decision::Retire { site, days } => retire(book, site, days),

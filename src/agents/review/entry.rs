@@ -12,7 +12,7 @@ use crate::units::DAYS_PER_YEAR;
 impl Review<'_> {
     /// Stage 8a: the prospects due since the last review
     /// (`strategy.entrant_mw_per_year`) join the MW owed.
-    pub fn prospects_arrive(&self, entrants: &mut Entrants) {
+    pub(crate) fn prospects_arrive(&self, entrants: &mut Entrants) {
         let elapsed = self.cx.day.saturating_sub(entrants.last_day);
         entrants.last_day = self.cx.day;
         entrants.owed_mw += self.strategy.entrant_mw_per_year * elapsed as f64 / DAYS_PER_YEAR;
@@ -30,7 +30,12 @@ impl Review<'_> {
     /// the rest; a prospect that does not pay goes elsewhere. The firm and
     /// its site take the ids that follow the book's and its entrants'.
     /// `None` once no prospect owed enters.
-    pub fn entrant(&self, book: &Book, entrants: &mut Entrants, seed: u64) -> Option<Decision> {
+    pub(crate) fn entrant(
+        &self,
+        book: &Book,
+        entrants: &mut Entrants,
+        seed: u64,
+    ) -> Option<Decision> {
         let (cx, st) = (self.cx, self.strategy);
         let Entrants {
             draw,

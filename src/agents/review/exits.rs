@@ -8,7 +8,7 @@ use crate::agents::valuation::mining_value_usd;
 /// Solvent miners that bid for a bankrupt miner's sites: the largest.
 const BIDDERS: usize = 20;
 /// Stage 1: sites with contracts ending by `day`.
-pub fn ending_contracts(book: &Book, day: u32) -> Vec<Decision> {
+pub(crate) fn ending_contracts(book: &Book, day: u32) -> Vec<Decision> {
     (0..book.sites.len())
         .filter(|&i| book.site(i).projects.iter().any(|p| p.end_day <= day))
         .map(|site| Decision::EndContracts { site, day })
@@ -16,7 +16,7 @@ pub fn ending_contracts(book: &Book, day: u32) -> Vec<Decision> {
 }
 
 /// Stage 2: sites with fleets curtailed for `days` or more.
-pub fn retirements(book: &Book, days: u32) -> Vec<Decision> {
+pub(crate) fn retirements(book: &Book, days: u32) -> Vec<Decision> {
     (0..book.sites.len())
         .filter(|&i| {
             let fleets = &book.site(i).fleets;
@@ -27,7 +27,7 @@ pub fn retirements(book: &Book, days: u32) -> Vec<Decision> {
 }
 
 /// Stage 3a: solvent miners in distress for `days` or more.
-pub fn bankruptcies(book: &Book, days: u32) -> Vec<Decision> {
+pub(crate) fn bankruptcies(book: &Book, days: u32) -> Vec<Decision> {
     (0..book.miners.len())
         .filter(|&i| {
             let m = book.miner(i);
@@ -39,7 +39,7 @@ pub fn bankruptcies(book: &Book, days: u32) -> Vec<Decision> {
 
 impl Review<'_> {
     /// Stage 3b: the bidders for bankrupt miners' sites, largest first.
-    pub fn bidders(&self, book: &Book) -> Vec<usize> {
+    pub(crate) fn bidders(&self, book: &Book) -> Vec<usize> {
         let mut solvent: Vec<u32> = (0..book.miners.len())
             .filter(|&i| !book.miner(i).exited)
             .map(|i| book.miner(i).id)
@@ -55,7 +55,7 @@ impl Review<'_> {
     /// Stage 3c: a bankrupt miner's site goes to the best bid: an AI buyer
     /// (if it bids at least as much) or the bidder that values its
     /// machines most, up to the cash it can spare; else it closes.
-    pub fn auction(&self, book: &Book, site: usize, bidders: &[usize]) -> Decision {
+    pub(crate) fn auction(&self, book: &Book, site: usize, bidders: &[usize]) -> Decision {
         let s = book.site(site);
         let ai = book.ai.params();
         let critical_mw = s.power_mw * ai.critical_it_share;

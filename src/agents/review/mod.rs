@@ -56,13 +56,13 @@ use crate::state::{
 use crate::units::power_mw;
 
 pub mod ai;
-pub mod capital;
-pub mod context;
-pub mod decision;
-pub mod entry;
-pub mod exits;
-pub mod plan;
-pub mod used;
+pub(crate) mod capital;
+pub(crate) mod context;
+pub(crate) mod decision;
+pub(crate) mod entry;
+pub(crate) mod exits;
+pub(crate) mod plan;
+pub(crate) mod used;
 
 use context::Context;
 use decision::{Book, Decision, apply};
@@ -71,7 +71,7 @@ use used::UsedMarket;
 
 /// What the review reads and changes.
 #[derive(SystemParam)]
-pub struct ReviewWorld<'w, 's> {
+pub(crate) struct ReviewWorld<'w, 's> {
     clock: Res<'w, Clock>,
     chain: Res<'w, Chain>,
     economics: Res<'w, Economics>,
@@ -94,7 +94,7 @@ pub struct ReviewWorld<'w, 's> {
 }
 
 /// The epoch's strategic review: every stage in order.
-pub fn review(mut w: ReviewWorld) {
+pub(crate) fn review(mut w: ReviewWorld) {
     let cx = Context::new(
         w.clock.day,
         &w.strategy,

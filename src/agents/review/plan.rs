@@ -16,22 +16,22 @@ pub(super) const MIN_ORDER_USD: f64 = 10_000.0;
 /// Riot–AMD's first stage at Rockdale was 25 MW (2025), the smallest
 /// disclosed deal with a miner (est.: hyperscale tenants want campuses, and
 /// a smaller site is worth more to mining or colocation than to them).
-pub const MIN_STAGE_MW: f64 = 25.0;
+pub(crate) const MIN_STAGE_MW: f64 = 25.0;
 
 /// What every stage after the first reads besides the book.
-pub struct Review<'a> {
+pub(crate) struct Review<'a> {
     /// The markets.
-    pub cx: &'a Context,
+    pub(crate) cx: &'a Context,
     /// Decisions and finance.
-    pub strategy: &'a Strategy,
+    pub(crate) strategy: &'a Strategy,
     /// Power regions.
-    pub regions: &'a Regions,
+    pub(crate) regions: &'a Regions,
     /// Pool fees by pool, percent.
-    pub fees: &'a [f64],
+    pub(crate) fees: &'a [f64],
     /// Each miner's MW at the start of the review, by id: its size.
-    pub size_mw: &'a [f64],
+    pub(crate) size_mw: &'a [f64],
     /// The network's hashrate mining at the start of the review, TH/s.
-    pub network_ths: f64,
+    pub(crate) network_ths: f64,
 }
 
 impl Review<'_> {
@@ -116,12 +116,12 @@ pub(super) mod fixtures {
 
     /// A miner with `cash_usd` and one 10 MW site of S19s (29.5 J/TH) at
     /// $40/MWh in region 0, AI-eligible.
-    pub fn miner_with_site(id: u32, cash_usd: f64) -> (Miner, Site) {
+    pub(crate) fn miner_with_site(id: u32, cash_usd: f64) -> (Miner, Site) {
         miner_with_site_of(id, cash_usd, 10.0)
     }
 
     /// The same with a site of `mw` MW, full of S19s.
-    pub fn miner_with_site_of(id: u32, cash_usd: f64, mw: f64) -> (Miner, Site) {
+    pub(crate) fn miner_with_site_of(id: u32, cash_usd: f64, mw: f64) -> (Miner, Site) {
         let m = Miner::new(id, 0, cash_usd, 0.0, Belief::Myopic, 0.12);
         let mut s = Site::new(id, Entity::PLACEHOLDER, &m, mw, 40.0, 0, true);
         s.push_fleet(Fleet::new(mw / 29.5 * 1e6, 29.5));
@@ -129,7 +129,7 @@ pub(super) mod fixtures {
     }
 
     /// Plans with a review of these miners and sites at `hashprice`.
-    pub fn with_review<T>(
+    pub(crate) fn with_review<T>(
         miners: &mut [Miner],
         sites: &mut [Site],
         markets: &mut Markets,

@@ -54,7 +54,7 @@ impl Review<'_> {
     /// Stage 5a: the lots listed for `strategy.used_listing_days`, and the
     /// ones sold out, are scrapped (their hashrate counted as scrapped);
     /// `None` when there are none.
-    pub fn scrapping(&self, book: &Book) -> Option<Decision> {
+    pub(crate) fn scrapping(&self, book: &Book) -> Option<Decision> {
         let (day, keep) = (book.day, self.strategy.used_listing_days);
         let lots: Vec<usize> = (book.used.lots.iter().enumerate())
             .filter(|(_, l)| day.saturating_sub(l.listed_day) >= keep || l.hashrate_ths <= 1e-9)
@@ -73,7 +73,7 @@ impl Review<'_> {
 /// for the next review and the buyers pay nothing above scrap (taken as 0:
 /// est., a few dollars a TH for parts). The round ends with
 /// [`Decision::UsedRoundEnds`].
-pub struct UsedMarket {
+pub(crate) struct UsedMarket {
     /// Sites of solvent miners with free MW and cash to spare, cheapest
     /// power first; their free MW falls as they buy.
     buyers: Vec<Buyer>,
@@ -94,7 +94,7 @@ pub struct UsedMarket {
 impl UsedMarket {
     /// The round as the market opens: its buyers (`on_order_mw` is each
     /// site's MW awaiting machines on order, by id) and the lots on offer.
-    pub fn open(r: &Review, book: &Book, on_order_mw: &[f64]) -> Self {
+    pub(crate) fn open(r: &Review, book: &Book, on_order_mw: &[f64]) -> Self {
         // Buyers: sites of solvent miners with free MW and cash to spare,
         // cheapest power first.
         let mut buyers: Vec<Buyer> = (0..book.sites.len())
@@ -139,7 +139,7 @@ impl UsedMarket {
     /// The round's next decision, planned on the book as the ones before
     /// it left it: a sale, or once every generation is cleared, the
     /// round's end; `None` after that.
-    pub fn next(&mut self, r: &Review, book: &Book) -> Option<Decision> {
+    pub(crate) fn next(&mut self, r: &Review, book: &Book) -> Option<Decision> {
         loop {
             if let Some(sale) = self.sales.next() {
                 return Some(sale);

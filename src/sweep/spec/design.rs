@@ -13,7 +13,7 @@ use crate::sweep::value::{AxisValue, format_number};
 
 /// The layout of a sensitivity design (None for the other designs), from
 /// the sweep file alone: the same file always gives the same points.
-pub fn layout(file: &SweepFile) -> Option<crate::sweep::sensitivity::Layout> {
+pub(crate) fn layout(file: &SweepFile) -> Option<crate::sweep::sensitivity::Layout> {
     let k = file.axes.len();
     match file.design {
         Design::Morris {

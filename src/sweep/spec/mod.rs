@@ -12,7 +12,7 @@ mod validate;
 pub use super::value::{AxisValue, format_number};
 use crate::scenario::error::{Problem, ScenarioError};
 use crate::scenario::{Override, Scenario, locate};
-pub use design::layout;
+pub(crate) use design::layout;
 use design::{axis_values, design_points, whole_number_axes};
 pub use file::{
     Axis, AxisRange, DEFAULT_METRICS, Design, MAX_AXES, MAX_AXIS_VALUES, MAX_RUNS, Scale,
