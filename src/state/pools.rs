@@ -24,5 +24,5 @@ pub struct PoolFees(pub Vec<f64>);
 #[derive(Resource, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PopulationCounts {
     /// Miners (firms).
-    pub(crate) miners: u32,
+    pub miners: u32,
 }
