@@ -41,12 +41,6 @@ pub(crate) fn escape(s: &str) -> String {
     out
 }
 
-/// An SVG file's markup to inline in the page (its XML declaration left
-/// out), scaled to the page's width.
-pub(crate) fn inline_svg(path: &Path) -> io::Result<String> {
-    Ok(svg_section(&std::fs::read_to_string(path)?))
-}
-
 /// SVG markup (a plot just drawn) to inline in the page, its XML
 /// declaration left out, scaled to the page's width.
 pub(crate) fn svg_section(markup: &str) -> String {

@@ -18,14 +18,15 @@ pub(crate) struct Series {
 }
 
 /// Draws rows (already ranked, first at the top) of one or more bar series
-/// into `<stem>.png` and `<stem>.svg`, with `x_label` under the axis.
+/// into `<stem>.png` and `<stem>.svg`, with `x_label` under the axis, and
+/// returns the SVG markup (for a report to embed).
 pub(crate) fn ranked(
     stem: &Path,
     title: &str,
     rows: &[String],
     series: &[Series],
     x_label: &str,
-) -> Result<(), PlotError> {
+) -> Result<String, PlotError> {
     init_fonts();
     let finite = series
         .iter()
@@ -54,11 +55,14 @@ pub(crate) fn ranked(
         &figure,
         range,
     )?;
+    let mut markup = String::new();
     draw(
-        SVGBackend::new(&stem.with_extension("svg"), size).into_drawing_area(),
+        SVGBackend::with_string(&mut markup, size).into_drawing_area(),
         &figure,
         range,
-    )
+    )?;
+    std::fs::write(stem.with_extension("svg"), &markup).map_err(err)?;
+    Ok(markup)
 }
 
 /// What a bar figure shows.

@@ -41,8 +41,9 @@ struct Scale {
 }
 
 /// Draws a heatmap of `values[x][y]` (NaN cells left blank) with the
-/// viridis colour scale into `<stem>.png` and `<stem>.svg`.
-pub fn heatmap(stem: &Path, map: &Heatmap) -> Result<(), PlotError> {
+/// viridis colour scale into `<stem>.png` and `<stem>.svg`, and returns
+/// the SVG markup (for a report to embed without reading the file back).
+pub fn heatmap(stem: &Path, map: &Heatmap) -> Result<String, PlotError> {
     init_fonts();
     let (lo, hi) = bounds(map.values.iter().flatten().copied());
     // Bounded, so a sweep with many values still draws a normal image.
@@ -56,11 +57,14 @@ pub fn heatmap(stem: &Path, map: &Heatmap) -> Result<(), PlotError> {
         map,
         scale,
     )?;
+    let mut markup = String::new();
     draw_map(
-        SVGBackend::new(&stem.with_extension("svg"), size).into_drawing_area(),
+        SVGBackend::with_string(&mut markup, size).into_drawing_area(),
         map,
         scale,
-    )
+    )?;
+    std::fs::write(stem.with_extension("svg"), &markup).map_err(err)?;
+    Ok(markup)
 }
 
 /// Draws a heatmap onto `root`: the axes, then the cells (annotated with

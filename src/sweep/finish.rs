@@ -9,7 +9,7 @@ use std::path::Path;
 use super::checks;
 use super::directory::{columns, number_cell, scan_rows};
 use super::error::SweepError;
-use super::plots::{plot_metrics, plots};
+use super::plots::{Drawn, plot_metrics, plots};
 use super::report::report;
 use super::sensitivity;
 use super::spec::{self, Plan};
@@ -103,7 +103,7 @@ pub fn finish(plan: &Plan, dir: &Path) -> Result<Vec<checks::Verdict>, SweepErro
     w.flush()?;
     drop(w);
     let mut names = vec!["points.csv".to_string()];
-    names.extend(plots(plan, &point_stats, staging.path())?);
+    let mut drawn = plots(plan, &point_stats, staging.path())?;
     let figure_names: Vec<String> = figures.iter().map(|f| f.to_string()).collect();
     let axes: Vec<String> = plan.file.axes.iter().map(|a| a.path.clone()).collect();
     let values: Vec<Vec<String>> = plan.points.iter().map(|p| p.values.clone()).collect();
@@ -121,17 +121,27 @@ pub fn finish(plan: &Plan, dir: &Path) -> Result<Vec<checks::Verdict>, SweepErro
         // The verdicts of checks the sweep file no longer has.
         fs::remove_file(dir.join("checks.csv"))?;
     }
-    if let Some(layout) = &layout {
-        let rows = sensitivity::indices(layout, &axes, &sens_metrics, &sens_runs, plan.file.seed);
-        names.extend(sensitivity::write(
+    let sens_rows = layout.as_ref().map(|layout| {
+        sensitivity::indices(layout, &axes, &sens_metrics, &sens_runs, plan.file.seed)
+    });
+    if let (Some(layout), Some(rows)) = (&layout, &sens_rows) {
+        names.push("sensitivity.csv".into());
+        drawn.extend(sensitivity::write(
             layout,
-            &rows,
+            rows,
             &sens_metrics,
             &plan.file.name,
             staging.path(),
         )?);
     }
-    report(plan, &names, &verdicts, staging.path())?;
+    names.extend(drawn.iter().flat_map(Drawn::files));
+    report(
+        plan,
+        &drawn,
+        sens_rows.as_deref(),
+        &verdicts,
+        staging.path(),
+    )?;
     names.push("report.html".into());
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     write_atomically(staging, dir, &refs)?;

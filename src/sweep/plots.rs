@@ -10,11 +10,28 @@ use super::error::SweepError;
 use super::spec::{self, DEFAULT_METRICS, Plan};
 use crate::metrics::Summary;
 use crate::metrics::stats::Spread;
-use crate::plot::{Line, Panel, XAxis, render};
+use crate::plot::{Line, Panel, XAxis, render_svg};
 
 /// Most lines a sweep plot draws against one axis (one per combination of
 /// the other axes' values); past it, the medians are drawn as points.
 pub const MAX_LINES: usize = 8;
+
+/// A figure the sweep drew: `<stem>.png` and `<stem>.svg` were written,
+/// and the SVG markup is kept for the report to embed (nothing the sweep
+/// draws is read back from its files).
+pub(crate) struct Drawn {
+    /// The files' name without extension.
+    pub(crate) stem: String,
+    /// The SVG markup written.
+    pub(crate) svg: String,
+}
+
+impl Drawn {
+    /// The two files written.
+    pub(crate) fn files(&self) -> [String; 2] {
+        [format!("{}.png", self.stem), format!("{}.svg", self.stem)]
+    }
+}
 
 /// The figures a sweep plots (and ranks the parameters of): its
 /// `metrics`, or [`DEFAULT_METRICS`].
@@ -28,12 +45,12 @@ pub fn plot_metrics(plan: &Plan) -> Vec<String> {
 
 /// Draws the sweep's plots into `dir` from each point's spreads over
 /// seeds (`stats`: point index and one spread per summary figure) and
-/// returns the names of the files written.
+/// returns the figures drawn.
 pub(super) fn plots(
     plan: &Plan,
     stats: &[(usize, Vec<Spread>)],
     dir: &Path,
-) -> Result<Vec<String>, SweepError> {
+) -> Result<Vec<Drawn>, SweepError> {
     let names = Summary::figure_names();
     let metrics = plot_metrics(plan);
     let metric_index: Vec<(String, usize)> = metrics
@@ -51,7 +68,7 @@ pub(super) fn plots(
             .iter()
             .map(|(m, k)| view.panel(m, *k))
             .collect();
-        written.extend(view.render(&panels, dir)?);
+        written.push(view.render(&panels, dir)?);
     }
     // Two axes on a grid: a heatmap of the median per metric.
     if plan.file.axes.len() == 2 && plan.file.design == spec::Design::Grid {
@@ -203,8 +220,8 @@ impl<'a> AxisView<'a> {
     }
 
     /// Draws the panels against the axis into `sweep-<axis>.png` and
-    /// `.svg` in `dir`, and returns the two names.
-    fn render(&self, panels: &[Panel], dir: &Path) -> Result<[String; 2], SweepError> {
+    /// `.svg` in `dir`.
+    fn render(&self, panels: &[Panel], dir: &Path) -> Result<Drawn, SweepError> {
         let plan = self.plan;
         let axis = &plan.file.axes[self.a];
         let stem = format!("sweep-{}", axis.path.replace('.', "_"));
@@ -218,14 +235,14 @@ impl<'a> AxisView<'a> {
             }),
             ticks: self.text_axis.then(|| self.values.clone()),
         };
-        render(
+        let svg = render_svg(
             &dir.join(&stem),
             &format!("{}: against {}", plan.file.name, axis.path),
             panels,
             &x,
         )
         .map_err(io::Error::other)?;
-        Ok([format!("{stem}.png"), format!("{stem}.svg")])
+        Ok(Drawn { stem, svg })
     }
 }
 
@@ -259,13 +276,13 @@ fn groups(plan: &Plan, stats: &[(usize, Vec<Spread>)], a: usize) -> Vec<(String,
 }
 
 /// On a grid of two axes, a heatmap of each figure's median over seeds,
-/// `heatmap-<figure>.png` and `.svg`; returns the names written.
+/// `heatmap-<figure>.png` and `.svg`.
 fn heatmaps(
     plan: &Plan,
     stats: &[(usize, Vec<Spread>)],
     metric_index: &[(String, usize)],
     dir: &Path,
-) -> Result<Vec<String>, SweepError> {
+) -> Result<Vec<Drawn>, SweepError> {
     let mut written = Vec::new();
     let (xv, yv) = (distinct(plan, 0), distinct(plan, 1));
     for (m, k) in metric_index {
@@ -283,7 +300,7 @@ fn heatmaps(
             grid[xi][yi] = s[*k].median;
         }
         let stem = format!("heatmap-{m}");
-        crate::plot::heatmap(
+        let svg = crate::plot::heatmap(
             &dir.join(&stem),
             &crate::plot::Heatmap {
                 title: &format!("{}: median {} over seeds", plan.file.name, m),
@@ -299,7 +316,7 @@ fn heatmaps(
             },
         )
         .map_err(io::Error::other)?;
-        written.extend([format!("{stem}.png"), format!("{stem}.svg")]);
+        written.push(Drawn { stem, svg });
     }
     Ok(written)
 }

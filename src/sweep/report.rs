@@ -5,24 +5,25 @@ use std::path::Path;
 
 use super::checks;
 use super::error::SweepError;
+use super::plots::Drawn;
 use super::sensitivity;
 use super::spec::Plan;
 
-/// The sweep's report.html: the ranking of a sensitivity sweep, the
-/// checks' verdicts, every plot inline, the sweep file and provenance.
+/// The sweep's report.html in `dir`: the ranking of a sensitivity sweep
+/// (its `sensitivity` rows, if it is one), the checks' verdicts, every
+/// figure `drawn` inline, the sweep file and provenance.
 pub(super) fn report(
     plan: &Plan,
-    written: &[String],
+    drawn: &[Drawn],
+    sensitivity: Option<&[sensitivity::Row]>,
     verdicts: &[checks::Verdict],
     dir: &Path,
 ) -> Result<(), SweepError> {
     use crate::output::report::{self, number};
     let mut headline = Vec::new();
     let mut sections = Vec::new();
-    let sens = dir.join("sensitivity.csv");
-    if sens.is_file() {
-        let rows = sensitivity::read(&sens)?;
-        for r in &rows {
+    if let Some(rows) = sensitivity {
+        for r in rows {
             match r.index.as_str() {
                 "mu_star" | "ST" => headline.push((
                     format!("{}: {}", r.metric, r.parameter),
@@ -60,7 +61,7 @@ pub(super) fn report(
             ),
         ));
     }
-    if sens.is_file() {
+    if sensitivity.is_some() {
         let meaning = crate::output::columns::file("sensitivity.csv")
             .and_then(|f| f.columns().find(|c| c.name == "index"))
             .map_or("", |c| c.meaning);
@@ -73,13 +74,10 @@ pub(super) fn report(
         ));
     }
     // The ranking's plots first, then the figures against each axis.
-    let mut svgs: Vec<&String> = written.iter().filter(|n| n.ends_with(".svg")).collect();
-    svgs.sort_by_key(|n| !n.starts_with("sensitivity-"));
-    for name in svgs {
-        sections.push((
-            name.trim_end_matches(".svg").to_string(),
-            report::inline_svg(&dir.join(name))?,
-        ));
+    let mut figures: Vec<&Drawn> = drawn.iter().collect();
+    figures.sort_by_key(|d| !d.stem.starts_with("sensitivity-"));
+    for d in figures {
+        sections.push((d.stem.clone(), report::svg_section(&d.svg)));
     }
     let source = ron::ser::to_string_pretty(&plan.file, ron::ser::PrettyConfig::default())
         .map_err(io::Error::other)?;
@@ -105,7 +103,7 @@ pub(super) fn report(
                     .join(", "),
             ),
             headline,
-            headline_note: if sens.is_file() {
+            headline_note: if sensitivity.is_some() {
                 "Parameters ranked by their main index, the most influential first; brackets are 95 % bootstrap intervals (sensitivity.csv).".into()
             } else {
                 "points.csv holds every figure's mean, median, 5 % and 95 % over seeds at every point.".into()

@@ -23,6 +23,7 @@
 //! the share of the runs' variance that lies within points (the seed noise)
 //! is reported beside them.
 
+use super::plots::Drawn;
 use rand::RngExt;
 use rand::seq::SliceRandom;
 
@@ -350,14 +351,14 @@ pub(crate) fn indices(
 }
 
 /// Writes sensitivity.csv and a ranked bar plot per metric
-/// (`sensitivity-<metric>.png/.svg`) into `dir`; returns the file names.
+/// (`sensitivity-<metric>.png/.svg`) into `dir`; returns the plots drawn.
 pub(crate) fn write(
     layout: &Layout,
     rows: &[Row],
     metrics: &[String],
     sweep_name: &str,
     dir: &std::path::Path,
-) -> std::io::Result<Vec<String>> {
+) -> std::io::Result<Vec<Drawn>> {
     let cell = |v: f64| {
         if v.is_nan() {
             String::new()
@@ -380,7 +381,7 @@ pub(crate) fn write(
         .map_err(std::io::Error::other)?;
     }
     w.flush()?;
-    let mut names = vec!["sensitivity.csv".to_string()];
+    let mut drawn = Vec::new();
     let (series, x_label): (&[(&str, &str)], String) = match layout {
         Layout::Morris { .. } => (
             &[
@@ -436,7 +437,7 @@ pub(crate) fn write(
                 |v| format!(" ({:.0} % of the runs' variance is seed noise)", 100.0 * v),
             );
         let stem = format!("sensitivity-{metric}");
-        crate::plot::bars::ranked(
+        let svg = crate::plot::bars::ranked(
             &dir.join(&stem),
             &format!("{sweep_name}: what drives {metric}{noise}"),
             &params,
@@ -444,9 +445,9 @@ pub(crate) fn write(
             &x_label,
         )
         .map_err(std::io::Error::other)?;
-        names.extend([format!("{stem}.png"), format!("{stem}.svg")]);
+        drawn.push(Drawn { stem, svg });
     }
-    Ok(names)
+    Ok(drawn)
 }
 
 /// Reads the rows of a sensitivity.csv.
