@@ -163,22 +163,28 @@ struct RunOptions<'a> {
     json: bool,
 }
 
+impl RunOptions<'_> {
+    /// The scenario with its overrides, and the counterfactual's switch
+    /// when `--counterfactual` asks for it.
+    fn scenario(&self) -> anyhow::Result<Scenario> {
+        let mut set = overrides(self.set)?;
+        if self.counterfactual {
+            set.push(Override::parse("counterfactual=true")?);
+        }
+        Ok(Scenario::load(self.scenario, &set)?)
+    }
+}
+
 /// `hashflight run`.
 fn run(opts: &RunOptions, seed: Option<u64>) -> anyhow::Result<ExitCode> {
     let RunOptions {
-        scenario,
         out,
-        set,
-        counterfactual,
         force,
         quiet,
         json,
+        ..
     } = *opts;
-    let mut set = overrides(set)?;
-    if counterfactual {
-        set.push(Override::parse("counterfactual=true")?);
-    }
-    let mut s = Scenario::load(scenario, &set)?;
+    let mut s = opts.scenario()?;
     if let Some(seed) = seed {
         s = s.with_seed(seed);
     }
@@ -249,20 +255,14 @@ fn ensemble(
     jobs: usize,
 ) -> anyhow::Result<ExitCode> {
     let RunOptions {
-        scenario,
         out,
-        set,
-        counterfactual,
         force,
         quiet,
         json,
+        ..
     } = *opts;
     let crate::ensemble::Seeds { first, last } = seeds;
-    let mut set = overrides(set)?;
-    if counterfactual {
-        set.push(Override::parse("counterfactual=true")?);
-    }
-    let s = Scenario::load(scenario, &set)?;
+    let s = opts.scenario()?;
     let runs = if s.spec().counterfactual { 2 } else { 1 };
     let count = seeds.count();
     let bar = progress(

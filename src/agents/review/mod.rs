@@ -55,7 +55,7 @@ use crate::state::{
 };
 use crate::units::power_mw;
 
-pub mod ai;
+pub(crate) mod ai;
 pub(crate) mod capital;
 pub(crate) mod context;
 pub(crate) mod decision;
