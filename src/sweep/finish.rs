@@ -104,16 +104,8 @@ pub fn finish(plan: &Plan, dir: &Path) -> Result<Vec<checks::Verdict>, SweepErro
     drop(w);
     let mut names = vec!["points.csv".to_string()];
     let mut drawn = plots(plan, &point_stats, staging.path())?;
-    let figure_names: Vec<String> = figures.iter().map(|f| f.to_string()).collect();
     let axes: Vec<String> = plan.file.axes.iter().map(|a| a.path.clone()).collect();
-    let values: Vec<Vec<String>> = plan.points.iter().map(|p| p.values.clone()).collect();
-    let mut at_point: Vec<Option<usize>> = vec![None; plan.points.len()];
-    for (i, s) in point_stats.iter().enumerate() {
-        at_point[s.0] = Some(i);
-    }
-    let verdicts = checks::evaluate(&plan.file.checks, &axes, &values, &figure_names, |p, f| {
-        at_point[p].map(|i| &point_stats[i].1[f])
-    });
+    let verdicts = evaluate_checks(plan, &axes, &point_stats);
     if !plan.file.checks.is_empty() {
         checks::write_csv(&staging.path().join("checks.csv"), &verdicts)?;
         names.push("checks.csv".into());
@@ -146,4 +138,25 @@ pub fn finish(plan: &Plan, dir: &Path) -> Result<Vec<checks::Verdict>, SweepErro
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     write_atomically(staging, dir, &refs)?;
     Ok(verdicts)
+}
+
+/// The verdicts of the sweep file's checks on each point's spreads over
+/// seeds (`point_stats`: point index and one spread per summary figure).
+fn evaluate_checks(
+    plan: &Plan,
+    axes: &[String],
+    point_stats: &[(usize, Vec<Spread>)],
+) -> Vec<checks::Verdict> {
+    let figure_names: Vec<String> = Summary::figure_names()
+        .iter()
+        .map(|f| f.to_string())
+        .collect();
+    let values: Vec<Vec<String>> = plan.points.iter().map(|p| p.values.clone()).collect();
+    let mut at_point: Vec<Option<usize>> = vec![None; plan.points.len()];
+    for (i, s) in point_stats.iter().enumerate() {
+        at_point[s.0] = Some(i);
+    }
+    checks::evaluate(&plan.file.checks, axes, &values, &figure_names, |p, f| {
+        at_point[p].map(|i| &point_stats[i].1[f])
+    })
 }
